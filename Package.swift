@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "fcgi-check",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fcgi-check", targets: ["FCGICheckApp"]),
+        .library(name: "CheckDomain", targets: ["CheckDomain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFastCGI",
+            pkgConfig: "fcgi",
+            providers: [.apt(["libfcgi-dev"])]
+        ),
+        .target(
+            name: "CheckDomain",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FCGICheckApp",
+            dependencies: [
+                "CFastCGI",
+                "CheckDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CheckDomainTests",
+            dependencies: ["CheckDomain"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FCGICheckAppTests",
+            dependencies: ["FCGICheckApp"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["CheckDomain"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

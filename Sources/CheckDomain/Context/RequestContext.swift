@@ -1,0 +1,120 @@
+/// The per-request context: the proposal being checked and a cache of the nodes it needs.
+///
+/// One context is created for each request and dies with it; it is never shared between requests. The check items of
+/// a request run concurrently and share it. Node loads are batched (one inventory call for every id not yet known)
+/// and single-flight (an id whose load is in flight is awaited, never loaded again). A failed load is forgotten, so a
+/// later ask tries again.
+public actor RequestContext {
+    /// The proposal this request checks.
+    public nonisolated let proposal: ClusterProposal
+    private let inventory: any NodeInventory
+    private var entries: [NodeID: Entry] = [:]
+
+    private enum Entry {
+        case loading(Task<[NodeID: Node], any Error>)
+        case loaded(Node?)
+    }
+
+    /// Creates a fresh, empty context for one request.
+    public init(proposal: ClusterProposal, inventory: any NodeInventory) {
+        self.proposal = proposal
+        self.inventory = inventory
+    }
+
+    /// The nodes with these ids, loading those not yet known in one inventory call; unknown ids are absent.
+    /// - Throws: `InventoryUnavailableError` when a load this call waits on failed.
+    public func nodes(withIDs ids: [NodeID]) async throws -> [NodeID: Node] {
+        var found: [NodeID: Node] = [:]
+        var waits: [(task: Task<[NodeID: Node], any Error>, ids: [NodeID])] = []
+        var missing: [NodeID] = []
+        var seen = Set<NodeID>()
+        for id in ids where seen.insert(id).inserted {
+            switch entries[id] {
+            case .loaded(let node):
+                if let node { found[id] = node }
+            case .loading(let task):
+                if let position = waits.firstIndex(where: { $0.task == task }) {
+                    waits[position].ids.append(id)
+                } else {
+                    waits.append((task, [id]))
+                }
+            case nil:
+                missing.append(id)
+            }
+        }
+        if !missing.isEmpty {
+            let inventory = self.inventory
+            let batch = missing
+            let task = Task {
+                do {
+                    return try await inventory.nodes(withIDs: batch)
+                } catch {
+                    throw InventoryUnavailableError(underlying: error)
+                }
+            }
+            // Registered before the first suspension, so concurrent askers join this load instead of starting one.
+            for id in missing { entries[id] = .loading(task) }
+            waits.append((task, missing))
+        }
+        for wait in waits {
+            do {
+                let loaded = try await wait.task.value
+                for id in wait.ids {
+                    if case .loading(let task) = entries[id], task == wait.task { entries[id] = .loaded(loaded[id]) }
+                    if let node = loaded[id] { found[id] = node }
+                }
+            } catch {
+                for id in wait.ids {
+                    if case .loading(let task) = entries[id], task == wait.task { entries[id] = nil }
+                }
+                throw error
+            }
+        }
+        return found
+    }
+
+    /// The nodes of the proposal's members, in order of first appearance, each once.
+    /// - Throws: `UnknownNodesError` naming every member whose node the inventory does not know, or the inventory's
+    ///   error.
+    public func memberNodes() async throws -> [Node] {
+        let ids = proposal.distinctNodeIDs
+        let known = try await nodes(withIDs: ids)
+        var unknownMembers: [Int] = []
+        for (index, member) in proposal.members.enumerated() {
+            guard let id = member.nodeID, known[id] != nil else {
+                unknownMembers.append(index)
+                continue
+            }
+        }
+        if !unknownMembers.isEmpty { throw UnknownNodesError(memberIndices: unknownMembers, proposal: proposal) }
+        return ids.compactMap { known[$0] }
+    }
+}
+
+/// Members whose `node_id` is not in the inventory (the reference service crashes with a 500 here).
+public struct UnknownNodesError: Error, Sendable {
+    /// The indices of those members in the request.
+    public var memberIndices: [Int]
+    /// The proposal they belong to.
+    public var proposal: ClusterProposal
+
+    /// One 422 issue per unknown member, in member order:
+    /// `{"type":"node_not_found","loc":["body","members",i,"node_id"],"msg":"node_id: 9 未找到","input":9}`.
+    public var issues: [ValidationIssue] {
+        memberIndices.map { index in
+            let value = proposal.members[index].nodeIDValue
+            return ValidationIssue(
+                type: "node_not_found",
+                location: ["body", "members", .index(index), "node_id"],
+                message: "node_id: \(value) 未找到",
+                input: .integer(value)
+            )
+        }
+    }
+}
+
+/// The inventory failed to answer a load; the request cannot be checked now, and nothing was cached.
+public struct InventoryUnavailableError: Error, Sendable {
+    /// What the inventory threw.
+    public var underlying: any Error
+}

@@ -1,0 +1,33 @@
+/// Runs a registry's check items against a proposal, with a fresh `RequestContext` for each run.
+public struct ClusterCheck: Sendable {
+    /// The check items to run.
+    public let registry: CheckRegistry
+    /// Where nodes come from.
+    public let inventory: any NodeInventory
+
+    /// Creates a runner.
+    public init(registry: CheckRegistry, inventory: any NodeInventory) {
+        self.registry = registry
+        self.inventory = inventory
+    }
+
+    /// Checks one proposal: resolves its members' nodes (one inventory call), then runs every check item concurrently
+    /// on the same context and returns their results in registry order.
+    /// - Throws: `UnknownNodesError` when members name nodes the inventory does not know; the inventory's or a check
+    ///   item's error otherwise.
+    public func run(_ proposal: ClusterProposal) async throws -> [CheckItemResult] {
+        let context = RequestContext(proposal: proposal, inventory: inventory)
+        _ = try await context.memberNodes()
+        let items = registry.items
+        return try await withThrowingTaskGroup(of: (Int, [NodeFailure]).self) { group in
+            for (index, item) in items.enumerated() {
+                group.addTask { (index, try await item.failures(in: context)) }
+            }
+            var failures = [[NodeFailure]](repeating: [], count: items.count)
+            for try await (index, itemFailures) in group { failures[index] = itemFailures }
+            return items.enumerated().map { index, item in
+                CheckItemResult(name: item.name, description: item.description, notSuccessNodes: failures[index])
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `fcgi-check`: the cluster pre-flight check service and its tools.
+@main
+struct FCGICheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fcgi-check",
+        abstract: "Cluster pre-flight checks, served over FastCGI behind nginx.",
+        discussion: """
+            A web console POSTs a proposed cluster to / and gets, for every check item, the nodes that did not pass.
+            Example: fcgi-check serve --demo --listen unix:/run/fcgi-check/fcgi-check.sock
+            """,
+        subcommands: [ServeCommand.self]
+    )
+}

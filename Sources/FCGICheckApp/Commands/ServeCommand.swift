@@ -1,0 +1,121 @@
+import ArgumentParser
+import CheckDomain
+import Foundation
+import Logging
+
+/// `fcgi-check serve`: answers FastCGI requests from nginx until SIGTERM or SIGINT.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the check API over FastCGI.",
+        discussion: """
+            Listens on a unix socket or a loopback TCP port (or, without --listen, on the listening socket inherited \
+            on fd 0, as spawn-fcgi passes it) and answers POST / with the check results. SIGTERM or SIGINT stops \
+            accepting, lets the requests in flight finish and exits 0.
+
+            Example:
+              fcgi-check serve --demo --listen unix:/run/fcgi-check/fcgi-check.sock --threads 16
+            """
+    )
+
+    @Option(help: "Where to listen: unix:/path/to.sock or HOST:PORT. Default: the socket on fd 0.")
+    var listen: String?
+
+    @Flag(help: "Use the built-in demo inventory (nodes 1, 2 and 3 of the reference service).")
+    var demo = false
+
+    @Option(help: "Accept threads: the most requests answered at once.")
+    var threads: Int = ServeCommand.defaultThreads
+
+    @Option(help: "Largest request body accepted, in bytes; larger bodies get 413.")
+    var maxBodySize: Int = 1 << 20
+
+    @Option(help: "Length of the socket's queue of connections not yet accepted.")
+    var backlog: Int32 = 1024
+
+    @Option(help: "Permissions of a unix socket, in octal.")
+    var socketMode: String = "0660"
+
+    @Option(help: "Seconds to let requests in flight finish after SIGTERM or SIGINT.")
+    var stopTimeout: Int = 10
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    static var defaultThreads: Int { max(8, 4 * ProcessInfo.processInfo.activeProcessorCount) }
+
+    func validate() throws {
+        guard demo else {
+            throw ValidationError("no node inventory: pass --demo to serve the built-in demo inventory")
+        }
+        guard (1...4096).contains(threads) else { throw ValidationError("--threads must be between 1 and 4096") }
+        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        guard backlog > 0 else { throw ValidationError("--backlog must be positive") }
+        guard stopTimeout >= 0 else { throw ValidationError("--stop-timeout must not be negative") }
+        guard parsedSocketMode != nil else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        if let listen, ListenAddress(listen) == nil {
+            throw ValidationError("--listen must be unix:/path or HOST:PORT, not \(listen)")
+        }
+    }
+
+    private var parsedSocketMode: mode_t? {
+        guard let mode = mode_t(socketMode, radix: 8), mode <= 0o777 else { return nil }
+        return mode
+    }
+
+    func run() throws {
+        // Block the stop signals before any thread exists, so every thread inherits the mask and only sigwait()
+        // below sees them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        for signal in [SIGTERM, SIGINT, SIGQUIT] { sigaddset(&stopSignals, signal) }
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "fcgi-check")
+
+        let address = listen.flatMap(ListenAddress.init) ?? .inherited
+        let listener: Listener
+        do {
+            listener = try Listener(address: address, backlog: backlog, socketMode: parsedSocketMode ?? 0o660)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let router = Router(
+            clusterCheck: ClusterCheck(registry: .standard, inventory: DemoInventory()),
+            logger: logger
+        )
+        let server = FastCGIServer(
+            socket: listener.descriptor,
+            socketIsShared: address == .inherited,
+            configuration: .init(threads: threads, maximumBodySize: maxBodySize),
+            router: router,
+            logger: logger
+        )
+        do {
+            try server.start()
+        } catch {
+            listener.close()
+            throw ValidationError("cannot start FastCGI: \(error)")
+        }
+        logger.notice("listening on \(address) with \(threads) threads (demo inventory)")
+
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        logger.notice("signal \(received) received: stopping, letting requests in flight finish")
+        let drained = server.stop(timeout: .seconds(stopTimeout))
+        listener.close()
+        if drained {
+            logger.notice("stopped")
+        } else {
+            logger.error("stop timeout of \(stopTimeout)s reached with requests still running; exiting")
+        }
+        Foundation.exit(drained ? 0 : 1)
+    }
+}

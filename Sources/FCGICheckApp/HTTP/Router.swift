@@ -1,0 +1,53 @@
+import CheckDomain
+import Logging
+
+/// Maps a request to its answer: `POST /` runs the checks, everything else answers as FastAPI would.
+///
+/// Parsing and validation run synchronously on the accept thread (deeply nested bodies need a real thread stack, and
+/// most bad requests never need the concurrency runtime); only a valid proposal goes on to the concurrent check run.
+struct Router: Sendable {
+    /// What a request turned into before any check ran.
+    enum Route: Sendable {
+        case respond(HTTPResponse)
+        case check(ClusterProposal)
+    }
+
+    let clusterCheck: ClusterCheck
+    let logger: Logger
+
+    /// Routes a request and validates its body.
+    func route(_ request: HTTPRequest) -> Route {
+        guard request.path == "/" else { return .respond(.detail(404, "Not Found")) }
+        guard request.method == "POST" else {
+            return .respond(.detail(405, "Method Not Allowed", headers: [("Allow", "POST")]))
+        }
+        switch ClusterProposalDecoder.decode(body: request.body, contentType: request.contentType) {
+        case .success(let proposal):
+            return .check(proposal)
+        case .failure(.unprocessable(let issues)):
+            return .respond(.json(422, ValidationIssue.responseBody(issues)))
+        case .failure(.unreadable):
+            return .respond(.detail(400, "There was an error parsing the body"))
+        }
+    }
+
+    /// Runs every check item on a valid proposal.
+    func check(_ proposal: ClusterProposal) async -> HTTPResponse {
+        do {
+            let results = try await clusterCheck.run(proposal)
+            return .json(200, CheckItemResult.responseBody(results))
+        } catch let error as UnknownNodesError {
+            return .json(422, ValidationIssue.responseBody(error.issues))
+        } catch let error as InventoryUnavailableError {
+            // Never leak internals to the client; the log has the cause.
+            logger.error("node inventory failed", metadata: ["error": "\(error.underlying)"])
+            return .detail(503, "Node inventory unavailable")
+        } catch {
+            logger.error("check run failed", metadata: ["error": "\(error)"])
+            return .detail(500, "Internal Server Error")
+        }
+    }
+
+    /// The answer to a body over the size limit.
+    static func tooLarge() -> HTTPResponse { .detail(413, "Request Entity Too Large") }
+}

@@ -1,0 +1,198 @@
+import CheckDomain
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// The FastCGI accept loop: a fixed set of threads, each accepting and answering one request at a time.
+///
+/// libfcgi's calls block, so they run on these threads and never on Swift's cooperative pool; only a valid proposal's
+/// check run goes to the pool, and the accept thread waits for it. There is no mutex around `FCGX_Accept_r`: on
+/// Linux concurrent `accept()` calls on one socket are safe, and a mutex would let one idle kept-alive connection
+/// block every other thread.
+final class FastCGIServer: Sendable {
+    /// Settings that shape every request.
+    struct Configuration: Sendable {
+        /// Accept threads, the most requests answered at once.
+        var threads: Int
+        /// Largest accepted body, in bytes.
+        var maximumBodySize: Int
+    }
+
+    private struct Worker {
+        var thread: pthread_t
+        var isAccepting = false
+    }
+
+    private struct State {
+        var isStopping = false
+        var workers: [Int: Worker] = [:]
+    }
+
+    private let socket: Int32
+    private let socketIsShared: Bool
+    private let configuration: Configuration
+    private let router: Router
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let running = DispatchGroup()
+
+    /// Creates a server on a listening socket.
+    /// - Parameter socketIsShared: true for a socket inherited from a process manager, which other processes may
+    ///   accept on too; it is then never shut down, only this process's threads are woken.
+    init(socket: Int32, socketIsShared: Bool, configuration: Configuration, router: Router, logger: Logger) {
+        self.socket = socket
+        self.socketIsShared = socketIsShared
+        self.configuration = configuration
+        self.router = router
+        self.logger = logger
+    }
+
+    /// Starts the accept threads and returns.
+    func start() throws(FastCGIError) {
+        try FastCGILibrary.initialize()
+        Self.installWakeSignal()
+        for index in 0..<configuration.threads {
+            running.enter()
+            let thread = Thread { [self] in
+                acceptLoop(index: index)
+                running.leave()
+            }
+            thread.name = "fcgi-accept-\(index)"
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+    }
+
+    /// Stops accepting, lets the requests in flight finish, and waits for every thread to end.
+    /// - Returns: false when threads were still busy after `timeout`.
+    func stop(timeout: Duration) -> Bool {
+        state.withLock { $0.isStopping = true }
+        if !socketIsShared {
+            // Wakes every thread blocked in accept() on Linux; connections not yet accepted are refused.
+            shutdown(socket, Int32(SHUT_RDWR))
+        }
+        let deadline = ContinuousClock.now + timeout
+        while running.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+            if ContinuousClock.now >= deadline { return false }
+            // A thread may sit in accept() on a socket we must not shut down, or have entered it just after the
+            // shutdown: interrupt it (FCGI_FAIL_ACCEPT_ON_INTR makes the accept return). Busy threads are left alone.
+            state.withLock { state in
+                for worker in state.workers.values where worker.isAccepting {
+                    pthread_kill(worker.thread, Self.wakeSignal)
+                }
+            }
+        }
+        return true
+    }
+
+    /// The signal that interrupts a blocked accept: its handler does nothing, and it is installed without
+    /// SA_RESTART so that the interrupted call returns EINTR.
+    private static let wakeSignal = SIGUSR2
+
+    private static func installWakeSignal() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(wakeSignal, &action, nil)
+    }
+
+    private func acceptLoop(index: Int) {
+        let connection: FastCGIConnection
+        do {
+            connection = try FastCGIConnection(listeningOn: socket)
+        } catch {
+            logger.critical("accept thread cannot start", metadata: ["thread": "\(index)", "error": "\(error)"])
+            return
+        }
+        state.withLock { $0.workers[index] = Worker(thread: pthread_self()) }
+        defer { state.withLock { $0.workers[index] = nil } }
+        while true {
+            let stopping = state.withLock { state in
+                if !state.isStopping { state.workers[index]?.isAccepting = true }
+                return state.isStopping
+            }
+            if stopping { return }
+            let accepted = connection.accept()
+            let stoppingNow = state.withLock { state in
+                state.workers[index]?.isAccepting = false
+                return state.isStopping
+            }
+            switch accepted {
+            case .accepted:
+                answer(connection)
+            case .failed(let code):
+                if stoppingNow { return }
+                if code != EINTR {
+                    logger.error("accept failed", metadata: ["errno": "\(code)", "error": "\(String(cString: strerror(code)))"])
+                    // Out of file descriptors and the like: do not spin.
+                    usleep(10_000)
+                }
+            }
+        }
+    }
+
+    /// Reads one request, answers it, logs it.
+    private func answer(_ connection: FastCGIConnection) {
+        let started = ContinuousClock.now
+        let method = connection.param("REQUEST_METHOD") ?? "GET"
+        let path = HTTPRequest.path(ofRequestURI: connection.param("REQUEST_URI") ?? connection.param("DOCUMENT_URI") ?? "/")
+        let contentType = connection.param("CONTENT_TYPE")
+        let expectedLength = connection.param("CONTENT_LENGTH").flatMap { Int($0) }
+        let limit = configuration.maximumBodySize
+        let response: HTTPResponse
+        switch connection.readBody(limit: limit, drainLimit: limit * 16, expectedLength: expectedLength) {
+        case .complete(let body):
+            let request = HTTPRequest(method: method, path: path, contentType: contentType, body: body)
+            switch router.route(request) {
+            case .respond(let immediate):
+                response = immediate
+            case .check(let proposal):
+                response = waitForCheck(proposal)
+            }
+        case .tooLarge:
+            response = Router.tooLarge()
+        case .failed:
+            connection.finish()
+            logger.warning("\(method) \(path) aborted: the connection failed while reading the body")
+            return
+        }
+        let delivered = connection.write(response.cgiBytes)
+        connection.finish()
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let duration = String(format: "%.3fms", milliseconds)
+        if delivered {
+            logger.info("\(method) \(path) \(response.status) \(duration)")
+        } else {
+            logger.info("\(method) \(path) \(response.status) \(duration) (client went away)")
+        }
+    }
+
+    /// Runs the checks on the cooperative pool and blocks this accept thread (not a pool thread) until they end.
+    private func waitForCheck(_ proposal: ClusterProposal) -> HTTPResponse {
+        let outcome = CheckOutcome()
+        let router = self.router
+        Task {
+            outcome.deliver(await router.check(proposal))
+        }
+        return outcome.wait()
+    }
+}
+
+/// A one-shot hand-over of a response from a task to a waiting thread.
+private final class CheckOutcome: Sendable {
+    private let response = Mutex<HTTPResponse?>(nil)
+    private let ready = DispatchSemaphore(value: 0)
+
+    func deliver(_ value: HTTPResponse) {
+        response.withLock { $0 = value }
+        ready.signal()
+    }
+
+    func wait() -> HTTPResponse {
+        ready.wait()
+        return response.withLock { $0 } ?? .detail(500, "Internal Server Error")
+    }
+}

@@ -1,0 +1,30 @@
+/// Where the service listens: `unix:/path`, `HOST:PORT`, or the socket inherited on fd 0.
+enum ListenAddress: Equatable, CustomStringConvertible {
+    case unix(path: String)
+    case tcp(host: String, port: UInt16)
+    /// The listening socket a process manager (spawn-fcgi, a FastCGI process manager) passes on fd 0.
+    case inherited
+
+    /// Parses `unix:/run/app.sock`, `127.0.0.1:9000`, `[::1]:9000` or `localhost:9000`.
+    init?(_ text: String) {
+        if text.hasPrefix("unix:") {
+            let path = String(text.dropFirst(5))
+            guard !path.isEmpty else { return nil }
+            self = .unix(path: path)
+            return
+        }
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = UInt16(text[text.index(after: colon)...]), port > 0 else { return nil }
+        self = .tcp(host: host, port: port)
+    }
+
+    var description: String {
+        switch self {
+        case .unix(let path): "unix:\(path)"
+        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .inherited: "fd 0"
+        }
+    }
+}

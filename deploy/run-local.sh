@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs fcgi-check on the demo inventory behind a private nginx on 127.0.0.1, both from this checkout's files:
+# nginx uses deploy/nginx/fcgi-check.conf with only the socket path and the listen address rewritten.
+#
+#   FCGI_CHECK_BIN  the built binary          (default: .build/debug/fcgi-check)
+#   PORT            nginx's port on 127.0.0.1 (default: 8080)
+#   RUN_DIR         socket, configuration, logs (default: a new temporary directory)
+#   NGINX           the nginx binary          (default: nginx on PATH, else /usr/sbin/nginx)
+#
+# Prints "ready: http://127.0.0.1:PORT/" once both answer, then runs until SIGTERM or SIGINT (Ctrl-C) and stops both.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=${FCGI_CHECK_BIN:-$root/.build/debug/fcgi-check}
+port=${PORT:-8080}
+run_dir=${RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/fcgi-check.XXXXXX")}
+nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+socket=$run_dir/fcgi-check.sock
+
+[ -x "$bin" ] || { echo "run-local: no fcgi-check binary at $bin (build it with: swift build)" >&2; exit 1; }
+[ -x "$nginx" ] || { echo "run-local: nginx not found (install it with: apt-get install nginx)" >&2; exit 1; }
+mkdir -p "$run_dir/tmp"
+
+sed -e "s#unix:/run/fcgi-check/fcgi-check.sock#unix:$socket#" \
+    -e "s#listen 8080;#listen 127.0.0.1:$port;#" \
+    "$root/deploy/nginx/fcgi-check.conf" >"$run_dir/fcgi-check.conf"
+grep -q "unix:$socket;" "$run_dir/fcgi-check.conf" && grep -q "listen 127.0.0.1:$port;" "$run_dir/fcgi-check.conf" || {
+    echo "run-local: deploy/nginx/fcgi-check.conf no longer has the socket path or listen line this script rewrites" >&2
+    exit 1
+}
+cp /etc/nginx/fastcgi_params "$run_dir/fastcgi_params"
+
+# A root master would run its workers as "nobody", who cannot reach our socket: run them as ourselves.
+user_line=""
+[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
+cat >"$run_dir/nginx.conf" <<CONF
+$user_line
+daemon off;
+worker_processes 1;
+pid $run_dir/nginx.pid;
+error_log $run_dir/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log $run_dir/nginx-access.log;
+    client_body_temp_path $run_dir/tmp/body;
+    fastcgi_temp_path $run_dir/tmp/fastcgi;
+    proxy_temp_path $run_dir/tmp/proxy;
+    uwsgi_temp_path $run_dir/tmp/uwsgi;
+    scgi_temp_path $run_dir/tmp/scgi;
+    include $run_dir/fcgi-check.conf;
+}
+CONF
+
+app_pid=""
+nginx_pid=""
+stop() {
+    trap - EXIT INT TERM
+    [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null || true
+    [ -n "$app_pid" ] && kill -TERM "$app_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+"$bin" serve --demo --listen "unix:$socket" 2>>"$run_dir/fcgi-check.log" &
+app_pid=$!
+for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
+[ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }
+
+"$nginx" -p "$run_dir" -c "$run_dir/nginx.conf" 2>>"$run_dir/nginx-error.log" &
+nginx_pid=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "run-local: nginx did not start; see $run_dir/nginx-error.log" >&2; cat "$run_dir/nginx-error.log" >&2; exit 1; }
+
+echo "logs: $run_dir (fcgi-check.log, nginx-access.log, nginx-error.log)"
+echo "ready: http://127.0.0.1:$port/"
+# Runs until a signal, or until either process dies.
+wait -n "$app_pid" "$nginx_pid" || true
+echo "run-local: a process exited; stopping" >&2
+exit 1
