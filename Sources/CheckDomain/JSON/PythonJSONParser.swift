@@ -195,8 +195,7 @@ private struct Scanner {
         while next < length {
             let byte = text[next]
             if byte == Self.quote {
-                let string = String(decoding: UnsafeBufferPointer(rebasing: text[end..<next]), as: UTF8.self)
-                return (string, next + 1)
+                return (Self.makeString(UnsafeBufferPointer(rebasing: text[end..<next])), next + 1)
             }
             if byte == Self.backslash { break }
             if byte <= 0x1F { throw .syntax("Invalid control character at", next) }
@@ -257,7 +256,25 @@ private struct Scanner {
             if (0xD800...0xDFFF).contains(code) { code = 0xFFFD }
             PythonTextDecoding.appendScalar(code, to: &output)
         }
-        return (String(decoding: output, as: UTF8.self), end)
+        return (output.withUnsafeBufferPointer(Self.makeString), end)
+    }
+
+    /// A Swift string from generalized UTF-8: each encoded lone surrogate (ED A0..BF xx) becomes one U+FFFD, so a
+    /// string holds as many characters as Python's would.
+    private static func makeString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard let first = bytes.firstIndex(where: { $0 == 0xED }) else { return String(decoding: bytes, as: UTF8.self) }
+        var cleaned = Array(bytes[..<first])
+        var index = first
+        while index < bytes.count {
+            if bytes[index] == 0xED, index + 2 < bytes.count, bytes[index + 1] >= 0xA0 {
+                cleaned.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                index += 3
+            } else {
+                cleaned.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: cleaned, as: UTF8.self)
     }
 
     private func hexValue(at index: Int) -> UInt32? {

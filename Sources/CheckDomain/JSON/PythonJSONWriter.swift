@@ -8,11 +8,14 @@ public struct PythonJSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Python's `ensure_ascii=True`: non-ASCII written as `\uXXXX` escapes (responses use false, as Starlette does).
     public var escapesNonASCII = false
+    /// Python's `allow_nan=True`: NaN and infinities as the bare literals `NaN`, `Infinity`, `-Infinity` (not JSON).
+    public var allowsNaN = false
 
     /// Creates an empty writer, reserving room for `capacity` bytes.
-    public init(capacity: Int = 256, escapesNonASCII: Bool = false) {
+    public init(capacity: Int = 256, escapesNonASCII: Bool = false, allowsNaN: Bool = false) {
         bytes.reserveCapacity(capacity)
         self.escapesNonASCII = escapesNonASCII
+        self.allowsNaN = allowsNaN
     }
 
     /// Appends raw JSON punctuation or a literal.
@@ -22,7 +25,7 @@ public struct PythonJSONWriter: Sendable {
 
     /// Appends a quoted, escaped string.
     public mutating func string(_ value: String) {
-        if escapesNonASCII && !value.utf8.allSatisfy({ $0 < 0x80 }) {
+        if escapesNonASCII && !value.utf8.allSatisfy({ $0 < 0x7F }) {
             asciiString(value)
             return
         }
@@ -43,7 +46,7 @@ public struct PythonJSONWriter: Sendable {
     private mutating func asciiString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         for scalar in value.unicodeScalars {
-            if scalar.value < 0x80 {
+            if scalar.value < 0x7F {
                 let byte = UInt8(scalar.value)
                 if byte < 0x20 || byte == 0x22 || byte == 0x5C { appendEscape(byte) } else { bytes.append(byte) }
             } else {
@@ -86,13 +89,18 @@ public struct PythonJSONWriter: Sendable {
 
     /// Appends a float as Python's `repr` writes it.
     ///
-    /// Python cannot write NaN or infinities in strict JSON (Starlette fails with a 500); they are written as the
-    /// strings `"NaN"`, `"Infinity"` and `"-Infinity"` so that the answer stays valid JSON.
+    /// Python cannot write NaN or infinities in strict JSON (Starlette fails with a 500); unless `allowsNaN`, they
+    /// are written as the strings `"NaN"`, `"Infinity"` and `"-Infinity"` so that the answer stays valid JSON.
     public mutating func float(_ value: Double) {
         if value.isNaN {
-            raw("\"NaN\"")
+            allowsNaN ? raw("NaN") : raw("\"NaN\"")
         } else if value.isInfinite {
-            value > 0 ? raw("\"Infinity\"") : raw("\"-Infinity\"")
+            switch (value > 0, allowsNaN) {
+            case (true, true): raw("Infinity")
+            case (true, false): raw("\"Infinity\"")
+            case (false, true): raw("-Infinity")
+            case (false, false): raw("\"-Infinity\"")
+            }
         } else {
             bytes.append(contentsOf: Self.pythonRepr(value).utf8)
         }
