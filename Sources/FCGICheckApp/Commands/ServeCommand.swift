@@ -65,12 +65,16 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Block the stop signals before any thread exists, so every thread inherits the mask and only sigwait()
-        // below sees them.
+        // Block exactly the stop signals before any thread exists, so every thread inherits the mask and only
+        // sigwait() below sees them. SETMASK, not BLOCK: a process manager (or a test runner) may start us with other
+        // signals blocked or ignored, and the accept threads need SIGUSR2 to be deliverable for a stop to reach them.
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
-        for signal in [SIGTERM, SIGINT, SIGQUIT] { sigaddset(&stopSignals, signal) }
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        for stopSignal in [SIGTERM, SIGINT, SIGQUIT] {
+            signal(stopSignal, SIG_DFL)
+            sigaddset(&stopSignals, stopSignal)
+        }
+        pthread_sigmask(SIG_SETMASK, &stopSignals, nil)
 
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in

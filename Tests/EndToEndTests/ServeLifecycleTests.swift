@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+
+/// The binary on its own socket, spoken to in raw FastCGI: start-up errors, stopping, vanished clients.
+@Suite struct ServeLifecycleTests {
+    static let body = Array(NginxContractTests.referenceRequest.utf8)
+
+    /// Starts `fcgi-check serve --demo` on a fresh unix socket and waits for it.
+    func startServer(in directory: URL, extra: [String] = []) throws -> (ServiceProcess, String) {
+        let socket = directory.appendingPathComponent("app.sock").path
+        let server = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: ["serve", "--demo", "--listen", "unix:\(socket)"] + extra,
+            logURL: directory.appendingPathComponent("app-\(UUID().uuidString.prefix(6)).log")
+        )
+        let ready = TestEnvironment.wait(for: .seconds(10)) { server.log.contains("listening on") || !server.isRunning }
+        try #require(ready && server.isRunning, "server did not start:\n\(server.log)")
+        return (server, socket)
+    }
+
+    @Test func sigtermLetsTheRequestInFlightFinishThenExitsZero() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, socket) = try startServer(in: directory)
+        let client = try FastCGIClient(socketPath: socket)
+        try client.begin(contentLength: Self.body.count)
+        try client.sendBody(Array(Self.body.prefix(20)))
+        usleep(200_000)  // the app is now blocked reading the rest of this body
+
+        server.signal(SIGTERM)
+        usleep(300_000)
+        #expect(server.isRunning, "the server exited with a request in flight")
+        try client.sendBody(Array(Self.body.dropFirst(20)))
+        try client.endBody()
+        let response = try client.readResponse()
+        #expect(response.hasPrefix("Status: 200 OK\r\nContent-Type: application/json\r\n"))
+        #expect(response.hasSuffix(NginxContractTests.referenceResponse))
+
+        #expect(server.waitForExit(timeout: .seconds(5)) == 0, "\(server.log)")
+        #expect(!FileManager.default.fileExists(atPath: socket), "the socket file was left behind")
+        #expect(server.log.contains("signal 15 received"))
+    }
+
+    @Test func sigintOnAnIdleServerExitsZeroAtOnce() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, _) = try startServer(in: directory, extra: ["--threads", "64"])
+        server.signal(SIGINT)
+        #expect(server.waitForExit(timeout: .seconds(3)) == 0, "\(server.log)")
+    }
+
+    @Test func servesTheSocketInheritedOnStandardInputAndStopsOnSigterm() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("inherited.sock").path
+        // What spawn-fcgi does: bind and listen, then hand the socket over as fd 0.
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0 && listen(listener, 16) == 0)
+        let server = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: ["serve", "--demo", "--threads", "4"],
+            logURL: directory.appendingPathComponent("app.log"),
+            standardInput: listener
+        )
+        defer { close(listener) }
+        let response = try FastCGIClient.exchange(socketPath: path, body: Self.body)
+        #expect(response.hasSuffix(NginxContractTests.referenceResponse), "\(response)\n\(server.log)")
+        server.signal(SIGTERM)
+        #expect(server.waitForExit(timeout: .seconds(5)) == 0, "\(server.log)")
+    }
+
+    @Test func aClientThatHangsUpDoesNotHurtTheServer() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, socket) = try startServer(in: directory, extra: ["--threads", "2"])
+        for _ in 0..<20 {
+            let client = try FastCGIClient(socketPath: socket)
+            try client.begin(contentLength: Self.body.count)
+            try client.sendBody(Self.body)
+            try client.endBody()
+            client.close()  // gone before the answer is written: the app sees EPIPE
+        }
+        // Both threads are still there and answer.
+        for _ in 0..<4 {
+            let response = try FastCGIClient.exchange(socketPath: socket, body: Self.body)
+            #expect(response.hasSuffix(NginxContractTests.referenceResponse))
+        }
+        #expect(server.isRunning, "\(server.log)")
+    }
+
+    @Test func bodiesOverTheLimitGet413FromTheAppItself() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, socket) = try startServer(in: directory, extra: ["--max-body-size", "1000"])
+        defer { server.stop() }
+        let response = try FastCGIClient.exchange(socketPath: socket, body: [UInt8](repeating: 0x20, count: 5000))
+        #expect(response.hasPrefix("Status: 413 Request Entity Too Large\r\n"))
+        #expect(response.hasSuffix(#"{"detail":"Request Entity Too Large"}"#))
+        // A body within the limit on the same server still works.
+        #expect(try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(NginxContractTests.referenceResponse))
+    }
+
+    @Test func socketPathsAreNeverClobbered() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let binary = try TestEnvironment.binary()
+
+        // A regular file where the socket should go is left alone.
+        let file = directory.appendingPathComponent("not-a-socket")
+        try Data("keep me".utf8).write(to: file)
+        let refused = try ServiceProcess(executable: binary, arguments: ["serve", "--demo", "--listen", "unix:\(file.path)"], logURL: directory.appendingPathComponent("a.log"))
+        #expect(refused.waitForExit(timeout: .seconds(5)).map { $0 != 0 } == true)
+        #expect(refused.log.contains("exists and is not a socket"), "\(refused.log)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "keep me")
+
+        // A live socket of another server is not taken over.
+        let (first, socket) = try startServer(in: directory)
+        let second = try ServiceProcess(executable: binary, arguments: ["serve", "--demo", "--listen", "unix:\(socket)"], logURL: directory.appendingPathComponent("b.log"))
+        #expect(second.waitForExit(timeout: .seconds(5)).map { $0 != 0 } == true)
+        #expect(second.log.contains("already listening"), "\(second.log)")
+        #expect(try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(NginxContractTests.referenceResponse))
+
+        // A stale socket left by a killed server is replaced.
+        first.signal(SIGKILL)
+        _ = first.waitForExit(timeout: .seconds(5))
+        #expect(FileManager.default.fileExists(atPath: socket))
+        let (replacement, sameSocket) = try startServer(in: directory)
+        defer { replacement.stop() }
+        #expect(try FastCGIClient.exchange(socketPath: sameSocket, body: Self.body).hasSuffix(NginxContractTests.referenceResponse))
+    }
+
+    @Test(arguments: [
+        (["serve", "--listen", "unix:/tmp/x.sock"], "no node inventory"),
+        (["serve", "--demo", "--listen", "nonsense"], "--listen must be"),
+        (["serve", "--demo", "--threads", "0"], "--threads must be"),
+        (["serve", "--demo"], "standard input is not a listening socket"),
+    ])
+    func badCommandLinesFailClearly(arguments: [String], message: String) throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: arguments,
+            logURL: directory.appendingPathComponent("out.log"),
+        )
+        let status = process.waitForExit(timeout: .seconds(5))
+        #expect(status != nil && status != 0)
+        #expect(process.log.contains(message), "\(process.log)")
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// A minimal FastCGI client (the web server's side of the protocol) over a unix socket, so that tests can do what
+/// nginx never does: pause mid-body, hang up before reading, send a body over the app's own limit.
+final class FastCGIClient {
+    private let descriptor: Int32
+    private static let requestID: UInt16 = 1
+
+    /// Connects to the app's unix socket.
+    init(socketPath: String) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: Array(socketPath.utf8) + [0])
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try #require(connected == 0, "cannot connect to \(socketPath): \(String(cString: strerror(errno)))")
+    }
+
+    deinit { close() }
+
+    func close() { _ = Foundation.close(descriptor) }
+
+    /// Sends BEGIN_REQUEST and the params of a request.
+    func begin(method: String = "POST", uri: String = "/", contentType: String? = "application/json", contentLength: Int?) throws {
+        try record(type: 1, [0, 1, 0, 0, 0, 0, 0, 0])  // role RESPONDER, no keep-alive
+        var params: [(String, String)] = [("REQUEST_METHOD", method), ("REQUEST_URI", uri), ("SCRIPT_NAME", "/")]
+        if let contentType { params.append(("CONTENT_TYPE", contentType)) }
+        params.append(("CONTENT_LENGTH", contentLength.map(String.init) ?? ""))
+        var encoded: [UInt8] = []
+        for (name, value) in params {
+            encoded += Self.length(name.utf8.count) + Self.length(value.utf8.count) + Array(name.utf8) + Array(value.utf8)
+        }
+        try record(type: 4, encoded)
+        try record(type: 4, [])
+    }
+
+    /// Sends part of the body.
+    func sendBody(_ bytes: [UInt8]) throws {
+        for start in stride(from: 0, to: bytes.count, by: 65_535) {
+            try record(type: 5, Array(bytes[start..<min(start + 65_535, bytes.count)]))
+        }
+    }
+
+    /// Ends the body.
+    func endBody() throws { try record(type: 5, []) }
+
+    /// Reads stdout records until END_REQUEST; the CGI response (headers and body) as text.
+    func readResponse() throws -> String {
+        var output: [UInt8] = []
+        while true {
+            let header = try readExactly(8)
+            let type = header[1]
+            let length = Int(header[4]) << 8 | Int(header[5])
+            let padding = Int(header[6])
+            let content = try readExactly(length + padding).prefix(length)
+            if type == 6 { output += content }
+            if type == 3 { break }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// A whole request and its response.
+    static func exchange(socketPath: String, body: [UInt8], uri: String = "/") throws -> String {
+        let client = try FastCGIClient(socketPath: socketPath)
+        try client.begin(uri: uri, contentLength: body.count)
+        try client.sendBody(body)
+        try client.endBody()
+        return try client.readResponse()
+    }
+
+    private static func length(_ count: Int) -> [UInt8] {
+        count < 128 ? [UInt8(count)] : [UInt8(0x80 | (count >> 24) & 0x7F), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
+    }
+
+    private func record(type: UInt8, _ content: [UInt8]) throws {
+        let header: [UInt8] = [1, type, 0, UInt8(Self.requestID), UInt8(content.count >> 8), UInt8(content.count & 0xFF), 0, 0]
+        let bytes = header + content
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            try #require(written > 0, "write to the app failed: \(String(cString: strerror(errno)))")
+            offset += written
+        }
+    }
+
+    private func readExactly(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let received = bytes[offset...].withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            try #require(received > 0, "the app closed the connection early")
+            offset += received
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// A child process of a test (the binary, or deploy/run-local.sh), stopped and reaped when the test ends.
+///
+/// Spawned with `posix_spawn` rather than Foundation's `Process`: the child gets default signal dispositions, an
+/// empty signal mask and its own process group, as a process manager would give it. The test runner's threads block
+/// most signals, and a child inheriting that mask could not be stopped the way an operator stops it.
+final class ServiceProcess {
+    let pid: pid_t
+    let logURL: URL
+    private var exitStatus: Int32?
+
+    /// Starts `executable` with `arguments`; standard output and error go to `logURL`, standard input is
+    /// `standardInput` (a descriptor the child gets as fd 0) or /dev/null.
+    init(
+        executable: URL,
+        arguments: [String],
+        environment: [String: String] = [:],
+        logURL: URL,
+        standardInput: Int32? = nil
+    ) throws {
+        self.logURL = logURL
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let standardInput {
+            posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 1, logURL.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes,
+            Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP)
+        )
+
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let mergedEnvironment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp = mergedEnvironment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable.path, &actions, &attributes, argv, envp)
+        try #require(result == 0, "cannot start \(executable.path): \(String(cString: strerror(result)))")
+        pid = child
+    }
+
+    deinit { stop() }
+
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    /// Whether the child has not exited yet (reaps it when it has).
+    var isRunning: Bool {
+        guard exitStatus == nil else { return false }
+        var status: Int32 = 0
+        let reaped = waitpid(pid, &status, WNOHANG)
+        if reaped == pid {
+            // WIFEXITED / WEXITSTATUS, spelled out: the macros are not imported.
+            exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            return false
+        }
+        return reaped == 0
+    }
+
+    /// Sends a signal to the child.
+    func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// Waits for the child to exit; its exit status (128 + signal when killed), or nil after `timeout`.
+    func waitForExit(timeout: Duration) -> Int32? {
+        guard TestEnvironment.wait(for: timeout, until: { !isRunning }) else { return nil }
+        return exitStatus
+    }
+
+    /// Stops the child and everything it started (its process group), whatever state they are in.
+    func stop() {
+        if isRunning {
+            signal(SIGTERM)
+            if waitForExit(timeout: .seconds(5)) == nil {
+                kill(-pid, SIGKILL)
+                _ = waitForExit(timeout: .seconds(5))
+            }
+        }
+        kill(-pid, SIGKILL)  // leftovers of the group, if any (nothing when the child cleaned up after itself)
+    }
+}
+
+/// fcgi-check behind a private nginx on 127.0.0.1, started by deploy/run-local.sh from the deploy/ configuration.
+final class NginxFrontedService {
+    let directory: URL
+    let port: UInt16
+    let script: ServiceProcess
+
+    init() throws {
+        directory = try TestEnvironment.temporaryDirectory()
+        port = try TestEnvironment.freePort()
+        script = try ServiceProcess(
+            executable: TestEnvironment.packageRoot.appendingPathComponent("deploy/run-local.sh"),
+            arguments: [],
+            environment: [
+                "FCGI_CHECK_BIN": try TestEnvironment.binary().path,
+                "PORT": String(port),
+                "RUN_DIR": directory.appendingPathComponent("run").path,
+                "NGINX": try TestEnvironment.nginx(),
+            ],
+            logURL: directory.appendingPathComponent("run-local.out")
+        )
+        let ready = TestEnvironment.wait(for: .seconds(30)) { script.log.contains("ready: ") || !script.isRunning }
+        try #require(ready && script.isRunning, "deploy/run-local.sh did not become ready:\n\(script.log)")
+    }
+
+    deinit {
+        script.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The app's log (one line per request).
+    var appLog: String {
+        (try? String(contentsOf: directory.appendingPathComponent("run/fcgi-check.log"), encoding: .utf8)) ?? ""
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Paths the end-to-end tests need; a missing piece fails the test loudly, it never skips it.
+enum TestEnvironment {
+    /// The package root (three levels above this file).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The built `fcgi-check`: `FCGI_CHECK_BIN`, else next to the test bundle, else `.build/debug`.
+    static func binary() throws -> URL {
+        var candidates: [URL] = []
+        if let path = ProcessInfo.processInfo.environment["FCGI_CHECK_BIN"] { candidates.append(URL(fileURLWithPath: path)) }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fcgi-check"))
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/fcgi-check"))
+        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        return try #require(found, "no built fcgi-check binary (run `swift build` first); looked at \(candidates.map(\.path))")
+    }
+
+    /// nginx, which the end-to-end tests put in front of the binary.
+    static func nginx() throws -> String {
+        let found = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+        return try #require(found, "nginx is not installed (apt-get install nginx); the end-to-end tests need it")
+    }
+
+    /// A new private directory, short enough for a unix socket path.
+    static func temporaryDirectory() throws -> URL {
+        let url = URL(fileURLWithPath: "/tmp/fcgi-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    static func freePort() throws -> UInt16 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        try #require(ok, "cannot find a free port")
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Waits until `condition` holds, polling; false after `timeout`.
+    static func wait(for timeout: Duration, until condition: () -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+}
