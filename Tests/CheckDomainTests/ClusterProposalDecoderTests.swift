@@ -19,7 +19,10 @@ import Testing
         let body = #"{"name": "c1", "members": [{"node_id": 1, "name": "m1", "host": "172.16.70.101", "port": 5432}]}"#
         let proposal = try ClusterProposalDecoder.decode(body: Array(body.utf8), contentType: Self.json).get()
         #expect(proposal.name == "c1")
-        #expect(proposal.members == [Member(nodeID: BigInteger(1), name: "m1", host: "172.16.70.101", port: BigInteger(5432))])
+        #expect(
+            proposal.members == [
+                Member(nodeID: BigInteger(1), name: "m1", host: "172.16.70.101", port: BigInteger(5432))
+            ])
     }
 
     @Test func listsEveryErrorInModelOrder() {
@@ -57,7 +60,9 @@ import Testing
 
     @Test func emptyBodyIsMissing() {
         #expect(answer("") == #"{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}"#)
-        #expect(answer("", contentType: nil) == #"{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}"#)
+        #expect(
+            answer("", contentType: nil)
+                == #"{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}"#)
     }
 
     @Test func invalidJSONNamesPythonsMessageAndCharacterOffset() {
@@ -95,14 +100,16 @@ import Testing
     }
 
     @Test func laxIntegersAndIgnoredExtrasAreAccepted() throws {
-        let body = #"{"name":"c","members":[{"node_id":2.0,"name":"a","host":"h","port":"1_0","x":{}},{"node_id":true,"name":"b","host":"h","port":" 7 "},{"node_id":"1.0","name":"b","host":"h","port":1e2}],"members":[{"node_id":"3","name":"z","host":"h","port":1,"node_id":"2"}]}"#
+        let body =
+            #"{"name":"c","members":[{"node_id":2.0,"name":"a","host":"h","port":"1_0","x":{}},{"node_id":true,"name":"b","host":"h","port":" 7 "},{"node_id":"1.0","name":"b","host":"h","port":1e2}],"members":[{"node_id":"3","name":"z","host":"h","port":1,"node_id":"2"}]}"#
         let proposal = try ClusterProposalDecoder.decode(body: Array(body.utf8), contentType: Self.json).get()
         // The duplicated "members" and "node_id" keys: the last value wins.
         #expect(proposal.members.map(\.nodeIDValue.description) == ["2"])
     }
 
     @Test func hugeNodeIdsAreValidIntegersNeverFound() throws {
-        let body = #"{"name":"c","members":[{"node_id":123456789012345678901234567890,"name":"a","host":"h","port":1}]}"#
+        let body =
+            #"{"name":"c","members":[{"node_id":123456789012345678901234567890,"name":"a","host":"h","port":1}]}"#
         let proposal = try ClusterProposalDecoder.decode(body: Array(body.utf8), contentType: Self.json).get()
         #expect(proposal.members[0].nodeID == nil)
         #expect(proposal.distinctNodeIDs.isEmpty)

@@ -7,7 +7,7 @@ import Testing
 @Suite struct JSONOracleTests {
     struct Case: Decodable {
         var label: String
-        var body_b64: String
+        var bodyB64: String
         var outcome: String
         var canonical: String?
         var msg: String?
@@ -19,7 +19,7 @@ import Testing
         #expect(cases.count > 8000)
         var mismatches: [String] = []
         for item in cases {
-            let body = try #require(Data(base64Encoded: item.body_b64))
+            let body = try #require(Data(base64Encoded: item.bodyB64))
             let actual: String
             do {
                 let value = try PythonJSONParser.parse([UInt8](body))
@@ -41,7 +41,8 @@ import Testing
             // Lone surrogates are the one documented difference: Python keeps them (and answers 500 when a response
             // must echo one), we keep U+FFFD. UTF-8-encoded surrogates (ED A0 80 ED B0 80) are two lone surrogates to
             // Python but print like a pair; two keys that differ only in lone surrogates become one key here.
-            if actual != expected, actual.contains("\\ufffd"), expected.contains("\\ufffd") || expected.contains("\\ud") {
+            if actual != expected, actual.contains("\\ufffd"), expected.contains("\\ufffd") || expected.contains("\\ud")
+            {
                 #expect(actual.hasPrefix("ok ") && expected.hasPrefix("ok "), "\(item.label)")
                 continue
             }
@@ -58,7 +59,9 @@ import Testing
         var output = String.UnicodeScalarView()
         var index = 0
         func escape(at position: Int) -> UInt32? {
-            guard position + 6 <= scalars.count, scalars[position] == "\\", scalars[position + 1] == "u" else { return nil }
+            guard position + 6 <= scalars.count, scalars[position] == "\\", scalars[position + 1] == "u" else {
+                return nil
+            }
             return UInt32(String(String.UnicodeScalarView(scalars[(position + 2)..<(position + 6)])), radix: 16)
         }
         while index < scalars.count {
@@ -99,7 +102,9 @@ import Testing
 
     @Test func integersOfAnySizeKeepEveryDigit() throws {
         let digits = String(repeating: "9", count: 4300)
-        #expect(try PythonJSONParser.parse(Array("-\(digits)".utf8)) == .integer(BigInteger(negative: true, digits: Array(digits.utf8))))
+        #expect(
+            try PythonJSONParser.parse(Array("-\(digits)".utf8))
+                == .integer(BigInteger(negative: true, digits: Array(digits.utf8))))
         #expect(throws: JSONParseFailure.unreadable) { try PythonJSONParser.parse(Array((digits + "9").utf8)) }
     }
 
@@ -112,7 +117,10 @@ import Testing
 
     @Test func keysAreComparedByCodePointsNotByCanonicalEquivalence() throws {
         let value = try PythonJSONParser.parse(Array("{\"é\":1,\"e\u{301}\":2}".utf8))
-        guard case .object(let object) = value else { Issue.record("not an object"); return }
+        guard case .object(let object) = value else {
+            Issue.record("not an object")
+            return
+        }
         #expect(object.members.count == 2)
     }
 }

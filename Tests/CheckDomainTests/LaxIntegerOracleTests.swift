@@ -8,21 +8,21 @@ import Testing
     struct Case: Decodable {
         var kind: String
         var input: String?
-        var input_parts: [[Fixtures.PartElement]]?
+        var inputParts: [[Fixtures.PartElement]]?
         var ok: Bool
         var value: String?
-        var value_parts: [[Fixtures.PartElement]]?
+        var valueParts: [[Fixtures.PartElement]]?
         var error: String?
     }
 
     struct OtherKindCase: Decodable {
         var kind: String
         var field: String
-        var input_json: String?
-        var input_int_parts: [[Fixtures.PartElement]]?
+        var inputJson: String?
+        var inputIntParts: [[Fixtures.PartElement]]?
         var ok: Bool
         var value: String?
-        var value_parts: [[Fixtures.PartElement]]?
+        var valueParts: [[Fixtures.PartElement]]?
         var error: String?
     }
 
@@ -31,7 +31,7 @@ import Testing
         #expect(cases.count > 7000)
         var mismatches: [String] = []
         for item in cases {
-            let input = item.input ?? item.input_parts.map(Fixtures.expand) ?? ""
+            let input = item.input ?? item.inputParts.map(Fixtures.expand) ?? ""
             let result: Result<BigInteger, LaxInteger.Failure>
             if item.kind == "str" {
                 result = LaxInteger.fromString(input)
@@ -39,14 +39,18 @@ import Testing
                 let double = try #require(Double(input), "float repr \(input)")
                 result = LaxInteger.fromFloat(double)
             }
-            let expected = item.ok ? "ok \(item.value ?? item.value_parts.map(Fixtures.expand) ?? "")" : "error \(item.error ?? "")"
+            let expected =
+                item.ok
+                ? "ok \(item.value ?? item.valueParts.map(Fixtures.expand) ?? "")" : "error \(item.error ?? "")"
             let actual: String
             switch result {
             case .success(let value): actual = "ok \(value)"
             case .failure(let failure): actual = "error \(failure.type)"
             }
             if actual != expected, mismatches.count < 20 {
-                mismatches.append("\(item.kind) \(input.debugDescription.prefix(60)): expected \(expected.prefix(60)), got \(actual.prefix(60))")
+                mismatches.append(
+                    "\(item.kind) \(input.debugDescription.prefix(60)): expected \(expected.prefix(60)), got \(actual.prefix(60))"
+                )
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
@@ -55,8 +59,8 @@ import Testing
     @Test func otherKindsMatchPydantic() throws {
         let cases = try Fixtures.load("lax_int_other_kinds.json", as: [OtherKindCase].self)
         for item in cases {
-            let json = item.input_json ?? item.input_int_parts.map(Fixtures.expand) ?? ""
-            let expectedValue = item.value ?? item.value_parts.map(Fixtures.expand)
+            let json = item.inputJson ?? item.inputIntParts.map(Fixtures.expand) ?? ""
+            let expectedValue = item.value ?? item.valueParts.map(Fixtures.expand)
             let value = try PythonJSONParser.parse(Array(json.utf8))
             var object = JSONObject()
             object["f"] = value

@@ -16,7 +16,8 @@ import Testing
     @Test func stringsAreEscapedAsJSONDumpsWithEnsureASCIIFalse() {
         var writer = PythonJSONWriter()
         writer.string("a\"b\\c\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}é中😀/")
-        #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é中😀/\"")
+        #expect(
+            String(decoding: writer.bytes, as: UTF8.self) == "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é中😀/\"")
     }
 
     @Test func nonFiniteFloatsStayValidJSON() {

@@ -21,66 +21,127 @@ import Testing
     static let parseError = #"{"detail":"There was an error parsing the body"}"#
 
     static let cases: [Case] = [
-        Case(name: "reference request", request: HTTPClient.request("POST", "/", body: Array(referenceRequest.utf8)), status: 200, body: referenceResponse),
-        Case(name: "query string is ignored", request: HTTPClient.request("POST", "/?debug=1&x", body: Array(referenceRequest.utf8)), status: 200, body: referenceResponse),
-        Case(name: "charset parameter", request: HTTPClient.request("POST", "/", body: Array(referenceRequest.utf8), contentType: "application/json; charset=utf-8"), status: 200, body: referenceResponse),
-        Case(name: "chunked body (empty CONTENT_LENGTH)", request: HTTPClient.request("POST", "/", body: Array(referenceRequest.utf8), chunked: true), status: 200, body: referenceResponse),
+        Case(
+            name: "reference request", request: HTTPClient.request("POST", "/", body: Array(referenceRequest.utf8)),
+            status: 200, body: referenceResponse),
+        Case(
+            name: "query string is ignored",
+            request: HTTPClient.request("POST", "/?debug=1&x", body: Array(referenceRequest.utf8)), status: 200,
+            body: referenceResponse),
+        Case(
+            name: "charset parameter",
+            request: HTTPClient.request(
+                "POST", "/", body: Array(referenceRequest.utf8), contentType: "application/json; charset=utf-8"),
+            status: 200, body: referenceResponse),
+        Case(
+            name: "chunked body (empty CONTENT_LENGTH)",
+            request: HTTPClient.request("POST", "/", body: Array(referenceRequest.utf8), chunked: true), status: 200,
+            body: referenceResponse),
         Case(
             name: "UTF-16 body with BOM",
-            request: HTTPClient.request("POST", "/", body: [0xFF, 0xFE] + referenceRequest.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
+            request: HTTPClient.request(
+                "POST", "/",
+                body: [0xFF, 0xFE] + referenceRequest.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
             status: 200, body: referenceResponse
         ),
         Case(
             name: "duplicates, order of first appearance, inventory host",
-            request: HTTPClient.request("POST", "/", body: Array(#"{"name":"c","members":[{"node_id":3,"name":"a","host":"1.1.1.1","port":1},{"node_id":"1","name":"b","host":"h","port":2},{"node_id":3.0,"name":"c","host":"h","port":3}]}"#.utf8)),
+            request: HTTPClient.request(
+                "POST", "/",
+                body: Array(
+                    #"{"name":"c","members":[{"node_id":3,"name":"a","host":"1.1.1.1","port":1},{"node_id":"1","name":"b","host":"h","port":2},{"node_id":3.0,"name":"c","host":"h","port":3}]}"#
+                        .utf8)),
             status: 200,
-            body: #"[{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[{"node_id":1,"message":"172.16.70.101 操作系统版本过低, 当前系统版本为 7.1"}]},{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[{"node_id":3,"message":"172.16.70.103 当前 systemd 版本为:231"}]}]"#
+            body:
+                #"[{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[{"node_id":1,"message":"172.16.70.101 操作系统版本过低, 当前系统版本为 7.1"}]},{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[{"node_id":3,"message":"172.16.70.103 当前 systemd 版本为:231"}]}]"#
         ),
         Case(
             name: "empty member list",
             request: HTTPClient.request("POST", "/", body: Array(#"{"name":"c","members":[]}"#.utf8)),
             status: 200,
-            body: #"[{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[]},{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[]}]"#
+            body:
+                #"[{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[]},{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[]}]"#
         ),
         Case(
             name: "every validation error listed",
-            request: HTTPClient.request("POST", "/", body: Array(#"{"name":7,"members":[{"node_id":"x","name":"a","host":"h"},{"node_id":1.5,"name":"b","host":"h","port":[]}]}"#.utf8)),
+            request: HTTPClient.request(
+                "POST", "/",
+                body: Array(
+                    #"{"name":7,"members":[{"node_id":"x","name":"a","host":"h"},{"node_id":1.5,"name":"b","host":"h","port":[]}]}"#
+                        .utf8)),
             status: 422,
-            body: #"{"detail":[{"type":"string_type","loc":["body","name"],"msg":"Input should be a valid string","input":7},{"type":"int_parsing","loc":["body","members",0,"node_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"},{"type":"missing","loc":["body","members",0,"port"],"msg":"Field required","input":{"node_id":"x","name":"a","host":"h"}},{"type":"int_from_float","loc":["body","members",1,"node_id"],"msg":"Input should be a valid integer, got a number with a fractional part","input":1.5},{"type":"int_type","loc":["body","members",1,"port"],"msg":"Input should be a valid integer","input":[]}]}"#
+            body:
+                #"{"detail":[{"type":"string_type","loc":["body","name"],"msg":"Input should be a valid string","input":7},{"type":"int_parsing","loc":["body","members",0,"node_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"},{"type":"missing","loc":["body","members",0,"port"],"msg":"Field required","input":{"node_id":"x","name":"a","host":"h"}},{"type":"int_from_float","loc":["body","members",1,"node_id"],"msg":"Input should be a valid integer, got a number with a fractional part","input":1.5},{"type":"int_type","loc":["body","members",1,"port"],"msg":"Input should be a valid integer","input":[]}]}"#
         ),
         Case(
             name: "unknown node ids",
-            request: HTTPClient.request("POST", "/", body: Array(#"{"name":"c","members":[{"node_id":9,"name":"a","host":"h","port":1},{"node_id":1,"name":"b","host":"h","port":1},{"node_id":99999999999999999999,"name":"c","host":"h","port":1}]}"#.utf8)),
+            request: HTTPClient.request(
+                "POST", "/",
+                body: Array(
+                    #"{"name":"c","members":[{"node_id":9,"name":"a","host":"h","port":1},{"node_id":1,"name":"b","host":"h","port":1},{"node_id":99999999999999999999,"name":"c","host":"h","port":1}]}"#
+                        .utf8)),
             status: 422,
-            body: #"{"detail":[{"type":"node_not_found","loc":["body","members",0,"node_id"],"msg":"node_id: 9 未找到","input":9},{"type":"node_not_found","loc":["body","members",2,"node_id"],"msg":"node_id: 99999999999999999999 未找到","input":99999999999999999999}]}"#
+            body:
+                #"{"detail":[{"type":"node_not_found","loc":["body","members",0,"node_id"],"msg":"node_id: 9 未找到","input":9},{"type":"node_not_found","loc":["body","members",2,"node_id"],"msg":"node_id: 99999999999999999999 未找到","input":99999999999999999999}]}"#
         ),
         Case(
             name: "invalid JSON",
             request: HTTPClient.request("POST", "/", body: Array("{\"name\": \"中\", }".utf8)),
             status: 422,
-            body: #"{"detail":[{"type":"json_invalid","loc":["body",14],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting property name enclosed in double quotes"}}]}"#
+            body:
+                #"{"detail":[{"type":"json_invalid","loc":["body",14],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting property name enclosed in double quotes"}}]}"#
         ),
-        Case(name: "empty body with Content-Length: 0", request: HTTPClient.request("POST", "/"), status: 422, body: missingBody),
-        Case(name: "empty body without Content-Length", request: HTTPClient.request("POST", "/", contentLength: false), status: 422, body: missingBody),
+        Case(
+            name: "empty body with Content-Length: 0", request: HTTPClient.request("POST", "/"), status: 422,
+            body: missingBody),
+        Case(
+            name: "empty body without Content-Length", request: HTTPClient.request("POST", "/", contentLength: false),
+            status: 422, body: missingBody),
         Case(
             name: "no Content-Type",
             request: HTTPClient.request("POST", "/", body: Array(#"{"a":1}"#.utf8), contentType: nil),
             status: 422,
-            body: #"{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"{\"a\":1}"}]}"#
+            body:
+                #"{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"{\"a\":1}"}]}"#
         ),
-        Case(name: "invalid UTF-8", request: HTTPClient.request("POST", "/", body: [0x7B, 0xFF, 0x7D]), status: 400, body: parseError),
-        Case(name: "100,000 levels of nesting", request: HTTPClient.request("POST", "/", body: Array(String(repeating: "[", count: 100_000).utf8)), status: 400, body: parseError),
-        Case(name: "GET /", request: HTTPClient.request("GET", "/", contentType: nil), status: 405, body: #"{"detail":"Method Not Allowed"}"#, allow: "POST"),
-        Case(name: "PUT /", request: HTTPClient.request("PUT", "/", body: Array(referenceRequest.utf8)), status: 405, body: #"{"detail":"Method Not Allowed"}"#, allow: "POST"),
-        Case(name: "DELETE /", request: HTTPClient.request("DELETE", "/", contentType: nil), status: 405, body: #"{"detail":"Method Not Allowed"}"#, allow: "POST"),
-        Case(name: "other path", request: HTTPClient.request("POST", "/check", body: Array(referenceRequest.utf8)), status: 404, body: #"{"detail":"Not Found"}"#),
-        Case(name: "trailing slash path", request: HTTPClient.request("POST", "/x/", body: Array(referenceRequest.utf8)), status: 404, body: #"{"detail":"Not Found"}"#),
+        Case(
+            name: "invalid UTF-8", request: HTTPClient.request("POST", "/", body: [0x7B, 0xFF, 0x7D]), status: 400,
+            body: parseError),
+        Case(
+            name: "100,000 levels of nesting",
+            request: HTTPClient.request("POST", "/", body: Array(String(repeating: "[", count: 100_000).utf8)),
+            status: 400, body: parseError),
+        Case(
+            name: "GET /", request: HTTPClient.request("GET", "/", contentType: nil), status: 405,
+            body: #"{"detail":"Method Not Allowed"}"#, allow: "POST"),
+        Case(
+            name: "PUT /", request: HTTPClient.request("PUT", "/", body: Array(referenceRequest.utf8)), status: 405,
+            body: #"{"detail":"Method Not Allowed"}"#, allow: "POST"),
+        Case(
+            name: "DELETE /", request: HTTPClient.request("DELETE", "/", contentType: nil), status: 405,
+            body: #"{"detail":"Method Not Allowed"}"#, allow: "POST"),
+        Case(
+            name: "other path", request: HTTPClient.request("POST", "/check", body: Array(referenceRequest.utf8)),
+            status: 404, body: #"{"detail":"Not Found"}"#),
+        Case(
+            name: "trailing slash path", request: HTTPClient.request("POST", "/x/", body: Array(referenceRequest.utf8)),
+            status: 404, body: #"{"detail":"Not Found"}"#),
         // nginx refuses these before any app sees them (the reference, without nginx, answers 404/405 JSON): the
         // deploy configuration keeps at least the JSON shape.
-        Case(name: "encoded dot segments (nginx)", request: HTTPClient.request("GET", "/%2e%2e/", contentType: nil), status: 400, body: #"{"detail":"Bad Request"}"#),
-        Case(name: "malformed percent-encoding (nginx)", request: HTTPClient.request("POST", "/%zz", body: Array(referenceRequest.utf8)), status: 400, body: #"{"detail":"Bad Request"}"#),
-        Case(name: "internal error location (nginx)", request: HTTPClient.request("GET", "/__fcgi_check_errors/400", contentType: nil), status: 404, body: #"{"detail":"Not Found"}"#),
-        Case(name: "TRACE / (nginx)", request: HTTPClient.request("TRACE", "/", contentType: nil), status: 405, body: #"{"detail":"Method Not Allowed"}"#, allow: "POST"),
+        Case(
+            name: "encoded dot segments (nginx)", request: HTTPClient.request("GET", "/%2e%2e/", contentType: nil),
+            status: 400, body: #"{"detail":"Bad Request"}"#),
+        Case(
+            name: "malformed percent-encoding (nginx)",
+            request: HTTPClient.request("POST", "/%zz", body: Array(referenceRequest.utf8)), status: 400,
+            body: #"{"detail":"Bad Request"}"#),
+        Case(
+            name: "internal error location (nginx)",
+            request: HTTPClient.request("GET", "/__fcgi_check_errors/400", contentType: nil), status: 404,
+            body: #"{"detail":"Not Found"}"#),
+        Case(
+            name: "TRACE / (nginx)", request: HTTPClient.request("TRACE", "/", contentType: nil), status: 405,
+            body: #"{"detail":"Method Not Allowed"}"#, allow: "POST"),
         Case(
             name: "body over 1 MiB",
             request: HTTPClient.request("POST", "/", body: [UInt8](repeating: 0x20, count: 2 << 20)),
@@ -112,16 +173,22 @@ import Testing
             for index in 0..<200 {
                 group.addTask {
                     // Alternate two different clusters so that a shared cache would show up as a wrong answer.
-                    let body = index.isMultiple(of: 2) ? Self.referenceRequest : #"{"name":"x","members":[{"node_id":2,"name":"a","host":"h","port":1}]}"#
+                    let body =
+                        index.isMultiple(of: 2)
+                        ? Self.referenceRequest
+                        : #"{"name":"x","members":[{"node_id":2,"name":"a","host":"h","port":1}]}"#
                     let reply = try HTTPClient.post(port: port, body)
                     return (index, "\(reply.status) \(reply.text)")
                 }
             }
             return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
         }
-        let single = #"200 [{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[]},{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[{"node_id":2,"message":"172.16.70.102 当前 systemd 版本为:231"}]}]"#
+        let single =
+            #"200 [{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[]},{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[{"node_id":2,"message":"172.16.70.102 当前 systemd 版本为:231"}]}]"#
         for index in 0..<200 {
-            #expect(answers[index] == (index.isMultiple(of: 2) ? "200 " + Self.referenceResponse : single), "request \(index)")
+            #expect(
+                answers[index] == (index.isMultiple(of: 2) ? "200 " + Self.referenceResponse : single),
+                "request \(index)")
         }
     }
 }

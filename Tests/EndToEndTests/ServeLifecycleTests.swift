@@ -59,7 +59,9 @@ import Testing
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         try #require(bound == 0 && listen(listener, 16) == 0)
         let server = try ServiceProcess(
@@ -103,7 +105,9 @@ import Testing
         #expect(response.hasPrefix("Status: 413 Request Entity Too Large\r\n"))
         #expect(response.hasSuffix(#"{"detail":"Request Entity Too Large"}"#))
         // A body within the limit on the same server still works.
-        #expect(try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(NginxContractTests.referenceResponse))
+        #expect(
+            try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(
+                NginxContractTests.referenceResponse))
     }
 
     @Test func socketPathsAreNeverClobbered() throws {
@@ -114,17 +118,23 @@ import Testing
         // A regular file where the socket should go is left alone.
         let file = directory.appendingPathComponent("not-a-socket")
         try Data("keep me".utf8).write(to: file)
-        let refused = try ServiceProcess(executable: binary, arguments: ["serve", "--demo", "--listen", "unix:\(file.path)"], logURL: directory.appendingPathComponent("a.log"))
+        let refused = try ServiceProcess(
+            executable: binary, arguments: ["serve", "--demo", "--listen", "unix:\(file.path)"],
+            logURL: directory.appendingPathComponent("a.log"))
         #expect(refused.waitForExit(timeout: .seconds(5)).map { $0 != 0 } == true)
         #expect(refused.log.contains("exists and is not a socket"), "\(refused.log)")
         #expect(try String(contentsOf: file, encoding: .utf8) == "keep me")
 
         // A live socket of another server is not taken over.
         let (first, socket) = try startServer(in: directory)
-        let second = try ServiceProcess(executable: binary, arguments: ["serve", "--demo", "--listen", "unix:\(socket)"], logURL: directory.appendingPathComponent("b.log"))
+        let second = try ServiceProcess(
+            executable: binary, arguments: ["serve", "--demo", "--listen", "unix:\(socket)"],
+            logURL: directory.appendingPathComponent("b.log"))
         #expect(second.waitForExit(timeout: .seconds(5)).map { $0 != 0 } == true)
         #expect(second.log.contains("already listening"), "\(second.log)")
-        #expect(try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(NginxContractTests.referenceResponse))
+        #expect(
+            try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(
+                NginxContractTests.referenceResponse))
 
         // A stale socket left by a killed server is replaced.
         first.signal(SIGKILL)
@@ -132,7 +142,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: socket))
         let (replacement, sameSocket) = try startServer(in: directory)
         defer { replacement.stop() }
-        #expect(try FastCGIClient.exchange(socketPath: sameSocket, body: Self.body).hasSuffix(NginxContractTests.referenceResponse))
+        #expect(
+            try FastCGIClient.exchange(socketPath: sameSocket, body: Self.body).hasSuffix(
+                NginxContractTests.referenceResponse))
     }
 
     @Test(arguments: [

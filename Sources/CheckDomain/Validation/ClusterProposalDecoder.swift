@@ -15,7 +15,8 @@ public enum ClusterProposalDecoder {
     ///   - contentType: the request's `Content-Type`, if any; only JSON types are parsed as JSON.
     public static func decode(body: [UInt8], contentType: String?) -> Result<ClusterProposal, RequestBodyFailure> {
         if body.isEmpty {
-            return .failure(.unprocessable([.init(type: "missing", location: ["body"], message: "Field required", input: .null)]))
+            return .failure(
+                .unprocessable([.init(type: "missing", location: ["body"], message: "Field required", input: .null)]))
         }
         let document: JSONValue
         if isJSON(contentType: contentType) {
@@ -82,7 +83,9 @@ public enum ClusterProposalDecoder {
                 if allValid { members = validated }
             } else {
                 issues.append(
-                    .init(type: "list_type", location: ["body", "members"], message: "Input should be a valid list", input: membersValue)
+                    .init(
+                        type: "list_type", location: ["body", "members"], message: "Input should be a valid list",
+                        input: membersValue)
                 )
             }
         } else {

@@ -13,7 +13,9 @@ enum LaxFields {
         }
         guard case .string(let text) = value else {
             issues.append(
-                .init(type: "string_type", location: location + [.key(key)], message: "Input should be a valid string", input: value)
+                .init(
+                    type: "string_type", location: location + [.key(key)], message: "Input should be a valid string",
+                    input: value)
             )
             return nil
         }
@@ -35,7 +37,8 @@ enum LaxFields {
         case .success(let integer):
             return integer
         case .failure(let error):
-            issues.append(.init(type: error.type, location: location + [.key(key)], message: error.message, input: value))
+            issues.append(
+                .init(type: error.type, location: location + [.key(key)], message: error.message, input: value))
             return nil
         }
     }

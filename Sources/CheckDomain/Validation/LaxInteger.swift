@@ -98,7 +98,9 @@ enum LaxInteger {
             }
             if index == rest.endIndex {
                 rest = rest[(index - 1)...]
-            } else if rest[index] == UInt8(ascii: "-") || (rest[index] >= UInt8(ascii: "1") && rest[index] <= UInt8(ascii: "9")) {
+            } else if rest[index] == UInt8(ascii: "-")
+                || (rest[index] >= UInt8(ascii: "1") && rest[index] <= UInt8(ascii: "9"))
+            {
                 rest = rest[index...]
             } else if rest[index] == UInt8(ascii: ".") {
                 rest = rest[(index - 1)...]

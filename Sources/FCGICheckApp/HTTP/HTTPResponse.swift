@@ -21,7 +21,8 @@ struct HTTPResponse: Sendable, Equatable {
     }
 
     /// FastAPI's plain error shape: `{"detail":"…"}`.
-    static func detail(_ status: Int, _ message: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+    static func detail(_ status: Int, _ message: String, headers: [(name: String, value: String)] = []) -> HTTPResponse
+    {
         var writer = PythonJSONWriter(capacity: message.utf8.count + 16)
         writer.raw("{\"detail\":")
         writer.string(message)

@@ -125,7 +125,8 @@ final class FastCGIServer: Sendable {
             case .failed(let code):
                 if stoppingNow { return }
                 if code != EINTR {
-                    logger.error("accept failed", metadata: ["errno": "\(code)", "error": "\(String(cString: strerror(code)))"])
+                    logger.error(
+                        "accept failed", metadata: ["errno": "\(code)", "error": "\(String(cString: strerror(code)))"])
                     // Out of file descriptors and the like: do not spin.
                     usleep(10_000)
                 }
@@ -137,7 +138,8 @@ final class FastCGIServer: Sendable {
     private func answer(_ connection: FastCGIConnection) {
         let started = ContinuousClock.now
         let method = connection.param("REQUEST_METHOD") ?? "GET"
-        let path = HTTPRequest.path(ofRequestURI: connection.param("REQUEST_URI") ?? connection.param("DOCUMENT_URI") ?? "/")
+        let path = HTTPRequest.path(
+            ofRequestURI: connection.param("REQUEST_URI") ?? connection.param("DOCUMENT_URI") ?? "/")
         let contentType = connection.param("CONTENT_TYPE")
         let expectedLength = connection.param("CONTENT_LENGTH").flatMap { Int($0) }
         let limit = configuration.maximumBodySize

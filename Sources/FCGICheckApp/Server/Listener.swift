@@ -58,7 +58,9 @@ struct Listener: ~Copyable {
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
         let pathBytes = Array(path.utf8)
         guard pathBytes.count < capacity else {
-            throw Failure(description: "unix socket path is too long (\(pathBytes.count) bytes, at most \(capacity - 1)): \(path)")
+            throw Failure(
+                description: "unix socket path is too long (\(pathBytes.count) bytes, at most \(capacity - 1)): \(path)"
+            )
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: pathBytes)

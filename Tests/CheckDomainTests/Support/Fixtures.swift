@@ -5,7 +5,9 @@ import Testing
 enum Fixtures {
     static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
         let url = try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"))
-        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(T.self, from: Data(contentsOf: url))
     }
 
     /// `[[chunk, count], …]` compresses long strings in the lax-int fixture.

@@ -31,14 +31,17 @@ final class FastCGIClient {
     func close() { _ = Foundation.close(descriptor) }
 
     /// Sends BEGIN_REQUEST and the params of a request.
-    func begin(method: String = "POST", uri: String = "/", contentType: String? = "application/json", contentLength: Int?) throws {
+    func begin(
+        method: String = "POST", uri: String = "/", contentType: String? = "application/json", contentLength: Int?
+    ) throws {
         try record(type: 1, [0, 1, 0, 0, 0, 0, 0, 0])  // role RESPONDER, no keep-alive
         var params: [(String, String)] = [("REQUEST_METHOD", method), ("REQUEST_URI", uri), ("SCRIPT_NAME", "/")]
         if let contentType { params.append(("CONTENT_TYPE", contentType)) }
         params.append(("CONTENT_LENGTH", contentLength.map(String.init) ?? ""))
         var encoded: [UInt8] = []
         for (name, value) in params {
-            encoded += Self.length(name.utf8.count) + Self.length(value.utf8.count) + Array(name.utf8) + Array(value.utf8)
+            encoded +=
+                Self.length(name.utf8.count) + Self.length(value.utf8.count) + Array(name.utf8) + Array(value.utf8)
         }
         try record(type: 4, encoded)
         try record(type: 4, [])
@@ -79,11 +82,18 @@ final class FastCGIClient {
     }
 
     private static func length(_ count: Int) -> [UInt8] {
-        count < 128 ? [UInt8(count)] : [UInt8(0x80 | (count >> 24) & 0x7F), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
+        count < 128
+            ? [UInt8(count)]
+            : [
+                UInt8(0x80 | (count >> 24) & 0x7F), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF),
+                UInt8(count & 0xFF),
+            ]
     }
 
     private func record(type: UInt8, _ content: [UInt8]) throws {
-        let header: [UInt8] = [1, type, 0, UInt8(Self.requestID), UInt8(content.count >> 8), UInt8(content.count & 0xFF), 0, 0]
+        let header: [UInt8] = [
+            1, type, 0, UInt8(Self.requestID), UInt8(content.count >> 8), UInt8(content.count & 0xFF), 0, 0,
+        ]
         let bytes = header + content
         var offset = 0
         while offset < bytes.count {

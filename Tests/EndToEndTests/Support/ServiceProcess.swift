@@ -51,8 +51,8 @@ final class ServiceProcess {
         let mergedEnvironment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let envp = mergedEnvironment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for argument in argv { free(argument) }
+            for variable in envp { free(variable) }
         }
         var child: pid_t = 0
         let result = posix_spawn(&child, executable.path, &actions, &attributes, argv, envp)

@@ -10,11 +10,16 @@ enum TestEnvironment {
     /// The built `fcgi-check`: `FCGI_CHECK_BIN`, else next to the test bundle, else `.build/debug`.
     static func binary() throws -> URL {
         var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["FCGI_CHECK_BIN"] { candidates.append(URL(fileURLWithPath: path)) }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fcgi-check"))
+        if let path = ProcessInfo.processInfo.environment["FCGI_CHECK_BIN"] {
+            candidates.append(URL(fileURLWithPath: path))
+        }
+        candidates.append(
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "fcgi-check"))
         candidates.append(packageRoot.appendingPathComponent(".build/debug/fcgi-check"))
         let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-        return try #require(found, "no built fcgi-check binary (run `swift build` first); looked at \(candidates.map(\.path))")
+        return try #require(
+            found, "no built fcgi-check binary (run `swift build` first); looked at \(candidates.map(\.path))")
     }
 
     /// nginx, which the end-to-end tests put in front of the binary.

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine with Swift to the service running behind nginx on the demo inventory:
+# installs what is missing, builds, and runs fcgi-check plus a private nginx on http://127.0.0.1:${PORT:-8080}/
+# until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+./scripts/install-dependencies.sh
+swift build -c release
+FCGI_CHECK_BIN="$(swift build -c release --show-bin-path)/fcgi-check" exec ./deploy/run-local.sh

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev and nginx to build
+# and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
+# reference FastAPI service). Installs nothing that is already there; runs apt-get through sudo when not root.
+set -euo pipefail
+
+with_tests=false
+[ "${1:-}" = "--test" ] && with_tests=true
+
+command -v swift >/dev/null || { echo "install-dependencies: swift is not on PATH; install the Swift toolchain first (https://www.swift.org/install/linux/)" >&2; exit 1; }
+
+missing=()
+pkg-config --exists fcgi 2>/dev/null || missing+=(libfcgi-dev pkg-config)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+if $with_tests; then
+    command -v python3 >/dev/null || missing+=(python3)
+    python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "install-dependencies: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
