@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs fcgi-check on the demo inventory behind a private nginx on 127.0.0.1, both from this checkout's files:
+# Runs fcgi-check (on the demo inventory, or on INVENTORY) behind a private nginx on 127.0.0.1, both from this
+# checkout's files:
 # nginx uses deploy/nginx/fcgi-check.conf with only the socket path and the listen address rewritten.
 #
 #   FCGI_CHECK_BIN  the built binary          (default: .build/debug/fcgi-check)
 #   PORT            nginx's port on 127.0.0.1 (default: 8080)
 #   RUN_DIR         socket, configuration, logs (default: a new temporary directory)
 #   NGINX           the nginx binary          (default: nginx on PATH, else /usr/sbin/nginx)
+#   INVENTORY       a SQLite node inventory   (default: none, the built-in demo inventory)
 #
 # Prints "ready: http://127.0.0.1:PORT/" once both answer, then runs until SIGTERM or SIGINT (Ctrl-C) and stops both.
 set -euo pipefail
@@ -62,7 +64,8 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-"$bin" serve --demo --listen "unix:$socket" 2>>"$run_dir/fcgi-check.log" &
+if [ -n "${INVENTORY:-}" ]; then source_args=(--inventory "$INVENTORY"); else source_args=(--demo); fi
+"$bin" serve "${source_args[@]}" --listen "unix:$socket" 2>>"$run_dir/fcgi-check.log" &
 app_pid=$!
 for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 [ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }

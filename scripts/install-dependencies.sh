@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev and nginx to build
-# and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
+# Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev and nginx to
+# build and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
 # reference FastAPI service). Installs nothing that is already there; runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ command -v swift >/dev/null || { echo "install-dependencies: swift is not on PAT
 
 missing=()
 pkg-config --exists fcgi 2>/dev/null || missing+=(libfcgi-dev pkg-config)
+pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 if $with_tests; then
     command -v python3 >/dev/null || missing+=(python3)

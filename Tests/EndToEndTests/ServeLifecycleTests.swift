@@ -148,7 +148,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (["serve", "--listen", "unix:/tmp/x.sock"], "no node inventory"),
+        (
+            ["serve", "--listen", "unix:/tmp/x.sock", "--inventory", "/nonexistent/inv.sqlite"],
+            "no inventory at /nonexistent/inv.sqlite"
+        ),
+        (["serve", "--demo", "--inventory", "/tmp/inv.sqlite"], "--demo and --inventory exclude each other"),
         (["serve", "--demo", "--listen", "nonsense"], "--listen must be"),
         (["serve", "--demo", "--threads", "0"], "--threads must be"),
         (["serve", "--demo"], "standard input is not a listening socket"),

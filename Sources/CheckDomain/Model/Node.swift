@@ -29,20 +29,3 @@ public struct Node: Sendable, Equatable {
         self.facts = facts
     }
 }
-
-/// The facts collected from a node; a nil fact is unknown, never guessed.
-public struct NodeFacts: Sendable, Equatable {
-    /// The OS id, as `/etc/os-release`'s `ID` (e.g. `centos`).
-    public var osID: String?
-    /// The OS version, dot-separated (e.g. `7.9.2009`).
-    public var osVersion: String?
-    /// The systemd major version (e.g. 219).
-    public var systemdVersion: Int?
-
-    /// Creates a set of facts.
-    public init(osID: String? = nil, osVersion: String? = nil, systemdVersion: Int? = nil) {
-        self.osID = osID
-        self.osVersion = osVersion
-        self.systemdVersion = systemdVersion
-    }
-}

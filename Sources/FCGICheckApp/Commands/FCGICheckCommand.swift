@@ -8,8 +8,10 @@ struct FCGICheckCommand: ParsableCommand {
         abstract: "Cluster pre-flight checks, served over FastCGI behind nginx.",
         discussion: """
             A web console POSTs a proposed cluster to / and gets, for every check item, the nodes that did not pass.
-            Example: fcgi-check serve --demo --listen unix:/run/fcgi-check/fcgi-check.sock
+            Examples:
+              fcgi-check nodes import nodes.json
+              fcgi-check serve --inventory /var/lib/fcgi-check/inventory.sqlite --listen unix:/run/fcgi-check/fcgi-check.sock
             """,
-        subcommands: [ServeCommand.self]
+        subcommands: [ServeCommand.self, NodesCommand.self, FactsCommand.self]
     )
 }

@@ -13,8 +13,9 @@ struct ServeCommand: ParsableCommand {
             on fd 0, as spawn-fcgi passes it) and answers POST / with the check results. SIGTERM or SIGINT stops \
             accepting, lets the requests in flight finish and exits 0.
 
-            Example:
-              fcgi-check serve --demo --listen unix:/run/fcgi-check/fcgi-check.sock --threads 16
+            Examples:
+              fcgi-check serve --inventory /var/lib/fcgi-check/inventory.sqlite --listen unix:/run/fcgi-check/app.sock
+              fcgi-check serve --demo --listen 127.0.0.1:9000 --threads 16
             """
     )
 
@@ -23,6 +24,8 @@ struct ServeCommand: ParsableCommand {
 
     @Flag(help: "Use the built-in demo inventory (nodes 1, 2 and 3 of the reference service).")
     var demo = false
+
+    @OptionGroup var inventoryOptions: InventoryOptions
 
     @Option(help: "Accept threads: the most requests answered at once.")
     var threads: Int = ServeCommand.defaultThreads
@@ -45,8 +48,8 @@ struct ServeCommand: ParsableCommand {
     static var defaultThreads: Int { max(8, 4 * ProcessInfo.processInfo.activeProcessorCount) }
 
     func validate() throws {
-        guard demo else {
-            throw ValidationError("no node inventory: pass --demo to serve the built-in demo inventory")
+        if demo && inventoryOptions.inventory != nil {
+            throw ValidationError("--demo and --inventory exclude each other")
         }
         guard (1...4096).contains(threads) else { throw ValidationError("--threads must be between 1 and 4096") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
@@ -84,6 +87,15 @@ struct ServeCommand: ParsableCommand {
         }
         let logger = Logger(label: "fcgi-check")
 
+        let inventory: any NodeInventory
+        let inventoryName: String
+        if demo {
+            inventory = DemoInventory()
+            inventoryName = "the demo inventory"
+        } else {
+            inventory = try inventoryOptions.open(.existing)
+            inventoryName = "inventory \(inventoryOptions.path)"
+        }
         let address = listen.flatMap(ListenAddress.init) ?? .inherited
         let listener: Listener
         do {
@@ -91,10 +103,7 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let router = Router(
-            clusterCheck: ClusterCheck(registry: .standard, inventory: DemoInventory()),
-            logger: logger
-        )
+        let router = Router(clusterCheck: ClusterCheck(registry: .standard, inventory: inventory), logger: logger)
         let server = FastCGIServer(
             socket: listener.descriptor,
             socketIsShared: address == .inherited,
@@ -108,7 +117,7 @@ struct ServeCommand: ParsableCommand {
             listener.close()
             throw ValidationError("cannot start FastCGI: \(error)")
         }
-        logger.notice("listening on \(address) with \(threads) threads (demo inventory)")
+        logger.notice("listening on \(address) with \(threads) threads, \(inventoryName)")
 
         var received: Int32 = 0
         sigwait(&stopSignals, &received)

@@ -1,0 +1,268 @@
+import Foundation
+import GRDB
+
+/// The node inventory in one SQLite file (WAL mode), through GRDB.
+///
+/// Requests read through a `DatabasePool`: readers never block each other nor wait for a writer, and each lookup
+/// sees only committed changes, so a change made by `fcgi-check nodes ...` is seen by the next request and a request
+/// never sees half of one. A request's lookup is one query for all of its ids.
+public final class SQLiteInventory: NodeInventory {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Whether opening may create the file.
+    public enum OpenMode: Sendable {
+        /// The file must exist (serving, listing, removing).
+        case existing
+        /// The file is created with its schema when missing (adding, importing).
+        case createIfMissing
+    }
+
+    /// Opens (and migrates) an inventory.
+    /// - Parameters:
+    ///   - busyTimeout: how long a writer waits for another writer before giving up with `.locked`.
+    ///   - onStatement: called with the SQL of every statement run (tests count queries with it).
+    /// - Throws: `InventoryStoreError`.
+    public init(
+        path: String,
+        mode: OpenMode,
+        busyTimeout: TimeInterval = 5,
+        onStatement: (@Sendable (String) -> Void)? = nil
+    ) throws(InventoryStoreError) {
+        self.path = path
+        if mode == .existing && !FileManager.default.fileExists(atPath: path) {
+            throw .missing(path)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        if let onStatement {
+            configuration.prepareDatabase { db in
+                db.trace { event in
+                    if case .statement(let statement) = event { onStatement(statement.sql) }
+                }
+            }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw InventoryStoreError(error, path: path)
+        }
+    }
+
+    /// The schema, version by version. A new fact is a new nullable column in a new migration: rows stored before it
+    /// read it as unknown.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: nodes and their facts") { db in
+            try db.create(table: "node") { table in
+                table.primaryKey("id", .integer)
+                table.column("name", .text).notNull()
+                table.column("host", .text).notNull()
+                table.column("os_id", .text)
+                table.column("os_version", .text)
+                table.column("systemd_version", .integer)
+                table.column("kernel_release", .text)
+                table.column("cpu_count", .integer)
+                table.column("memory_total_bytes", .integer)
+                table.column("swap_total_bytes", .integer)
+                table.column("transparent_hugepages", .text)
+                table.column("selinux_mode", .text)
+                table.column("clock_synchronized", .boolean)
+                table.column("hostname", .text)
+                table.column("facts_collected_at", .datetime)
+            }
+        }
+        return migrator
+    }
+
+    private static let columns =
+        "id, name, host, os_id, os_version, systemd_version, kernel_release, cpu_count, memory_total_bytes, "
+        + "swap_total_bytes, transparent_hugepages, selinux_mode, clock_synchronized, hostname, facts_collected_at"
+
+    // MARK: - Reading
+
+    /// One query for all ids (`id IN (SELECT value FROM json_each(?))`: one bound parameter however many ids).
+    public func nodes(withIDs ids: [NodeID]) async throws -> [NodeID: Node] {
+        guard !ids.isEmpty else { return [:] }
+        let list = "[" + ids.map { String($0.rawValue) }.joined(separator: ",") + "]"
+        do {
+            return try await pool.read { db in
+                var found: [NodeID: Node] = [:]
+                found.reserveCapacity(ids.count)
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: "SELECT \(Self.columns) FROM node WHERE id IN (SELECT value FROM json_each(?))",
+                    arguments: [list]
+                )
+                while let row = try rows.next() {
+                    let node = Self.node(from: row)
+                    found[node.id] = node
+                }
+                return found
+            }
+        } catch {
+            throw InventoryStoreError(error, path: path)
+        }
+    }
+
+    /// Every node, by id.
+    public func allNodes() throws(InventoryStoreError) -> [Node] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM node ORDER BY id").map(Self.node(from:))
+            }
+        } catch {
+            throw InventoryStoreError(error, path: path)
+        }
+    }
+
+    private static func node(from row: Row) -> Node {
+        Node(
+            id: NodeID(row[0]),
+            name: row[1],
+            host: row[2],
+            facts: NodeFacts(
+                osID: row[3],
+                osVersion: row[4],
+                systemdVersion: row[5],
+                kernelRelease: row[6],
+                cpuCount: row[7],
+                memoryTotalBytes: row[8],
+                swapTotalBytes: row[9],
+                transparentHugePages: row[10],
+                selinuxMode: row[11],
+                clockSynchronized: row[12],
+                hostname: row[13],
+                collectedAt: row[14]
+            )
+        )
+    }
+
+    // MARK: - Writing (each call is one transaction: all of it or nothing)
+
+    /// Adds a node.
+    /// - Throws: `.conflict` when the id is taken.
+    public func add(_ node: Node) throws(InventoryStoreError) {
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM node WHERE id = ?", arguments: [node.id.rawValue]) == true {
+                throw InventoryStoreError.conflict(node.id)
+            }
+            try Self.upsert(node, replacingFacts: true, in: db)
+        }
+    }
+
+    /// Adds or updates nodes in one transaction; a node given without facts keeps the facts it had.
+    public func upsert(_ nodes: [(node: Node, hasFacts: Bool)]) throws(InventoryStoreError) {
+        try write { db in
+            for entry in nodes { try Self.upsert(entry.node, replacingFacts: entry.hasFacts, in: db) }
+        }
+    }
+
+    /// Removes a node.
+    /// - Throws: `.unknownNode` when there is no such node.
+    public func remove(_ id: NodeID) throws(InventoryStoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM node WHERE id = ?", arguments: [id.rawValue])
+            if db.changesCount == 0 { throw InventoryStoreError.unknownNode(id) }
+        }
+    }
+
+    /// Replaces a node's facts.
+    /// - Throws: `.unknownNode` when there is no such node.
+    public func replaceFacts(of id: NodeID, with facts: NodeFacts) throws(InventoryStoreError) {
+        try write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT name, host FROM node WHERE id = ?", arguments: [id.rawValue])
+            else { throw InventoryStoreError.unknownNode(id) }
+            try Self.upsert(Node(id: id, name: row[0], host: row[1], facts: facts), replacingFacts: true, in: db)
+        }
+    }
+
+    private func write(_ body: (Database) throws -> Void) throws(InventoryStoreError) {
+        do {
+            try pool.write(body)
+        } catch let error as InventoryStoreError {
+            throw error
+        } catch {
+            throw InventoryStoreError(error, path: path)
+        }
+    }
+
+    private static func upsert(_ node: Node, replacingFacts: Bool, in db: Database) throws {
+        let facts = node.facts
+        if replacingFacts {
+            try db.execute(
+                sql: """
+                    INSERT INTO node (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, host = excluded.host,
+                        os_id = excluded.os_id, os_version = excluded.os_version,
+                        systemd_version = excluded.systemd_version, kernel_release = excluded.kernel_release,
+                        cpu_count = excluded.cpu_count, memory_total_bytes = excluded.memory_total_bytes,
+                        swap_total_bytes = excluded.swap_total_bytes,
+                        transparent_hugepages = excluded.transparent_hugepages,
+                        selinux_mode = excluded.selinux_mode, clock_synchronized = excluded.clock_synchronized,
+                        hostname = excluded.hostname, facts_collected_at = excluded.facts_collected_at
+                    """,
+                arguments: [
+                    node.id.rawValue, node.name, node.host, facts.osID, facts.osVersion, facts.systemdVersion,
+                    facts.kernelRelease, facts.cpuCount, facts.memoryTotalBytes, facts.swapTotalBytes,
+                    facts.transparentHugePages, facts.selinuxMode, facts.clockSynchronized, facts.hostname,
+                    facts.collectedAt,
+                ]
+            )
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO node (id, name, host) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, host = excluded.host
+                    """,
+                arguments: [node.id.rawValue, node.name, node.host]
+            )
+        }
+    }
+}
+
+/// Why the inventory could not be read or changed, in words an operator can act on.
+public struct InventoryStoreError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    init(description: String) { self.description = description }
+
+    /// There is no database file.
+    public static func missing(_ path: String) -> InventoryStoreError {
+        .init(
+            description: "no inventory at \(path); create one with `fcgi-check nodes add` or `fcgi-check nodes import`")
+    }
+
+    /// The id is taken.
+    public static func conflict(_ id: NodeID) -> InventoryStoreError {
+        .init(description: "node \(id) already exists; use `fcgi-check nodes import` to update it")
+    }
+
+    /// There is no such node.
+    public static func unknownNode(_ id: NodeID) -> InventoryStoreError {
+        .init(description: "no node \(id) in the inventory")
+    }
+
+    /// Maps a GRDB/SQLite error.
+    init(_ error: any Error, path: String) {
+        guard let error = error as? DatabaseError else {
+            self.init(description: "inventory \(path): \(error)")
+            return
+        }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            self.init(description: "inventory \(path) is locked by another writer; nothing was changed, try again")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            self.init(description: "\(path) is not a node inventory database")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+            self.init(description: "cannot open inventory \(path): \(error.message ?? "permission denied")")
+        default:
+            self.init(description: "inventory \(path): \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CheckDomain
+
+/// The SQLite inventory: schema from an empty file, one query per request, concurrent readers during writes.
+@Suite struct SQLiteInventoryTests {
+    final class StatementLog: Sendable {
+        let statements = Mutex<[String]>([])
+        func record(_ sql: String) { statements.withLock { $0.append(sql) } }
+        var nodeLookups: Int { statements.withLock { $0.filter { $0.contains("FROM node WHERE id IN") }.count } }
+    }
+
+    func temporaryPath() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inventory-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("inventory.sqlite").path
+    }
+
+    static let referenceNodes = DemoInventory.nodes.values.sorted { $0.id < $1.id }
+
+    @Test func createsItsSchemaInAnEmptyFileAndRefusesAMissingOne() throws {
+        let path = try temporaryPath()
+        #expect(throws: InventoryStoreError.self) { try SQLiteInventory(path: path, mode: .existing) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let created = try SQLiteInventory(path: path, mode: .createIfMissing)
+        #expect(try created.allNodes().isEmpty)
+        // Opening again runs no migration twice.
+        #expect(try SQLiteInventory(path: path, mode: .existing).allNodes().isEmpty)
+        // Not an inventory: a clear refusal.
+        let garbage = try temporaryPath()
+        try Data("definitely not sqlite".utf8).write(to: URL(fileURLWithPath: garbage))
+        #expect {
+            try SQLiteInventory(path: garbage, mode: .existing)
+        } throws: { error in
+            (error as? InventoryStoreError)?.description.contains("is not a node inventory database") == true
+        }
+    }
+
+    @Test func aRequestIsOneQueryForAllItsIds() async throws {
+        let path = try temporaryPath()
+        let log = StatementLog()
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing, onStatement: log.record)
+        try inventory.upsert(
+            (1...1000).map {
+                (
+                    Node(
+                        id: NodeID($0), name: "n\($0)", host: "10.0.\($0 / 256).\($0 % 256)",
+                        facts: NodeFacts(osVersion: "7.9", systemdVersion: 219)), true
+                )
+            })
+        let before = log.nodeLookups
+        let proposal = ClusterProposal.on(Array(1...1000) + [5000])
+        let check = ClusterCheck(registry: .standard, inventory: inventory)
+        do {
+            _ = try await check.run(proposal)
+            Issue.record("node 5000 does not exist")
+        } catch is UnknownNodesError {}
+        #expect(log.nodeLookups - before == 1)
+        let results = try await check.run(.on(Array(1...1000)))
+        #expect(results.allSatisfy { $0.notSuccessNodes.isEmpty })
+        #expect(log.nodeLookups - before == 2)
+    }
+
+    @Test func storedFactsDriveTheChecksAndUnknownFactsFail() async throws {
+        let path = try temporaryPath()
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
+        try inventory.upsert(Self.referenceNodes.map { ($0, true) })
+        try inventory.add(Node(id: NodeID(7), name: "node7", host: "10.0.0.7", facts: NodeFacts()))
+        let results = try await ClusterCheck(registry: .standard, inventory: inventory).run(.on([1, 2, 3, 7]))
+        #expect(
+            results[0].notSuccessNodes.map(\.message) == ["172.16.70.101 操作系统版本过低, 当前系统版本为 7.1", "10.0.0.7 操作系统版本未知"])
+        #expect(
+            results[1].notSuccessNodes.map(\.message) == [
+                "172.16.70.102 当前 systemd 版本为:231", "172.16.70.103 当前 systemd 版本为:231", "10.0.0.7 systemd 版本未知",
+            ])
+    }
+
+    @Test func changesAreSeenByTheNextLookupWithoutReopening() async throws {
+        let path = try temporaryPath()
+        let serving = try SQLiteInventory(path: path, mode: .createIfMissing)
+        #expect(try await serving.nodes(withIDs: [NodeID(4)]).isEmpty)
+        let admin = try SQLiteInventory(path: path, mode: .existing)
+        try admin.add(Node(id: NodeID(4), name: "node4", host: "10.0.0.4", facts: NodeFacts()))
+        #expect(try await serving.nodes(withIDs: [NodeID(4)])[NodeID(4)]?.facts.systemdVersion == nil)
+        try admin.replaceFacts(of: NodeID(4), with: NodeFacts(systemdVersion: 252))
+        #expect(try await serving.nodes(withIDs: [NodeID(4)])[NodeID(4)]?.facts.systemdVersion == 252)
+        try admin.remove(NodeID(4))
+        #expect(try await serving.nodes(withIDs: [NodeID(4)]).isEmpty)
+    }
+
+    @Test func readersNeverSeeHalfAWrite() async throws {
+        let path = try temporaryPath()
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
+        let ids = (1...50).map { NodeID(Int64($0)) }
+        func generation(_ value: Int) -> [(node: Node, hasFacts: Bool)] {
+            ids.map { (Node(id: $0, name: "n", host: "h", facts: NodeFacts(cpuCount: value)), true) }
+        }
+        try inventory.upsert(generation(0))
+        let writer = Task.detached {
+            for value in 1...100 { try inventory.upsert(generation(value)) }
+        }
+        // Every read sees one generation for all 50 nodes: a transaction is all or nothing to a reader.
+        try await withThrowingTaskGroup(of: Set<Int?>.self) { group in
+            for _ in 0..<200 {
+                group.addTask { Set(try await inventory.nodes(withIDs: ids).values.map(\.facts.cpuCount)) }
+            }
+            for try await generations in group { #expect(generations.count == 1) }
+        }
+        try await writer.value
+        #expect(try await inventory.nodes(withIDs: ids).values.allSatisfy { $0.facts.cpuCount == 100 })
+    }
+
+    @Test func writesAreAllOrNothing() throws {
+        let path = try temporaryPath()
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
+        try inventory.add(Node(id: NodeID(1), name: "a", host: "h", facts: NodeFacts()))
+        #expect(throws: InventoryStoreError.self) {
+            try inventory.add(Node(id: NodeID(1), name: "again", host: "h", facts: NodeFacts()))
+        }
+        #expect(throws: InventoryStoreError.self) { try inventory.remove(NodeID(2)) }
+        #expect(throws: InventoryStoreError.self) { try inventory.replaceFacts(of: NodeID(2), with: NodeFacts()) }
+        #expect(try inventory.allNodes().map(\.name) == ["a"])
+        // An import without facts keeps the stored facts.
+        try inventory.replaceFacts(of: NodeID(1), with: NodeFacts(systemdVersion: 219))
+        try inventory.upsert([(Node(id: NodeID(1), name: "renamed", host: "h2", facts: NodeFacts()), false)])
+        let node = try #require(try inventory.allNodes().first)
+        #expect(node.name == "renamed" && node.host == "h2" && node.facts.systemdVersion == 219)
+    }
+}
