@@ -105,9 +105,12 @@ final class NginxFrontedService {
     let port: UInt16
     let script: ServiceProcess
 
-    init() throws {
+    /// Starts the service on the demo inventory, or on a SQLite `inventory`.
+    init(inventory: String? = nil) throws {
         directory = try TestEnvironment.temporaryDirectory()
         port = try TestEnvironment.freePort()
+        var inventoryEnvironment: [String: String] = [:]
+        if let inventory { inventoryEnvironment["INVENTORY"] = inventory }
         script = try ServiceProcess(
             executable: TestEnvironment.packageRoot.appendingPathComponent("deploy/run-local.sh"),
             arguments: [],
@@ -116,7 +119,7 @@ final class NginxFrontedService {
                 "PORT": String(port),
                 "RUN_DIR": directory.appendingPathComponent("run").path,
                 "NGINX": try TestEnvironment.nginx(),
-            ],
+            ].merging(inventoryEnvironment) { $1 },
             logURL: directory.appendingPathComponent("run-local.out")
         )
         let ready = TestEnvironment.wait(for: .seconds(30)) { script.log.contains("ready: ") || !script.isRunning }
