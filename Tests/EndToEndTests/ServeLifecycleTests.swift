@@ -96,6 +96,22 @@ import Testing
         #expect(server.isRunning, "\(server.log)")
     }
 
+    @Test func aPeerThatStopsSendingFreesItsThreadAfterTheIOTimeout() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, socket) = try startServer(in: directory, extra: ["--threads", "1", "--io-timeout", "1"])
+        let silent = try FastCGIClient(socketPath: socket)
+        try silent.begin(contentLength: Self.body.count)
+        try silent.sendBody(Array(Self.body.prefix(10)))
+        // The only thread is stuck on the silent peer for about a second, then serves the next request.
+        let started = ContinuousClock.now
+        let response = try FastCGIClient.exchange(socketPath: socket, body: Self.body)
+        #expect(response.hasSuffix(NginxContractTests.referenceResponse))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(server.log.contains("dropped: the body could not be read"), "\(server.log)")
+        silent.close()
+    }
+
     @Test func bodiesOverTheLimitGet413FromTheAppItself() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -33,6 +33,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Largest request body accepted, in bytes; larger bodies get 413.")
     var maxBodySize: Int = 1 << 20
 
+    @Option(help: "Seconds one read or write of a request may block before the request is dropped.")
+    var ioTimeout: Int = 30
+
     @Option(help: "Length of the socket's queue of connections not yet accepted.")
     var backlog: Int32 = 1024
 
@@ -55,6 +58,7 @@ struct ServeCommand: ParsableCommand {
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
         guard backlog > 0 else { throw ValidationError("--backlog must be positive") }
         guard stopTimeout >= 0 else { throw ValidationError("--stop-timeout must not be negative") }
+        guard ioTimeout > 0 else { throw ValidationError("--io-timeout must be positive") }
         guard parsedSocketMode != nil else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if let listen, ListenAddress(listen) == nil {
@@ -107,7 +111,7 @@ struct ServeCommand: ParsableCommand {
         let server = FastCGIServer(
             socket: listener.descriptor,
             socketIsShared: address == .inherited,
-            configuration: .init(threads: threads, maximumBodySize: maxBodySize),
+            configuration: .init(threads: threads, maximumBodySize: maxBodySize, ioTimeoutSeconds: ioTimeout),
             router: router,
             logger: logger
         )

@@ -46,10 +46,13 @@ final class FastCGIConnection {
     }
 
     private let request: UnsafeMutablePointer<FCGX_Request>
+    private let ioTimeoutSeconds: Int
     private var isOpen = false
 
     /// Prepares a request slot on a listening socket.
-    init(listeningOn socket: Int32) throws(FastCGIError) {
+    /// - Parameter ioTimeoutSeconds: how long one read or write of a request may block.
+    init(listeningOn socket: Int32, ioTimeoutSeconds: Int) throws(FastCGIError) {
+        self.ioTimeoutSeconds = ioTimeoutSeconds
         request = .allocate(capacity: 1)
         // FAIL_ACCEPT_ON_INTR: a signal sent to this thread ends a blocked accept, which is how a stop reaches it.
         guard FCGX_InitRequest(request, socket, Int32(FCGI_FAIL_ACCEPT_ON_INTR)) == 0 else {
@@ -68,6 +71,11 @@ final class FastCGIConnection {
         let result = FCGX_Accept_r(request)
         if result == 0 {
             isOpen = true
+            // A peer that stops sending or reading mid-request frees this thread after the timeout.
+            var timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
+            let length = socklen_t(MemoryLayout<timeval>.size)
+            setsockopt(request.pointee.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &timeout, length)
+            setsockopt(request.pointee.ipcFd, SOL_SOCKET, SO_SNDTIMEO, &timeout, length)
             return .accepted
         }
         isOpen = false

@@ -17,6 +17,8 @@ final class FastCGIServer: Sendable {
         var threads: Int
         /// Largest accepted body, in bytes.
         var maximumBodySize: Int
+        /// How long one read or write of a request may block before the request is dropped.
+        var ioTimeoutSeconds: Int = 30
     }
 
     private struct Worker {
@@ -101,7 +103,7 @@ final class FastCGIServer: Sendable {
     private func acceptLoop(index: Int) {
         let connection: FastCGIConnection
         do {
-            connection = try FastCGIConnection(listeningOn: socket)
+            connection = try FastCGIConnection(listeningOn: socket, ioTimeoutSeconds: configuration.ioTimeoutSeconds)
         } catch {
             logger.critical("accept thread cannot start", metadata: ["thread": "\(index)", "error": "\(error)"])
             return
@@ -157,7 +159,7 @@ final class FastCGIServer: Sendable {
             response = Router.tooLarge()
         case .failed:
             connection.finish()
-            logger.warning("\(method) \(path) aborted: the connection failed while reading the body")
+            logger.warning("\(method) \(path) dropped: the body could not be read (peer gone or silent too long)")
             return
         }
         let delivered = connection.write(response.cgiBytes)
