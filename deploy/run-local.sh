@@ -8,6 +8,7 @@
 #   RUN_DIR         socket, configuration, logs (default: a new temporary directory)
 #   NGINX           the nginx binary          (default: nginx on PATH, else /usr/sbin/nginx)
 #   INVENTORY       a SQLite node inventory   (default: none, the built-in demo inventory)
+#   UPSTREAM        HOST:PORT of an fcgi-check already running: start only nginx, in front of it
 #
 # Prints "ready: http://127.0.0.1:PORT/" once both answer, then runs until SIGTERM or SIGINT (Ctrl-C) and stops both.
 set -euo pipefail
@@ -23,10 +24,11 @@ socket=$run_dir/fcgi-check.sock
 [ -x "$nginx" ] || { echo "run-local: nginx not found (install it with: apt-get install nginx)" >&2; exit 1; }
 mkdir -p "$run_dir/tmp"
 
-sed -e "s#unix:/run/fcgi-check/fcgi-check.sock#unix:$socket#" \
+upstream=${UPSTREAM:-unix:$socket}
+sed -e "s#unix:/run/fcgi-check/fcgi-check.sock#$upstream#" \
     -e "s#listen 8080;#listen 127.0.0.1:$port;#" \
     "$root/deploy/nginx/fcgi-check.conf" >"$run_dir/fcgi-check.conf"
-grep -q "unix:$socket;" "$run_dir/fcgi-check.conf" && grep -q "listen 127.0.0.1:$port;" "$run_dir/fcgi-check.conf" || {
+grep -q "server $upstream;" "$run_dir/fcgi-check.conf" && grep -q "listen 127.0.0.1:$port;" "$run_dir/fcgi-check.conf" || {
     echo "run-local: deploy/nginx/fcgi-check.conf no longer has the socket path or listen line this script rewrites" >&2
     exit 1
 }
@@ -64,11 +66,13 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-if [ -n "${INVENTORY:-}" ]; then source_args=(--inventory "$INVENTORY"); else source_args=(--demo); fi
-"$bin" serve "${source_args[@]}" --listen "unix:$socket" 2>>"$run_dir/fcgi-check.log" &
-app_pid=$!
-for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
-[ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }
+if [ -z "${UPSTREAM:-}" ]; then
+    if [ -n "${INVENTORY:-}" ]; then source_args=(--inventory "$INVENTORY"); else source_args=(--demo); fi
+    "$bin" serve "${source_args[@]}" --listen "unix:$socket" 2>>"$run_dir/fcgi-check.log" &
+    app_pid=$!
+    for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
+    [ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }
+fi
 
 "$nginx" -p "$run_dir" -c "$run_dir/nginx.conf" 2>>"$run_dir/nginx-error.log" &
 nginx_pid=$!
@@ -79,6 +83,6 @@ echo "logs: $run_dir (fcgi-check.log, nginx-access.log, nginx-error.log)"
 echo "ready: http://127.0.0.1:$port/"
 echo "try:   curl -s -X POST -H 'Content-Type: application/json' --data '{\"name\": \"c1\", \"members\": [{\"node_id\": 1, \"name\": \"m1\", \"host\": \"172.16.70.101\", \"port\": 5432}, {\"node_id\": 2, \"name\": \"m2\", \"host\": \"172.16.70.102\", \"port\": 5432}, {\"node_id\": 3, \"name\": \"m3\", \"host\": \"172.16.70.103\", \"port\": 5432}]}' http://127.0.0.1:$port/"
 # Runs until a signal, or until either process dies.
-wait -n "$app_pid" "$nginx_pid" || true
+wait -n $app_pid "$nginx_pid" || true
 echo "run-local: a process exited; stopping" >&2
 exit 1

@@ -42,6 +42,19 @@ struct NodeNamesCheck: CheckItem {
         #expect(inventory.recordedCalls.count == 1)
     }
 
+    @Test func checkItemsRacingOnAFreshContextShareOneLoad() async throws {
+        // No preloading here: twenty items ask the empty context at the same moment.
+        let inventory = CountingInventory(delay: .milliseconds(50))
+        let context = RequestContext(proposal: .on([3, 1, 2]), inventory: inventory)
+        let items = (0..<20).map { NodeNamesCheck(name: "check_\($0)") }
+        let answers = try await withThrowingTaskGroup(of: [String].self) { group in
+            for item in items { group.addTask { try await item.failures(in: context).map(\.message) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.count == 20 && answers.allSatisfy { $0 == ["node3", "node1", "node2"] })
+        #expect(inventory.recordedCalls == [[NodeID(3), NodeID(1), NodeID(2)]])
+    }
+
     @Test func anEmptyClusterPassesEveryCheckWithoutAnInventoryCall() async throws {
         let inventory = CountingInventory()
         let results = try await ClusterCheck(registry: .standard, inventory: inventory).run(.on([]))

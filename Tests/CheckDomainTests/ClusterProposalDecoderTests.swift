@@ -11,7 +11,7 @@ import Testing
         switch ClusterProposalDecoder.decode(body: Array(body.utf8), contentType: contentType) {
         case .success: "OK"
         case .failure(.unreadable): "400"
-        case .failure(.unprocessable(let issues)): String(decoding: ValidationIssue.responseBody(issues), as: UTF8.self)
+        case .failure(.unprocessable(let body)): String(decoding: body, as: UTF8.self)
         }
     }
 

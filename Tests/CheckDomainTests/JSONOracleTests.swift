@@ -87,8 +87,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[" + String(repeating: "[", count: 962) + String(repeating: "]", count: 963), true),
-        (String(repeating: "[", count: 964) + String(repeating: "]", count: 964), false),
+        (String(repeating: "[", count: 957) + String(repeating: "]", count: 957), true),
+        (String(repeating: "[", count: 958) + String(repeating: "]", count: 958), false),
         (String(repeating: "[", count: 100_000), false),
         (String(repeating: "{\"a\":", count: 100_000), false),
     ])

@@ -64,7 +64,7 @@ import Testing
             let value = try PythonJSONParser.parse(Array(json.utf8))
             var object = JSONObject()
             object["f"] = value
-            var issues: [ValidationIssue] = []
+            var issues = ValidationIssueList()
             if item.field == "int" {
                 let result = LaxFields.integer(object, "f", at: ["body"], issues: &issues)
                 #expect(result.map(\.description) == (item.ok ? expectedValue : nil), "\(json.prefix(40))")

@@ -91,6 +91,21 @@ extension ClusterProposal {
         #expect(inventory.recordedCalls.count == 2)
     }
 
+    @Test func overlappingFailedLoadsAreAllForgotten() async throws {
+        // Two loads in flight ([1] and, joined by the second ask, [2]); both fail. Neither may stay cached.
+        let inventory = CountingInventory(delay: .milliseconds(50), failFirst: 2)
+        let context = RequestContext(proposal: .on([1, 2]), inventory: inventory)
+        async let first = context.nodes(withIDs: [NodeID(1)])
+        try await Task.sleep(for: .milliseconds(10))
+        async let second = context.nodes(withIDs: [NodeID(1), NodeID(2)])
+        _ = try? await first
+        _ = try? await second
+        #expect(inventory.recordedCalls == [[NodeID(1)], [NodeID(2)]])
+        let retried = try await context.nodes(withIDs: [NodeID(1), NodeID(2)])
+        #expect(retried.count == 2)
+        #expect(inventory.recordedCalls.count == 3)
+    }
+
     @Test func unknownNodesAreReportedPerMemberInOrder() async throws {
         let inventory = CountingInventory()
         let context = RequestContext(proposal: .on([9, 1, 9, 4]), inventory: inventory)

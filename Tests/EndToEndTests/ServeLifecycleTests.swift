@@ -126,6 +126,48 @@ import Testing
                 NginxContractTests.referenceResponse))
     }
 
+    @Test func servesOnLoopbackTCPAndSetsTheUnixSocketMode() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (unixServer, socket) = try startServer(in: directory, extra: ["--socket-mode", "0600"])
+        defer { unixServer.stop() }
+        let attributes = try FileManager.default.attributesOfItem(atPath: socket)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        let port = try TestEnvironment.freePort()
+        let tcpServer = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: ["serve", "--demo", "--listen", "127.0.0.1:\(port)"],
+            logURL: directory.appendingPathComponent("tcp.log")
+        )
+        defer { tcpServer.stop() }
+        try #require(
+            TestEnvironment.wait(for: .seconds(10)) { tcpServer.log.contains("listening on 127.0.0.1:\(port)") },
+            "\(tcpServer.log)")
+        let service = try NginxFrontedService(upstream: "127.0.0.1:\(port)")
+        #expect(
+            try HTTPClient.post(port: service.port, NginxContractTests.referenceRequest).text
+                == NginxContractTests.referenceResponse)
+    }
+
+    @Test func aStoppingServerLeavesItsSuccessorsSocketAlone() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (old, socket) = try startServer(in: directory)
+        let client = try FastCGIClient(socketPath: socket)
+        try client.begin(contentLength: Self.body.count)
+        old.signal(SIGTERM)  // old stops accepting but waits for this request
+        let (successor, sameSocket) = try startServer(in: directory)
+        defer { successor.stop() }
+        try client.sendBody(Self.body)
+        try client.endBody()
+        #expect(try client.readResponse().hasSuffix(NginxContractTests.referenceResponse))
+        #expect(old.waitForExit(timeout: .seconds(5)) == 0)
+        #expect(
+            try FastCGIClient.exchange(socketPath: sameSocket, body: Self.body).hasSuffix(
+                NginxContractTests.referenceResponse))
+    }
+
     @Test func socketPathsAreNeverClobbered() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -172,6 +214,8 @@ import Testing
         (["serve", "--demo", "--listen", "nonsense"], "--listen must be"),
         (["serve", "--demo", "--threads", "0"], "--threads must be"),
         (["serve", "--demo"], "standard input is not a listening socket"),
+        (["serve", "--demo", "--listen", "0.0.0.0:9000"], "is not a loopback address"),
+        (["serve", "--demo", "--max-body-size", "999999999999"], "--max-body-size must be between"),
     ])
     func badCommandLinesFailClearly(arguments: [String], message: String) throws {
         let directory = try TestEnvironment.temporaryDirectory()

@@ -52,7 +52,7 @@ import Testing
         #expect(proposal.name == "c")
     }
 
-    @Test func unreadableBodiesAre400() {
+    @Test func malformedJSONIs422AndUndecodableBytesAre400() {
         let response = immediate(router.route(request("POST", "/", "{\u{1}")))
         #expect(response?.status == 422)
         let undecodable = HTTPRequest(method: "POST", path: "/", contentType: "application/json", body: [0xC3, 0x28])
@@ -95,7 +95,7 @@ import Testing
     @Test func cgiHeaderBlockAsNginxExpectsIt() {
         let response = HTTPResponse.detail(405, "Method Not Allowed", headers: [("Allow", "POST")])
         #expect(
-            String(decoding: response.cgiBytes, as: UTF8.self)
+            String(decoding: response.cgiHead + response.body, as: UTF8.self)
                 == "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\nAllow: POST\r\n"
                 + "Content-Length: 31\r\n\r\n{\"detail\":\"Method Not Allowed\"}"
         )
@@ -103,7 +103,7 @@ import Testing
 
     @Test func contentLengthCountsBytesNotCharacters() {
         let response = HTTPResponse.json(200, Array("[\"中\"]".utf8))
-        #expect(String(decoding: response.cgiBytes, as: UTF8.self).contains("Content-Length: 7\r\n"))
+        #expect(String(decoding: response.cgiHead, as: UTF8.self).contains("Content-Length: 7\r\n"))
     }
 }
 

@@ -20,35 +20,3 @@ public struct OSVersionCheck: CheckItem {
         }
     }
 }
-
-/// A version made of dot-separated integers, compared part by part (`7.10 > 7.9`, `7.2 == 7.2.0`).
-public struct DottedVersion: Sendable, Comparable, CustomStringConvertible {
-    /// The numeric parts.
-    public let parts: [Int]
-
-    /// Parses `7`, `7.9`, `7.9.2009`; nil for anything else.
-    public init?(_ text: String) {
-        let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
-        var parts: [Int] = []
-        for piece in pieces {
-            guard !piece.isEmpty, piece.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(piece) else {
-                return nil
-            }
-            parts.append(value)
-        }
-        self.parts = parts
-    }
-
-    public static func < (lhs: DottedVersion, rhs: DottedVersion) -> Bool {
-        for index in 0..<max(lhs.parts.count, rhs.parts.count) {
-            let left = index < lhs.parts.count ? lhs.parts[index] : 0
-            let right = index < rhs.parts.count ? rhs.parts[index] : 0
-            if left != right { return left < right }
-        }
-        return false
-    }
-
-    public static func == (lhs: DottedVersion, rhs: DottedVersion) -> Bool { !(lhs < rhs) && !(rhs < lhs) }
-
-    public var description: String { parts.map(String.init).joined(separator: ".") }
-}

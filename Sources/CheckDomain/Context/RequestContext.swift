@@ -56,6 +56,9 @@ public actor RequestContext {
             for id in missing { entries[id] = .loading(task) }
             waits.append((task, missing))
         }
+        // Every wait is awaited, even after one failed: each failed load must clear its own entries, so that a
+        // later ask starts a new load instead of joining a dead one.
+        var firstFailure: (any Error)?
         for wait in waits {
             do {
                 let loaded = try await wait.task.value
@@ -67,9 +70,10 @@ public actor RequestContext {
                 for id in wait.ids {
                     if case .loading(let task) = entries[id], task == wait.task { entries[id] = nil }
                 }
-                throw error
+                firstFailure = firstFailure ?? error
             }
         }
+        if let firstFailure { throw firstFailure }
         return found
     }
 

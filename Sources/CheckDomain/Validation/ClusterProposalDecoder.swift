@@ -1,7 +1,7 @@
 /// Why a `POST /` body was refused.
 public enum RequestBodyFailure: Error, Sendable, Equatable {
-    /// 422: every validation error found, in pydantic's order.
-    case unprocessable([ValidationIssue])
+    /// 422: the body listing every validation error found, in pydantic's order.
+    case unprocessable([UInt8])
     /// 400: the body could not be read at all (`{"detail":"There was an error parsing the body"}`).
     case unreadable
 }
@@ -16,7 +16,12 @@ public enum ClusterProposalDecoder {
     public static func decode(body: [UInt8], contentType: String?) -> Result<ClusterProposal, RequestBodyFailure> {
         if body.isEmpty {
             return .failure(
-                .unprocessable([.init(type: "missing", location: ["body"], message: "Field required", input: .null)]))
+                .unprocessable(
+                    ValidationIssue.responseBody([
+                        .init(type: "missing", location: ["body"], message: "Field required", input: .null)
+                    ])
+                )
+            )
         }
         let document: JSONValue
         if isJSON(contentType: contentType) {
@@ -25,7 +30,8 @@ public enum ClusterProposalDecoder {
             } catch {
                 switch error {
                 case .syntax(let message, let offset):
-                    return .failure(.unprocessable([jsonInvalid(message: message, offset: offset)]))
+                    return .failure(
+                        .unprocessable(ValidationIssue.responseBody([jsonInvalid(message: message, offset: offset)])))
                 case .unreadable:
                     return .failure(.unreadable)
                 }
@@ -34,10 +40,10 @@ public enum ClusterProposalDecoder {
             // FastAPI hands the raw bytes to pydantic, which cannot make a model of them.
             document = .string(String(decoding: body, as: UTF8.self))
         }
-        var issues: [ValidationIssue] = []
+        var issues = ValidationIssueList()
         let proposal = validateProposal(document, issues: &issues)
         if let proposal, issues.isEmpty { return .success(proposal) }
-        return .failure(.unprocessable(issues))
+        return .failure(.unprocessable(issues.responseBody()))
     }
 
     /// FastAPI's rule: JSON only for `application/json` and `application/*+json` (parameters allowed, any case),
@@ -61,7 +67,7 @@ public enum ClusterProposalDecoder {
         )
     }
 
-    private static func validateProposal(_ value: JSONValue, issues: inout [ValidationIssue]) -> ClusterProposal? {
+    private static func validateProposal(_ value: JSONValue, issues: inout ValidationIssueList) -> ClusterProposal? {
         guard case .object(let object) = value else {
             issues.append(.modelAttributesType(at: ["body"], input: value))
             return nil
@@ -98,7 +104,7 @@ public enum ClusterProposalDecoder {
     private static func validateMember(
         _ value: JSONValue,
         at location: [ValidationIssue.LocationStep],
-        issues: inout [ValidationIssue]
+        issues: inout ValidationIssueList
     ) -> Member? {
         guard case .object(let object) = value else {
             issues.append(.modelAttributesType(at: location, input: value))

@@ -5,7 +5,7 @@ enum LaxFields {
         _ object: JSONObject,
         _ key: String,
         at location: [ValidationIssue.LocationStep],
-        issues: inout [ValidationIssue]
+        issues: inout ValidationIssueList
     ) -> String? {
         guard let value = object[key] else {
             issues.append(.missing(at: location + [.key(key)], in: .object(object)))
@@ -27,7 +27,7 @@ enum LaxFields {
         _ object: JSONObject,
         _ key: String,
         at location: [ValidationIssue.LocationStep],
-        issues: inout [ValidationIssue]
+        issues: inout ValidationIssueList
     ) -> BigInteger? {
         guard let value = object[key] else {
             issues.append(.missing(at: location + [.key(key)], in: .object(object)))

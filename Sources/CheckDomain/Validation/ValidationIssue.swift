@@ -67,13 +67,44 @@ extension ValidationIssue {
 
     /// The whole 422 body for a list of issues: `{"detail":[…]}`.
     public static func responseBody(_ issues: [ValidationIssue]) -> [UInt8] {
-        var writer = PythonJSONWriter(capacity: 128 * issues.count + 16)
-        writer.raw("{\"detail\":[")
-        for (offset, issue) in issues.enumerated() {
-            if offset > 0 { writer.raw(",") }
-            issue.write(to: &writer)
+        var list = ValidationIssueList()
+        for issue in issues { list.append(issue) }
+        return list.responseBody()
+    }
+}
+
+/// Validation issues written into the 422 body as they are found.
+///
+/// A hostile 1 MiB body can hold a million errors, each echoing its input; writing each one at once keeps only the
+/// answer in memory, never a million issue values beside it.
+public struct ValidationIssueList: Sendable {
+    private var writer = PythonJSONWriter(capacity: 256)
+    /// How many issues were written.
+    public private(set) var count = 0
+    /// The first issue, for logs and tests.
+    public private(set) var first: ValidationIssue?
+
+    /// Starts an empty list.
+    public init() { writer.raw("{\"detail\":[") }
+
+    /// Whether no issue was found.
+    public var isEmpty: Bool { count == 0 }
+
+    /// Adds an issue.
+    public mutating func append(_ issue: ValidationIssue) {
+        if count == 0 {
+            first = issue
+        } else {
+            writer.raw(",")
         }
-        writer.raw("]}")
-        return writer.bytes
+        issue.write(to: &writer)
+        count += 1
+    }
+
+    /// The 422 body: `{"detail":[…]}`.
+    public func responseBody() -> [UInt8] {
+        var finished = writer
+        finished.raw("]}")
+        return finished.bytes
     }
 }

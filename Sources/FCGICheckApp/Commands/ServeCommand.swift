@@ -10,8 +10,8 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve the check API over FastCGI.",
         discussion: """
             Listens on a unix socket or a loopback TCP port (or, without --listen, on the listening socket inherited \
-            on fd 0, as spawn-fcgi passes it) and answers POST / with the check results. SIGTERM or SIGINT stops \
-            accepting, lets the requests in flight finish and exits 0.
+            on fd 0, as spawn-fcgi passes it) and answers POST / with the check results. SIGTERM, SIGINT or SIGQUIT stops \
+            accepting, lets the requests in flight finish and exits 0 (1 if --stop-timeout ran out first).
 
             Examples:
               fcgi-check serve --inventory /var/lib/fcgi-check/inventory.sqlite --listen unix:/run/fcgi-check/app.sock
@@ -42,7 +42,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Permissions of a unix socket, in octal.")
     var socketMode: String = "0660"
 
-    @Option(help: "Seconds to let requests in flight finish after SIGTERM or SIGINT.")
+    @Flag(help: "Allow --listen on a TCP address other than loopback (anyone who reaches it can send requests).")
+    var allowNonLoopback = false
+
+    @Option(help: "Seconds to let requests in flight finish after SIGTERM, SIGINT or SIGQUIT.")
     var stopTimeout: Int = 10
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
@@ -55,14 +58,24 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--demo and --inventory exclude each other")
         }
         guard (1...4096).contains(threads) else { throw ValidationError("--threads must be between 1 and 4096") }
-        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        guard (1...(64 << 20)).contains(maxBodySize) else {
+            throw ValidationError("--max-body-size must be between 1 and 67108864 (64 MiB)")
+        }
         guard backlog > 0 else { throw ValidationError("--backlog must be positive") }
         guard stopTimeout >= 0 else { throw ValidationError("--stop-timeout must not be negative") }
         guard ioTimeout > 0 else { throw ValidationError("--io-timeout must be positive") }
         guard parsedSocketMode != nil else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        if let listen, ListenAddress(listen) == nil {
-            throw ValidationError("--listen must be unix:/path or HOST:PORT, not \(listen)")
+        if let listen {
+            guard let address = ListenAddress(listen) else {
+                throw ValidationError("--listen must be unix:/path or HOST:PORT, not \(listen)")
+            }
+            if case .tcp(let host, _) = address, !Listener.isLoopback(host), !allowNonLoopback {
+                throw ValidationError(
+                    "--listen \(listen) is not a loopback address; the FastCGI socket must be reachable by the web "
+                        + "server only (use a unix socket, 127.0.0.1, or pass --allow-non-loopback)"
+                )
+            }
         }
     }
 

@@ -8,13 +8,16 @@ import CFastCGI
 enum FastCGILibrary {
     /// Initialises libfcgi once, before any accept thread starts.
     ///
-    /// `FCGX_Init` installs handlers for SIGPIPE and SIGUSR1 when they are at their defaults; the SIGUSR1 handler
-    /// sets libfcgi's global shutdown flag, which makes every later read and write of every request fail. Both are
-    /// therefore set to "ignore" first: a vanished client shows up as EPIPE on write, and a stray SIGUSR1 is harmless.
+    /// `FCGX_Init` installs its own handlers for SIGPIPE, SIGUSR1 and SIGTERM when they are at their defaults; they
+    /// set libfcgi's global shutdown flag, which makes every later read and write of every request fail. SIGPIPE and
+    /// SIGUSR1 are set to "ignore" first (a vanished client then shows up as EPIPE on write, a stray SIGUSR1 is
+    /// harmless), and the stop signals are put back to their defaults afterwards: they are blocked in every thread
+    /// and taken by `sigwait`, never by a handler.
     static func initialize() throws(FastCGIError) {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGUSR1, SIG_IGN)
         guard FCGX_Init() == 0 else { throw FastCGIError("FCGX_Init failed") }
+        for stopSignal in [SIGTERM, SIGINT, SIGQUIT] { signal(stopSignal, SIG_DFL) }
     }
 }
 
@@ -76,6 +79,8 @@ final class FastCGIConnection {
             let length = socklen_t(MemoryLayout<timeval>.size)
             setsockopt(request.pointee.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &timeout, length)
             setsockopt(request.pointee.ipcFd, SOL_SOCKET, SO_SNDTIMEO, &timeout, length)
+            // A peer asking to keep the connection (FCGI_KEEP_CONN) would pin this thread while idle: never keep it.
+            request.pointee.keepConnection = 0
             return .accepted
         }
         isOpen = false
@@ -83,9 +88,17 @@ final class FastCGIConnection {
     }
 
     /// A FastCGI param of the current request (`REQUEST_METHOD`, `CONTENT_TYPE`, ...), copied into Swift.
+    ///
+    /// Decoded as Latin-1, byte for byte, as the reference service's server (Starlette) decodes header values: a
+    /// `Content-Type` with a stray 0xA0 byte must be judged as the reference judges it.
     func param(_ name: String) -> String? {
         guard isOpen, let value = FCGX_GetParam(name, request.pointee.envp) else { return nil }
-        return String(cString: value)
+        let length = strlen(value)
+        return value.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+            var text = String.UnicodeScalarView()
+            for index in 0..<length { text.append(Unicode.Scalar(bytes[index])) }
+            return String(text)
+        }
     }
 
     /// Reads the body to end of input, whatever `CONTENT_LENGTH` says (nginx may send it empty).
@@ -120,17 +133,28 @@ final class FastCGIConnection {
         return tooLarge ? .tooLarge : .complete(body)
     }
 
-    /// Writes the whole response (CGI header block and body) and flushes it.
+    /// Writes the response (CGI header block, then body) and flushes it.
     /// - Returns: false when the web server has gone away (the client aborted), which is not an error of ours.
-    func write(_ bytes: [UInt8]) -> Bool {
-        guard isOpen else { return false }
-        let written = bytes.withUnsafeBufferPointer { buffer in
+    func write(head: [UInt8], body: [UInt8]) -> Bool {
+        guard isOpen, put(head), put(body) else { return false }
+        return FCGX_FFlush(request.pointee.out) == 0
+    }
+
+    /// `FCGX_PutStr` takes an `Int32` count: large bodies go in slices.
+    private func put(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                FCGX_PutStr(chars.baseAddress, Int32(chars.count), request.pointee.out)
+                var offset = 0
+                while offset < chars.count {
+                    let count = min(chars.count - offset, 1 << 20)
+                    guard FCGX_PutStr(chars.baseAddress! + offset, Int32(count), request.pointee.out) == count else {
+                        return false
+                    }
+                    offset += count
+                }
+                return true
             }
         }
-        guard written == bytes.count else { return false }
-        return FCGX_FFlush(request.pointee.out) == 0
     }
 
     /// Ends the current request and closes its connection.

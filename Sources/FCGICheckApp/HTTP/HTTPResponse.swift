@@ -30,15 +30,12 @@ struct HTTPResponse: Sendable, Equatable {
         return json(status, writer.bytes, headers: headers)
     }
 
-    /// The CGI header block and body, ready for the FastCGI stdout stream.
-    var cgiBytes: [UInt8] {
+    /// The CGI header block that precedes the body on the FastCGI stdout stream.
+    var cgiHead: [UInt8] {
         var head = "Status: \(status) \(Self.reasonPhrase(status))\r\nContent-Type: application/json\r\n"
         for header in extraHeaders { head += "\(header.name): \(header.value)\r\n" }
         head += "Content-Length: \(body.count)\r\n\r\n"
-        var bytes = Array(head.utf8)
-        bytes.reserveCapacity(bytes.count + body.count)
-        bytes.append(contentsOf: body)
-        return bytes
+        return Array(head.utf8)
     }
 
     static func reasonPhrase(_ status: Int) -> String {

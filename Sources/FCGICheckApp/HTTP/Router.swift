@@ -24,8 +24,8 @@ struct Router: Sendable {
         switch ClusterProposalDecoder.decode(body: request.body, contentType: request.contentType) {
         case .success(let proposal):
             return .check(proposal)
-        case .failure(.unprocessable(let issues)):
-            return .respond(.json(422, ValidationIssue.responseBody(issues)))
+        case .failure(.unprocessable(let body)):
+            return .respond(.json(422, body))
         case .failure(.unreadable):
             return .respond(.detail(400, "There was an error parsing the body"))
         }

@@ -19,6 +19,8 @@ final class FastCGIServer: Sendable {
         var maximumBodySize: Int
         /// How long one read or write of a request may block before the request is dropped.
         var ioTimeoutSeconds: Int = 30
+        /// How long a check run may take before the request is answered 503 (below nginx's fastcgi_read_timeout).
+        var checkDeadline: Duration = .seconds(25)
     }
 
     private struct Worker {
@@ -76,9 +78,11 @@ final class FastCGIServer: Sendable {
         }
         let deadline = ContinuousClock.now + timeout
         while running.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-            if ContinuousClock.now >= deadline { return false }
-            // A thread may sit in accept() on a socket we must not shut down, or have entered it just after the
-            // shutdown: interrupt it (FCGI_FAIL_ACCEPT_ON_INTR makes the accept return). Busy threads are left alone.
+            guard ContinuousClock.now < deadline else { return false }
+            // A socket shared with other processes must not be shut down: interrupt this process's threads blocked
+            // in accept() instead (FCGI_FAIL_ACCEPT_ON_INTR makes it return); busy threads are left alone. Our own
+            // socket needs no signal, which could also cut short a connection libfcgi has just accepted.
+            guard socketIsShared else { continue }
             state.withLock { state in
                 for worker in state.workers.values where worker.isAccepting {
                     pthread_kill(worker.thread, Self.wakeSignal)
@@ -110,6 +114,7 @@ final class FastCGIServer: Sendable {
         }
         state.withLock { $0.workers[index] = Worker(thread: pthread_self()) }
         defer { state.withLock { $0.workers[index] = nil } }
+        var failures = 0
         while true {
             let stopping = state.withLock { state in
                 if !state.isStopping { state.workers[index]?.isAccepting = true }
@@ -123,15 +128,24 @@ final class FastCGIServer: Sendable {
             }
             switch accepted {
             case .accepted:
+                failures = 0
                 answer(connection)
             case .failed(let code):
                 if stoppingNow { return }
-                if code != EINTR {
+                if code == EINTR { continue }
+                failures += 1
+                // Out of file descriptors and the like: back off (10 ms doubling to about 1 s) and log the first
+                // failure of a run and then every hundredth, not a line per attempt per thread.
+                if failures == 1 || failures.isMultiple(of: 100) {
                     logger.error(
-                        "accept failed", metadata: ["errno": "\(code)", "error": "\(String(cString: strerror(code)))"])
-                    // Out of file descriptors and the like: do not spin.
-                    usleep(10_000)
+                        "accept failed",
+                        metadata: [
+                            "errno": "\(code)", "error": "\(String(cString: strerror(code)))",
+                            "failures": "\(failures)",
+                        ]
+                    )
                 }
+                usleep(UInt32(min(1_000_000, 10_000 << min(failures - 1, 7))))
             }
         }
     }
@@ -162,7 +176,7 @@ final class FastCGIServer: Sendable {
             logger.warning("\(method) \(path) dropped: the body could not be read (peer gone or silent too long)")
             return
         }
-        let delivered = connection.write(response.cgiBytes)
+        let delivered = connection.write(head: response.cgiHead, body: response.body)
         connection.finish()
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
@@ -174,14 +188,18 @@ final class FastCGIServer: Sendable {
         }
     }
 
-    /// Runs the checks on the cooperative pool and blocks this accept thread (not a pool thread) until they end.
+    /// Runs the checks on the cooperative pool and blocks this accept thread (not a pool thread) until they end, or
+    /// until the check deadline: a hung inventory must not keep the thread forever.
     private func waitForCheck(_ proposal: ClusterProposal) -> HTTPResponse {
         let outcome = CheckOutcome()
         let router = self.router
-        Task {
+        let task = Task {
             outcome.deliver(await router.check(proposal))
         }
-        return outcome.wait()
+        if let response = outcome.wait(timeout: configuration.checkDeadline) { return response }
+        task.cancel()
+        logger.error("check run exceeded its deadline of \(configuration.checkDeadline); answered 503")
+        return .detail(503, "Check run timed out")
     }
 }
 
@@ -195,8 +213,11 @@ private final class CheckOutcome: Sendable {
         ready.signal()
     }
 
-    func wait() -> HTTPResponse {
-        ready.wait()
-        return response.withLock { $0 } ?? .detail(500, "Internal Server Error")
+    /// The response, or nil when it did not come within `timeout` (it may come later, and is then dropped).
+    func wait(timeout: Duration) -> HTTPResponse? {
+        let milliseconds =
+            Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
+        guard ready.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return nil }
+        return response.withLock { $0 }
     }
 }

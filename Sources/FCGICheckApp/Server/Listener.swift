@@ -9,7 +9,8 @@ struct Listener: ~Copyable {
     let descriptor: Int32
     /// Where it listens.
     let address: ListenAddress
-    private let ownedPath: String?
+    /// The unix socket file this process created, and its identity: a successor may have replaced it since.
+    private let ownedPath: (path: String, device: UInt64, inode: UInt64)?
 
     /// Why a socket could not be opened.
     struct Failure: Error, CustomStringConvertible {
@@ -37,17 +38,27 @@ struct Listener: ~Copyable {
             ownedPath = nil
         case .unix(let path):
             descriptor = try Self.openUnix(path: path, backlog: backlog, mode: socketMode)
-            ownedPath = path
+            var status = stat()
+            lstat(path, &status)
+            ownedPath = (path, UInt64(status.st_dev), UInt64(status.st_ino))
         case .tcp(let host, let port):
             descriptor = try Self.openTCP(host: host, port: port, backlog: backlog)
             ownedPath = nil
         }
     }
 
-    /// Closes the socket and removes the unix socket file it created.
+    /// Closes the socket and removes the unix socket file it created, unless another server has replaced it since
+    /// (a successor started while this one was finishing its last requests).
     consuming func close() {
-        if descriptor != 0 { _ = Glibc.close(descriptor) }
-        if let ownedPath { unlink(ownedPath) }
+        if address != .inherited { _ = Glibc.close(descriptor) }
+        if let ownedPath {
+            var status = stat()
+            if lstat(ownedPath.path, &status) == 0, UInt64(status.st_dev) == ownedPath.device,
+                UInt64(status.st_ino) == ownedPath.inode
+            {
+                unlink(ownedPath.path)
+            }
+        }
     }
 
     private static func errorText() -> String { String(cString: strerror(errno)) }
@@ -78,11 +89,14 @@ struct Listener: ~Copyable {
         }
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket(): \(errorText())") }
+        // No moment with looser permissions than asked for: bind under a umask that yields at most `mode`.
+        let previousMask = umask(~mode & 0o777)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
+        umask(previousMask)
         guard bound == 0 else {
             let text = errorText()
             _ = Glibc.close(descriptor)
@@ -97,9 +111,11 @@ struct Listener: ~Copyable {
         return descriptor
     }
 
-    /// Whether something accepts connections at a unix socket path (a stale file from a crash does not).
+    /// Whether something accepts connections at a unix socket path. Only a refused connection means the file is a
+    /// stale leftover; any other answer (accepted, a full queue, no permission) means it belongs to someone.
     private static func isAlive(_ address: inout sockaddr_un) throws(Failure) -> Bool {
-        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let probe = socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard probe >= 0 else { throw Failure(description: "socket(): \(errorText())") }
         defer { _ = Glibc.close(probe) }
         let connected = withUnsafePointer(to: &address) {
@@ -107,7 +123,14 @@ struct Listener: ~Copyable {
                 connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        return connected == 0
+        return connected == 0 || errno != ECONNREFUSED
+    }
+
+    /// Whether a TCP host is a loopback address (`127.0.0.0/8`, `::1`, `localhost`).
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".")
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     private static func openTCP(host: String, port: UInt16, backlog: Int32) throws(Failure) -> Int32 {

@@ -105,12 +105,14 @@ final class NginxFrontedService {
     let port: UInt16
     let script: ServiceProcess
 
-    /// Starts the service on the demo inventory, or on a SQLite `inventory`.
-    init(inventory: String? = nil) throws {
+    /// Starts the service on the demo inventory, or on a SQLite `inventory`; or only nginx, in front of an app
+    /// already listening at `upstream` (HOST:PORT).
+    init(inventory: String? = nil, upstream: String? = nil) throws {
         directory = try TestEnvironment.temporaryDirectory()
         port = try TestEnvironment.freePort()
         var inventoryEnvironment: [String: String] = [:]
         if let inventory { inventoryEnvironment["INVENTORY"] = inventory }
+        if let upstream { inventoryEnvironment["UPSTREAM"] = upstream }
         script = try ServiceProcess(
             executable: TestEnvironment.packageRoot.appendingPathComponent("deploy/run-local.sh"),
             arguments: [],
