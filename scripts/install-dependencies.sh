@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev and nginx to
 # build and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
-# reference FastAPI service). Installs nothing that is already there; runs apt-get through sudo when not root.
+# reference FastAPI service), with --bench what bench/run.sh needs (wrk, gcc). Installs nothing that is already
+# there; runs apt-get through sudo when not root.
 set -euo pipefail
 
 with_tests=false
+with_bench=false
 [ "${1:-}" = "--test" ] && with_tests=true
+[ "${1:-}" = "--bench" ] && with_bench=true
 
 command -v swift >/dev/null || { echo "install-dependencies: swift is not on PATH; install the Swift toolchain first (https://www.swift.org/install/linux/)" >&2; exit 1; }
 
@@ -14,6 +17,13 @@ pkg-config --exists fcgi 2>/dev/null || missing+=(libfcgi-dev pkg-config)
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 if $with_tests; then
+    command -v python3 >/dev/null || missing+=(python3)
+    python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+fi
+
+if $with_bench; then
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v gcc >/dev/null || missing+=(gcc libc6-dev)
     command -v python3 >/dev/null || missing+=(python3)
     python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 fi

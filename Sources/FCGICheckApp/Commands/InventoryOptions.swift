@@ -21,15 +21,15 @@ struct InventoryOptions: ParsableArguments {
         inventory ?? ProcessInfo.processInfo.environment["FCGI_CHECK_INVENTORY"] ?? Self.defaultPath
     }
 
-    /// Opens the inventory.
-    func open(_ mode: SQLiteInventory.OpenMode) throws -> SQLiteInventory {
+    /// Opens the inventory; `onStatement` sees the SQL of every statement it runs.
+    func open(_ mode: SQLiteInventory.OpenMode, onStatement: (@Sendable (String) -> Void)? = nil) throws -> SQLiteInventory {
         if mode == .createIfMissing {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
                 throw CommandFailure("the directory of --inventory \(path) does not exist")
             }
         }
-        return try SQLiteInventory(path: path, mode: mode)
+        return try SQLiteInventory(path: path, mode: mode, onStatement: onStatement)
     }
 }
 

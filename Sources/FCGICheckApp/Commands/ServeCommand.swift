@@ -110,7 +110,13 @@ struct ServeCommand: ParsableCommand {
             inventory = DemoInventory()
             inventoryName = "the demo inventory"
         } else {
-            inventory = try inventoryOptions.open(.existing)
+            // At trace level every SQL statement is logged: `bench/run.sh` counts them to show one query a request.
+            let statementLogger = logger
+            var onStatement: (@Sendable (String) -> Void)? = nil
+            if level <= .trace {
+                onStatement = { sql in statementLogger.trace("sql: \(sql)") }
+            }
+            inventory = try inventoryOptions.open(.existing, onStatement: onStatement)
             inventoryName = "inventory \(inventoryOptions.path)"
         }
         let address = listen.flatMap(ListenAddress.init) ?? .inherited
