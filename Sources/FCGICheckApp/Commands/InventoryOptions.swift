@@ -22,7 +22,9 @@ struct InventoryOptions: ParsableArguments {
     }
 
     /// Opens the inventory; `onStatement` sees the SQL of every statement it runs.
-    func open(_ mode: SQLiteInventory.OpenMode, onStatement: (@Sendable (String) -> Void)? = nil) throws -> SQLiteInventory {
+    func open(_ mode: SQLiteInventory.OpenMode, onStatement: (@Sendable (String) -> Void)? = nil) throws
+        -> SQLiteInventory
+    {
         if mode == .createIfMissing {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {

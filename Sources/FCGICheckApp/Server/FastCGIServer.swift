@@ -179,8 +179,9 @@ final class FastCGIServer: Sendable {
         let delivered = connection.write(head: response.cgiHead, body: response.body)
         connection.finish()
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        let duration = String(format: "%.3fms", milliseconds)
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let fraction = String(microseconds % 1000)
+        let duration = "\(microseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)ms"
         if delivered {
             logger.info("\(method) \(path) \(response.status) \(duration)")
         } else {
