@@ -9,6 +9,9 @@ public actor RequestContext {
     public nonisolated let proposal: ClusterProposal
     private let inventory: any NodeInventory
     private var entries: [NodeID: Entry] = [:]
+    /// `memberNodes()` once resolved: every check item asks for it, and a 1,000-member cluster is worth not
+    /// resolving again.
+    private var resolvedMemberNodes: [Node]?
 
     private enum Entry {
         case loading(Task<[NodeID: Node], any Error>)
@@ -81,6 +84,7 @@ public actor RequestContext {
     /// - Throws: `UnknownNodesError` naming every member whose node the inventory does not know, or the inventory's
     ///   error.
     public func memberNodes() async throws -> [Node] {
+        if let resolvedMemberNodes { return resolvedMemberNodes }
         let ids = proposal.distinctNodeIDs
         let known = try await nodes(withIDs: ids)
         var unknownMembers: [Int] = []
@@ -91,7 +95,9 @@ public actor RequestContext {
             }
         }
         if !unknownMembers.isEmpty { throw UnknownNodesError(memberIndices: unknownMembers, proposal: proposal) }
-        return ids.compactMap { known[$0] }
+        let nodes = ids.compactMap { known[$0] }
+        resolvedMemberNodes = nodes
+        return nodes
     }
 }
 
