@@ -85,6 +85,16 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A process manager may start us with fd 0, 1 or 2 closed: a socket opened later would then get that number,
+        // and log lines would be written into a FastCGI connection. Fill the gaps with /dev/null (fd 0 stays free
+        // when it is the listening socket we are to inherit).
+        for descriptor: Int32 in (listen == nil ? [1, 2] : [0, 1, 2]) where fcntl(descriptor, F_GETFD) == -1 {
+            let null = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
+            if null != descriptor && null >= 0 {
+                dup2(null, descriptor)
+                close(null)
+            }
+        }
         // Block exactly the stop signals before any thread exists, so every thread inherits the mask and only
         // sigwait() below sees them. SETMASK, not BLOCK: a process manager (or a test runner) may start us with other
         // signals blocked or ignored, and the accept threads need SIGUSR2 to be deliverable for a stop to reach them.
