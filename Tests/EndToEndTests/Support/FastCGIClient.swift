@@ -47,6 +47,44 @@ final class FastCGIClient {
         try record(type: 4, [])
     }
 
+    /// Sends raw bytes, whatever they are (for hostile-input tests).
+    func sendRaw(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written <= 0 { return }  // the app may close on garbage; that is its right
+            offset += written
+        }
+    }
+
+    /// Reads whatever comes until the app closes the connection or `seconds` pass.
+    func drain(seconds: Int) -> [UInt8] {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        return received
+    }
+
+    /// A FastCGI record (version 1 unless told otherwise).
+    static func record(type: UInt8, requestID: UInt16 = 1, version: UInt8 = 1, _ content: [UInt8]) -> [UInt8] {
+        [
+            version, type, UInt8(requestID >> 8), UInt8(requestID & 0xFF), UInt8(content.count >> 8),
+            UInt8(content.count & 0xFF), 0, 0,
+        ]
+            + content
+    }
+
+    /// A name-value pair as FastCGI params encode it.
+    static func pair(_ name: [UInt8], _ value: [UInt8]) -> [UInt8] {
+        length(name.count) + length(value.count) + name + value
+    }
+
     /// Sends part of the body.
     func sendBody(_ bytes: [UInt8]) throws {
         for start in stride(from: 0, to: bytes.count, by: 65_535) {
@@ -81,7 +119,7 @@ final class FastCGIClient {
         return try client.readResponse()
     }
 
-    private static func length(_ count: Int) -> [UInt8] {
+    static func length(_ count: Int) -> [UInt8] {
         count < 128
             ? [UInt8(count)]
             : [
