@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -18,7 +17,7 @@ struct StderrLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     private let label: String
 
-    private static let clock = Mutex<(second: Int, text: String)>((-1, ""))
+    private static let clock = LockedValue<(second: Int, text: String)>((-1, ""))
 
     init(label: String) {
         self.label = label

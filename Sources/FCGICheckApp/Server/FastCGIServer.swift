@@ -2,7 +2,6 @@ import CheckDomain
 import Dispatch
 import Foundation
 import Logging
-import Synchronization
 
 /// The FastCGI accept loop: a fixed set of threads, each accepting and answering one request at a time.
 ///
@@ -38,7 +37,7 @@ final class FastCGIServer: Sendable {
     private let configuration: Configuration
     private let router: Router
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     private let running = DispatchGroup()
 
     /// Creates a server on a listening socket.
@@ -206,7 +205,7 @@ final class FastCGIServer: Sendable {
 
 /// A one-shot hand-over of a response from a task to a waiting thread.
 private final class CheckOutcome: Sendable {
-    private let response = Mutex<HTTPResponse?>(nil)
+    private let response = LockedValue<HTTPResponse?>(nil)
     private let ready = DispatchSemaphore(value: 0)
 
     func deliver(_ value: HTTPResponse) {
