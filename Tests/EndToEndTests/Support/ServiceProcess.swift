@@ -133,6 +133,19 @@ final class NginxFrontedService {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// The pid of the app behind nginx, read from /proc (nil when it is not running).
+    var appPID: Int32? {
+        let socket = directory.appendingPathComponent("run/fcgi-check.sock").path
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry),
+                let command = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)
+            else { continue }
+            if command.contains("serve") && command.contains(socket) { return pid }
+        }
+        return nil
+    }
+
     /// The app's log (one line per request).
     var appLog: String {
         (try? String(contentsOf: directory.appendingPathComponent("run/fcgi-check.log"), encoding: .utf8)) ?? ""
