@@ -39,6 +39,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "FuzzRequestPath",
+            dependencies: ["CheckDomain"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CheckDomainTests",
             dependencies: ["CheckDomain"],

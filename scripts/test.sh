@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting lint, a warning-free build, the Swift suites (unit, and end to end through a real nginx
-# in front of the real binary), the same suites again under ThreadSanitizer (any report fails them), and the
-# differential test that sends the same requests to the reference FastAPI service and to ours through nginx and
+# in front of the real binary), the same suites again under ThreadSanitizer (any report fails them), a minute of
+# fuzzing the request path (libFuzzer + AddressSanitizer), and the differential test that sends the same requests to the reference FastAPI service and to ours through nginx and
 # compares the bytes. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,6 +26,10 @@ echo "== swift test under ThreadSanitizer (the binary the end-to-end tests start
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 FCGI_CHECK_BIN="$(swift build --sanitize=thread --scratch-path .build-tsan --show-bin-path)/fcgi-check" \
     swift test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+echo "== fuzz corpus replay, then ${FUZZ_SECONDS:-60} s of libFuzzer + AddressSanitizer on the request path"
+"$(swift build --show-bin-path)/FuzzRequestPath" Tests/Fuzz/corpus/*
+./scripts/fuzz.sh
 
 echo "== differential test against the reference FastAPI service"
 venv=.build/test-venv
