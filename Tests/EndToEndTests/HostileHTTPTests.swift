@@ -172,6 +172,13 @@ import Testing
         // Methods and paths.
         Case(name: "GET", request: HTTPClient.request("GET", "/", contentType: nil), status: 405, body: notAllowed),
         Case(
+            name: "HEAD (no body by definition)", request: HTTPClient.request("HEAD", "/", contentType: nil),
+            status: 405, body: ""),
+        Case(
+            name: "PUT", request: HTTPClient.request("PUT", "/", body: Array("{}".utf8)), status: 405, body: notAllowed),
+        Case(
+            name: "DELETE", request: HTTPClient.request("DELETE", "/", contentType: nil), status: 405, body: notAllowed),
+        Case(
             name: "PATCH", request: HTTPClient.request("PATCH", "/", body: Array("{}".utf8)), status: 405,
             body: notAllowed),
         Case(

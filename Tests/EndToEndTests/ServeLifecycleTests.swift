@@ -124,6 +124,17 @@ import Testing
         #expect(
             try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(
                 NginxContractTests.referenceResponse))
+        // 10 MB at the default limit (1 MiB): read to its end and refused, the server carries on.
+        let defaultDirectory = directory.appendingPathComponent("default")
+        try FileManager.default.createDirectory(at: defaultDirectory, withIntermediateDirectories: true)
+        let (defaultServer, defaultSocket) = try startServer(in: defaultDirectory)
+        defer { defaultServer.stop() }
+        let huge = try FastCGIClient.exchange(
+            socketPath: defaultSocket, body: [UInt8](repeating: 0x20, count: 10 << 20))
+        #expect(huge.hasPrefix("Status: 413 Request Entity Too Large\r\n"))
+        #expect(
+            try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(
+                NginxContractTests.referenceResponse))
     }
 
     @Test func servesOnLoopbackTCPAndSetsTheUnixSocketMode() throws {
