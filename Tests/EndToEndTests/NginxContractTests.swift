@@ -172,7 +172,8 @@ import Testing
         let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    // Alternate two different clusters so that a shared cache would show up as a wrong answer.
+                    // Alternate two clusters with different members: a context shared between requests would answer one with
+                    // the other's memoized member nodes.
                     let body =
                         index.isMultiple(of: 2)
                         ? Self.referenceRequest

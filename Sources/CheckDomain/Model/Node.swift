@@ -1,15 +1,3 @@
-/// The id of a node in the inventory.
-public struct NodeID: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The numeric id.
-    public var rawValue: Int64
-
-    /// Creates an id.
-    public init(_ rawValue: Int64) { self.rawValue = rawValue }
-
-    public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.rawValue < rhs.rawValue }
-    public var description: String { String(rawValue) }
-}
-
 /// A machine in the node inventory and the facts known about it.
 public struct Node: Sendable, Equatable {
     /// The node's id.

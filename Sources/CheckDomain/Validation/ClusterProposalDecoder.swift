@@ -133,15 +133,3 @@ extension ValidationIssue {
         )
     }
 }
-
-extension StringProtocol {
-    /// Python's `str.strip()` with no argument as `email` applies it (ASCII and Unicode whitespace).
-    func trimmingPythonWhitespace() -> Substring {
-        let scalars = Substring(self).unicodeScalars
-        let isSpace: (Unicode.Scalar) -> Bool = { $0.properties.isWhitespace || (0x1C...0x1F).contains($0.value) }
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-            let last = scalars.lastIndex(where: { !isSpace($0) })
-        else { return "" }
-        return Substring(scalars[first...last])
-    }
-}

@@ -126,14 +126,3 @@ enum LaxInteger {
         return result
     }
 }
-
-extension StringProtocol {
-    /// Rust's `str::trim`: Unicode `White_Space` characters at both ends.
-    func trimmingUnicodeWhitespace() -> Substring {
-        let scalars = Substring(self).unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return Substring(scalars[first...last])
-    }
-}

@@ -1,0 +1,43 @@
+/// The result of one check item for one request: `{"name":…,"description":…,"not_success_nodes":[…]}`.
+public struct CheckItemResult: Sendable, Equatable {
+    /// The check item's name.
+    public var name: String
+    /// The check item's description.
+    public var description: String
+    /// The nodes that did not pass.
+    public var notSuccessNodes: [NodeFailure]
+
+    /// Creates a result.
+    public init(name: String, description: String, notSuccessNodes: [NodeFailure]) {
+        self.name = name
+        self.description = description
+        self.notSuccessNodes = notSuccessNodes
+    }
+}
+
+extension CheckItemResult {
+    /// The `POST /` response body for these results, byte for byte as the reference service writes it.
+    public static func responseBody(_ results: [CheckItemResult]) -> [UInt8] {
+        var writer = PythonJSONWriter(capacity: 256 + results.reduce(0) { $0 + 96 * $1.notSuccessNodes.count })
+        writer.raw("[")
+        for (offset, result) in results.enumerated() {
+            if offset > 0 { writer.raw(",") }
+            writer.raw("{\"name\":")
+            writer.string(result.name)
+            writer.raw(",\"description\":")
+            writer.string(result.description)
+            writer.raw(",\"not_success_nodes\":[")
+            for (index, failure) in result.notSuccessNodes.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.raw("{\"node_id\":")
+                writer.integer(failure.nodeID.rawValue)
+                writer.raw(",\"message\":")
+                writer.string(failure.message)
+                writer.raw("}")
+            }
+            writer.raw("]}")
+        }
+        writer.raw("]")
+        return writer.bytes
+    }
+}
