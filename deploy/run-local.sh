@@ -9,6 +9,8 @@
 #   NGINX           the nginx binary          (default: nginx on PATH, else /usr/sbin/nginx)
 #   INVENTORY       a SQLite node inventory   (default: none, the built-in demo inventory)
 #   UPSTREAM        HOST:PORT of an fcgi-check already running: start only nginx, in front of it
+#   WORKERS         fcgi-check worker processes under its supervisor (default: 2; 0 serves in one process)
+#   FCGI_CHECK_ARGS more arguments for `fcgi-check serve`, split on spaces (e.g. "--threads 4 --max-requests 500")
 #
 # Prints "ready: http://127.0.0.1:PORT/" once both answer, then runs until SIGTERM or SIGINT (Ctrl-C) and stops both.
 set -euo pipefail
@@ -28,7 +30,7 @@ upstream=${UPSTREAM:-unix:$socket}
 sed -e "s#unix:/run/fcgi-check/fcgi-check.sock#$upstream#" \
     -e "s#listen 8080;#listen 127.0.0.1:$port;#" \
     "$root/deploy/nginx/fcgi-check.conf" >"$run_dir/fcgi-check.conf"
-grep -q "server $upstream;" "$run_dir/fcgi-check.conf" && grep -q "listen 127.0.0.1:$port;" "$run_dir/fcgi-check.conf" || {
+grep -q "server $upstream[ ;]" "$run_dir/fcgi-check.conf" && grep -q "listen 127.0.0.1:$port;" "$run_dir/fcgi-check.conf" || {
     echo "run-local: deploy/nginx/fcgi-check.conf no longer has the socket path or listen line this script rewrites" >&2
     exit 1
 }
@@ -68,7 +70,9 @@ trap stop EXIT
 
 if [ -z "${UPSTREAM:-}" ]; then
     if [ -n "${INVENTORY:-}" ]; then source_args=(--inventory "$INVENTORY"); else source_args=(--demo); fi
-    "$bin" serve "${source_args[@]}" --listen "unix:$socket" 2>>"$run_dir/fcgi-check.log" &
+    # shellcheck disable=SC2086 # FCGI_CHECK_ARGS is a list of words
+    "$bin" serve "${source_args[@]}" --listen "unix:$socket" --workers "${WORKERS:-2}" ${FCGI_CHECK_ARGS:-} \
+        2>>"$run_dir/fcgi-check.log" &
     app_pid=$!
     for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
     [ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }

@@ -214,6 +214,8 @@ import Testing
         #expect(Self.cases.count >= 40)
         let service = try NginxFrontedService()
         let before = service.appPID
+        let workersBefore = service.workerPIDs
+        #expect(workersBefore.count == 2)
         for item in Self.cases {
             let reply = try HTTPClient.send(port: service.port, item.request)
             #expect(reply.status == item.status, "\(item.name): \(reply.text.prefix(300))")
@@ -226,5 +228,9 @@ import Testing
         let after = try HTTPClient.post(port: service.port, NginxContractTests.referenceRequest)
         #expect(after.text == NginxContractTests.referenceResponse)
         #expect(service.appPID == before && before != nil, "the app process was replaced or died")
+        // No input killed a worker either (a replaced worker would hide a crash).
+        #expect(service.workerPIDs == workersBefore, "a worker was replaced:\n\(service.appLog.suffix(3000))")
+        let status = try HTTPClient.send(port: service.port, HTTPClient.request("GET", "/status"))
+        #expect(status.text.contains(#""worker_restarts":0,"#), "\(status.text)")
     }
 }

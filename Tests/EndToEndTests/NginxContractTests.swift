@@ -158,11 +158,23 @@ import Testing
             #expect(reply.header("Content-Type") == "application/json", "\(item.name)")
             #expect(reply.header("Allow") == item.allow, "\(item.name)")
         }
-        // Every request that reached the app was logged once, with method, path, status and duration.
+        // Every request that reached the app was logged once, as a JSON line with method, path, status, duration and
+        // nginx's request id.
         let log = service.appLog
-        #expect(log.contains("POST / 200 "), "\(log)")
-        #expect(log.contains("GET / 405 "))
-        #expect(log.contains("POST /check 404 "))
+        let accessLines = log.split(separator: "\n").filter { $0.hasPrefix("{") }
+        let entries = try accessLines.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\($0)")
+        }
+        func logged(_ method: String, _ path: String, _ status: Int) -> Bool {
+            entries.contains {
+                $0["method"] as? String == method && $0["path"] as? String == path && $0["status"] as? Int == status
+                    && ($0["duration_ms"] as? Double).map { $0 >= 0 } == true
+                    && ($0["request_id"] as? String)?.count == 32 && $0["worker"] is String
+            }
+        }
+        #expect(logged("POST", "/", 200), "\(log)")
+        #expect(logged("GET", "/", 405))
+        #expect(logged("POST", "/check", 404))
         #expect(!log.contains("Fatal") && !log.contains("error"), "\(log)")
     }
 

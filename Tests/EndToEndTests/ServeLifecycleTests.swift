@@ -224,6 +224,17 @@ import Testing
         (["serve", "--demo"], "standard input is not a listening socket"),
         (["serve", "--demo", "--listen", "0.0.0.0:9000"], "is not a loopback address"),
         (["serve", "--demo", "--max-body-size", "999999999999"], "--max-body-size must be between"),
+        (
+            ["serve", "--demo", "--listen", "unix:/tmp/x.sock", "--max-requests", "10"],
+            "--max-requests needs --workers"
+        ),
+        (["serve", "--demo", "--workers", "999"], "--workers must be between 0 and 256"),
+        (["serve", "--demo", "--request-timeout", "0"], "--request-timeout must be between"),
+        (
+            ["serve", "--demo", "--socket-group", "no-such-group-here"],
+            "--socket-group no-such-group-here: no such group"
+        ),
+        (["serve", "--demo", "--worker-slot", "0"], "--worker-slot is for workers started by"),
     ])
     func badCommandLinesFailClearly(arguments: [String], message: String) throws {
         let directory = try TestEnvironment.temporaryDirectory()

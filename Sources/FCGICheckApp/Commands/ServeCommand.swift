@@ -45,11 +45,37 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Allow --listen on a TCP address other than loopback (anyone who reaches it can send requests).")
     var allowNonLoopback = false
 
+    @Option(help: "Group of a unix socket (name or number): the web server's, so that it may connect.")
+    var socketGroup: String?
+
     @Option(help: "Seconds to let requests in flight finish after SIGTERM, SIGINT or SIGQUIT.")
     var stopTimeout: Int = 10
 
+    @Option(
+        help: """
+            Worker processes, each with --threads accept threads, run by a supervisor that holds the socket, \
+            replaces workers that exit and reloads on SIGHUP. 0: serve in this process alone.
+            """)
+    var workers: Int = 0
+
+    @Option(
+        help: "Requests after which a worker retires and is replaced (a guard against slow leaks); needs --workers.")
+    var maxRequests: Int?
+
+    @Option(help: "Seconds a check run may take; a request running longer is answered 504 and logged.")
+    var requestTimeout: Double = 25
+
+    @Option(help: "Log requests slower than this many seconds, with their duration and sizes.")
+    var slowLog: Double?
+
+    @Flag(inversion: .prefixedNo, help: "Write one JSON line per request to standard error.")
+    var accessLog = true
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
+
+    @Option(help: .hidden)
+    var workerSlot: Int?
 
     static var defaultThreads: Int { max(8, 4 * ProcessInfo.processInfo.activeProcessorCount) }
 
@@ -63,6 +89,20 @@ struct ServeCommand: ParsableCommand {
         }
         guard backlog > 0 else { throw ValidationError("--backlog must be positive") }
         guard stopTimeout >= 0 else { throw ValidationError("--stop-timeout must not be negative") }
+        guard (0...256).contains(workers) else { throw ValidationError("--workers must be between 0 and 256") }
+        if let maxRequests {
+            guard maxRequests > 0 else { throw ValidationError("--max-requests must be positive") }
+            guard workers > 0 || workerSlot != nil else {
+                throw ValidationError("--max-requests needs --workers: a retiring worker must have a replacement")
+            }
+        }
+        guard requestTimeout > 0 && requestTimeout <= 86_400 else {
+            throw ValidationError("--request-timeout must be between 0 and 86400 seconds")
+        }
+        guard (slowLog ?? 0) >= 0 else { throw ValidationError("--slow-log must not be negative") }
+        if let socketGroup, Listener.groupID(socketGroup) == nil {
+            throw ValidationError("--socket-group \(socketGroup): no such group")
+        }
         guard ioTimeout > 0 else { throw ValidationError("--io-timeout must be positive") }
         guard parsedSocketMode != nil else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
@@ -85,74 +125,70 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let workerSlot {
+            try WorkerProcess(command: self, slot: workerSlot).run()
+        }
         // A process manager may start us with fd 0, 1 or 2 closed: a socket opened later would then get that number,
         // and log lines would be written into a FastCGI connection. Fill the gaps with /dev/null (fd 0 stays free
-        // when it is the listening socket we are to inherit).
-        for descriptor: Int32 in (listen == nil ? [1, 2] : [0, 1, 2]) where fcntl(descriptor, F_GETFD) == -1 {
+        // when it may be the listening socket we are to inherit).
+        let address = listen.flatMap(ListenAddress.init) ?? ListenAddress.handedOver()
+        for descriptor: Int32 in (address == .inherited ? [1, 2] : [0, 1, 2]) where fcntl(descriptor, F_GETFD) == -1 {
             let null = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
             if null != descriptor && null >= 0 {
                 dup2(null, descriptor)
                 close(null)
             }
         }
-        // Block exactly the stop signals before any thread exists, so every thread inherits the mask and only
-        // sigwait() below sees them. SETMASK, not BLOCK: a process manager (or a test runner) may start us with other
-        // signals blocked or ignored, and the accept threads need SIGUSR2 to be deliverable for a stop to reach them.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        for stopSignal in [SIGTERM, SIGINT, SIGQUIT] {
-            signal(stopSignal, SIG_DFL)
-            sigaddset(&stopSignals, stopSignal)
-        }
-        pthread_sigmask(SIG_SETMASK, &stopSignals, nil)
+        // Block exactly the stop signals (and, for a supervisor, SIGHUP and SIGCHLD) before any thread exists, so
+        // every thread inherits the mask and only the main thread's sigwait sees them. SETMASK, not BLOCK: a process
+        // manager (or a test runner) may start us with other signals blocked, and the accept threads need SIGUSR2 to
+        // be deliverable for a stop to reach them.
+        var waitedSignals = workers > 0 ? Supervisor.signalSet : Self.stopSignals
+        for waited in [SIGTERM, SIGINT, SIGQUIT, SIGHUP] { signal(waited, SIG_DFL) }
+        pthread_sigmask(SIG_SETMASK, &waitedSignals, nil)
+        let logger = bootstrapLogging(worker: nil)
 
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StderrLogHandler(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "fcgi-check")
-
-        let inventory: any NodeInventory
-        let inventoryName: String
-        if demo {
-            inventory = DemoInventory()
-            inventoryName = "the demo inventory"
-        } else {
-            // At trace level every SQL statement is logged: `bench/run.sh` counts them to show one query a request.
-            let statementLogger = logger
-            var onStatement: (@Sendable (String) -> Void)? = nil
-            if level <= .trace {
-                onStatement = { sql in statementLogger.trace("sql: \(sql)") }
-            }
-            inventory = try inventoryOptions.open(.existing, onStatement: onStatement)
-            inventoryName = "inventory \(inventoryOptions.path)"
-        }
-        let address = listen.flatMap(ListenAddress.init) ?? .inherited
         let listener: Listener
         do {
-            listener = try Listener(address: address, backlog: backlog, socketMode: parsedSocketMode ?? 0o660)
+            listener = try Listener(
+                address: address, backlog: backlog, socketMode: parsedSocketMode ?? 0o660,
+                socketGroup: socketGroup.flatMap(Listener.groupID))
         } catch {
             throw ValidationError(error.description)
         }
-        let router = Router(clusterCheck: ClusterCheck(registry: .standard, inventory: inventory), logger: logger)
-        let server = FastCGIServer(
-            socket: listener.descriptor,
-            socketIsShared: address == .inherited,
-            configuration: .init(threads: threads, maximumBodySize: maxBodySize, ioTimeoutSeconds: ioTimeout),
-            router: router,
-            logger: logger
-        )
+        // The environment's socket-activation variables are meant for us alone.
+        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { unsetenv(name) }
+
+        if workers > 0 {
+            let status = try supervise(listener: listener, logger: logger)
+            listener.close()
+            Foundation.exit(status)
+        }
+
+        let scoreboard: Scoreboard
         do {
+            scoreboard = try Scoreboard.create(slots: 1)
+        } catch {
+            listener.close()
+            throw ValidationError(error.description)
+        }
+        scoreboard.begin(limits: limits, supervisorPID: getpid())
+        let server: FastCGIServer
+        let inventoryName: String
+        do {
+            (server, inventoryName) = try makeServer(
+                socket: listener.descriptor, socketIsShared: address.isHandedOver, scoreboard: scoreboard, slot: 0,
+                logger: logger)
             try server.start()
         } catch {
             listener.close()
-            throw ValidationError("cannot start FastCGI: \(error)")
+            throw error
         }
+        scoreboard.slot(0).markReady(pid: getpid())
         logger.notice("listening on \(address) with \(threads) threads, \(inventoryName)")
 
         var received: Int32 = 0
+        var stopSignals = Self.stopSignals
         sigwait(&stopSignals, &received)
         logger.notice("signal \(received) received: stopping, letting requests in flight finish")
         let drained = server.stop(timeout: .seconds(stopTimeout))
@@ -163,5 +199,98 @@ struct ServeCommand: ParsableCommand {
             logger.error("stop timeout of \(stopTimeout)s reached with requests still running; exiting")
         }
         Foundation.exit(drained ? 0 : 1)
+    }
+
+    static var stopSignals: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for stopSignal in [SIGTERM, SIGINT, SIGQUIT] { sigaddset(&set, stopSignal) }
+        return set
+    }
+
+    /// What `/status` shows as configured.
+    var limits: Scoreboard.Limits {
+        .init(
+            workers: max(workers, 1), threadsPerWorker: threads, maximumRequests: maxRequests,
+            requestTimeout: .microseconds(Int64(requestTimeout * 1_000_000)))
+    }
+
+    /// Sets up swift-log: text lines on standard error, and the JSON access log.
+    func bootstrapLogging(worker: Int?) -> Logger {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StderrLogHandler(label: label)
+            handler.logLevel = label == Self.accessLabel ? .info : level
+            handler.writesMessageOnly = label == Self.accessLabel
+            return handler
+        }
+        var logger = Logger(label: "fcgi-check")
+        if let worker { logger[metadataKey: "worker"] = "\(worker)" }
+        return logger
+    }
+
+    static let accessLabel = "fcgi-check.access"
+
+    /// The inventory, router and accept threads of one serving process.
+    func makeServer(socket: Int32, socketIsShared: Bool, scoreboard: Scoreboard, slot: Int, logger: Logger)
+        throws -> (FastCGIServer, String)
+    {
+        let (inventory, inventoryName) = try openInventory(logger: logger)
+        var router = Router(clusterCheck: ClusterCheck(registry: .standard, inventory: inventory), logger: logger)
+        router.status = { [scoreboard] in scoreboard.snapshot() }
+        let server = FastCGIServer(
+            socket: socket,
+            socketIsShared: socketIsShared,
+            configuration: .init(
+                threads: threads, maximumBodySize: maxBodySize, ioTimeoutSeconds: ioTimeout,
+                requestTimeout: .microseconds(Int64(requestTimeout * 1_000_000)),
+                slowLogThreshold: slowLog.map { .microseconds(Int64($0 * 1_000_000)) },
+                maximumRequests: maxRequests, workerName: String(slot)),
+            router: router,
+            logger: logger,
+            accessLogger: accessLog ? Logger(label: Self.accessLabel) : nil,
+            slot: scoreboard.slot(slot),
+            onRetire: { kill(getpid(), SIGTERM) }
+        )
+        return (server, inventoryName)
+    }
+
+    /// The inventory in force, and how to name it in logs.
+    func openInventory(logger: Logger) throws -> (any NodeInventory, String) {
+        if demo { return (DemoInventory(), "the demo inventory") }
+        // At trace level every SQL statement is logged: `bench/run.sh` counts them to show one query a request.
+        var onStatement: (@Sendable (String) -> Void)? = nil
+        if logger.logLevel <= .trace {
+            onStatement = { sql in logger.trace("sql: \(sql)") }
+        }
+        return (try inventoryOptions.open(.existing, onStatement: onStatement), "inventory \(inventoryOptions.path)")
+    }
+
+    /// Runs the supervisor until it stops; returns its exit status.
+    private func supervise(listener: borrowing Listener, logger: Logger) throws -> Int32 {
+        let scoreboard: Scoreboard
+        do {
+            scoreboard = try Scoreboard.create(slots: 2 * workers + 2)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        // What every worker would open, checked here first: a bad inventory stops start-up with one clear message.
+        _ = try openInventory(logger: logger)
+        let supervisor = Supervisor(
+            listener: listener.descriptor,
+            socketIsShared: listener.address.isHandedOver,
+            scoreboard: scoreboard,
+            configuration: .init(
+                workers: workers, threadsPerWorker: threads, maximumRequests: maxRequests,
+                requestTimeout: .microseconds(Int64(requestTimeout * 1_000_000)), stopTimeout: .seconds(stopTimeout),
+                workerArguments: Array(CommandLine.arguments.dropFirst()),
+                validate: { _ = try openInventory(logger: logger) }),
+            logger: logger)
+        let inventoryName = demo ? "the demo inventory" : "inventory \(inventoryOptions.path)"
+        let address = listener.address
+        return supervisor.run {
+            logger.notice(
+                "listening on \(address) with \(workers) workers of \(threads) threads, \(inventoryName)")
+        }
     }
 }

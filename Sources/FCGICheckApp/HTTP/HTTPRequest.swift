@@ -1,9 +1,13 @@
+import Foundation
+
 /// What the app needs of one request, copied out of libfcgi before the request is finished.
 struct HTTPRequest: Sendable {
     /// `REQUEST_METHOD`.
     var method: String
     /// The path of `REQUEST_URI`, undecoded, without the query string.
     var path: String
+    /// The query string of `REQUEST_URI` (without the `?`), undecoded; empty when there is none.
+    var query: String = ""
     /// `CONTENT_TYPE`, when the client sent one.
     var contentType: String?
     /// The body, read to end of input.
@@ -13,5 +17,26 @@ struct HTTPRequest: Sendable {
     static func path(ofRequestURI uri: String) -> String {
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
         return path.isEmpty ? "/" : String(path)
+    }
+
+    /// The query string of a request URI, without the `?`.
+    static func query(ofRequestURI uri: String) -> String {
+        guard let mark = uri.firstIndex(of: "?") else { return "" }
+        return String(uri[uri.index(after: mark)...])
+    }
+
+    /// The values of a query parameter, in order (`format=prometheus&format=json` gives both); `+` and
+    /// percent-escapes are decoded.
+    func queryValues(_ name: String) -> [String] {
+        query.split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard Self.decode(parts[0]) == name else { return nil }
+            return parts.count > 1 ? Self.decode(parts[1]) : ""
+        }
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 }

@@ -6,11 +6,13 @@ struct HTTPResponse: Sendable, Equatable {
     var status: Int
     /// Headers besides `Status`, `Content-Type` and `Content-Length`.
     var extraHeaders: [(name: String, value: String)] = []
-    /// The body, always JSON here.
+    /// The body: JSON, except for `/ping` and Prometheus metrics.
     var body: [UInt8]
+    /// The body's media type.
+    var contentType = "application/json"
 
     static func == (lhs: HTTPResponse, rhs: HTTPResponse) -> Bool {
-        lhs.status == rhs.status && lhs.body == rhs.body
+        lhs.status == rhs.status && lhs.body == rhs.body && lhs.contentType == rhs.contentType
             && lhs.extraHeaders.map(\.name) == rhs.extraHeaders.map(\.name)
             && lhs.extraHeaders.map(\.value) == rhs.extraHeaders.map(\.value)
     }
@@ -18,6 +20,11 @@ struct HTTPResponse: Sendable, Equatable {
     /// A JSON body, `application/json` as FastAPI sends it.
     static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = []) -> HTTPResponse {
         HTTPResponse(status: status, extraHeaders: headers, body: body)
+    }
+
+    /// A plain-text body (`/ping`, Prometheus metrics).
+    static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
+        HTTPResponse(status: status, body: Array(text.utf8), contentType: contentType)
     }
 
     /// FastAPI's plain error shape: `{"detail":"…"}`.
@@ -32,7 +39,7 @@ struct HTTPResponse: Sendable, Equatable {
 
     /// The CGI header block that precedes the body on the FastCGI stdout stream.
     var cgiHead: [UInt8] {
-        var head = "Status: \(status) \(Self.reasonPhrase(status))\r\nContent-Type: application/json\r\n"
+        var head = "Status: \(status) \(Self.reasonPhrase(status))\r\nContent-Type: \(contentType)\r\n"
         for header in extraHeaders { head += "\(header.name): \(header.value)\r\n" }
         head += "Content-Length: \(body.count)\r\n\r\n"
         return Array(head.utf8)
@@ -48,6 +55,7 @@ struct HTTPResponse: Sendable, Equatable {
         case 422: "Unprocessable Entity"
         case 500: "Internal Server Error"
         case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
         default: "Status"
         }
     }

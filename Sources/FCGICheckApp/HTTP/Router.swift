@@ -1,7 +1,8 @@
 import CheckDomain
 import Logging
 
-/// Maps a request to its answer: `POST /` runs the checks, everything else answers as FastAPI would.
+/// Maps a request to its answer: `POST /` runs the checks, `GET /status` and `GET /ping` report on the service,
+/// everything else answers as FastAPI would.
 ///
 /// Parsing and validation run synchronously on the accept thread (deeply nested bodies need a real thread stack, and
 /// most bad requests never need the concurrency runtime); only a valid proposal goes on to the concurrent check run.
@@ -14,10 +15,17 @@ struct Router: Sendable {
 
     let clusterCheck: ClusterCheck
     let logger: Logger
+    /// Reads the scoreboard for `GET /status`.
+    var status: @Sendable () -> StatusSnapshot? = { nil }
 
     /// Routes a request and validates its body.
     func route(_ request: HTTPRequest) -> Route {
-        guard request.path == "/" else { return .respond(.detail(404, "Not Found")) }
+        switch request.path {
+        case "/": break
+        case "/ping": return .respond(ping(request))
+        case "/status": return .respond(statusReport(request))
+        default: return .respond(.detail(404, "Not Found"))
+        }
         guard request.method == "POST" else {
             return .respond(.detail(405, "Method Not Allowed", headers: [("Allow", "POST")]))
         }
@@ -47,6 +55,26 @@ struct Router: Sendable {
             return .detail(500, "Internal Server Error")
         }
     }
+
+    /// `GET /ping`: `pong`, for health checks.
+    private func ping(_ request: HTTPRequest) -> HTTPResponse {
+        guard request.method == "GET" else { return Self.getOnly }
+        return .text(200, "pong")
+    }
+
+    /// `GET /status`: the scoreboard as JSON, or `?format=prometheus` as Prometheus text.
+    private func statusReport(_ request: HTTPRequest) -> HTTPResponse {
+        guard request.method == "GET" else { return Self.getOnly }
+        guard let snapshot = status() else { return .detail(503, "Status unavailable") }
+        switch request.queryValues("format").last ?? "json" {
+        case "json": return .json(200, snapshot.json)
+        case "prometheus":
+            return .text(200, snapshot.prometheus, contentType: "text/plain; version=0.0.4; charset=utf-8")
+        case let other: return .detail(400, "Unknown status format \"\(other)\"; use json or prometheus")
+        }
+    }
+
+    private static let getOnly = HTTPResponse.detail(405, "Method Not Allowed", headers: [("Allow", "GET")])
 
     /// The answer to a body over the size limit.
     static func tooLarge() -> HTTPResponse { .detail(413, "Request Entity Too Large") }

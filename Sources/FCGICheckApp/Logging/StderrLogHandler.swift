@@ -11,10 +11,13 @@ import Logging
 /// service's throughput. Here the timestamp text is made once per second, and a line (under `PIPE_BUF`) reaches a
 /// pipe or the journal whole, never interleaved with another thread's line.
 ///
-/// Line: `2026-11-25T03:40:00Z info fcgi-check: message key=value ...`
+/// Line: `2026-11-25T03:40:00Z info fcgi-check: message key=value ...`, or the message alone for a logger whose
+/// messages are complete lines already (the JSON access log).
 struct StderrLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
+    /// Writes each message as it is, without time, level, label or metadata.
+    var writesMessageOnly = false
     private let label: String
 
     private static let clock = LockedValue<(second: Int, text: String)>((-1, ""))
@@ -29,6 +32,10 @@ struct StderrLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        if writesMessageOnly {
+            Self.write(event.message.description + "\n")
+            return
+        }
         var line = Self.timestamp()
         line += " "
         line += event.level.rawValue
@@ -41,10 +48,15 @@ struct StderrLogHandler: LogHandler {
             line += " \(key)=\(value)"
         }
         line += "\n"
+        Self.write(line)
+    }
+
+    private static func write(_ text: String) {
+        var line = text
         line.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
                 if written <= 0 { return }
                 offset += written
             }

@@ -18,8 +18,14 @@ final class FastCGIServer: Sendable {
         var maximumBodySize: Int
         /// How long one read or write of a request may block before the request is dropped.
         var ioTimeoutSeconds: Int = 30
-        /// How long a check run may take before the request is answered 503 (below nginx's fastcgi_read_timeout).
-        var checkDeadline: Duration = .seconds(25)
+        /// How long a check run may take before the request is answered 504 (below nginx's fastcgi_read_timeout).
+        var requestTimeout: Duration = .seconds(25)
+        /// Requests taking longer are logged as slow; nil logs none.
+        var slowLogThreshold: Duration? = nil
+        /// After this many requests the process retires (see `onRetire`); nil never.
+        var maximumRequests: Int? = nil
+        /// The worker's number in logs (its scoreboard slot).
+        var workerName: String = "0"
     }
 
     private struct Worker {
@@ -37,18 +43,37 @@ final class FastCGIServer: Sendable {
     private let configuration: Configuration
     private let router: Router
     private let logger: Logger
+    private let accessLogger: Logger?
+    private let slot: Scoreboard.Slot
+    private let onRetire: @Sendable () -> Void
     private let state = LockedValue(State())
     private let running = DispatchGroup()
 
     /// Creates a server on a listening socket.
-    /// - Parameter socketIsShared: true for a socket inherited from a process manager, which other processes may
-    ///   accept on too; it is then never shut down, only this process's threads are woken.
-    init(socket: Int32, socketIsShared: Bool, configuration: Configuration, router: Router, logger: Logger) {
+    /// - Parameters:
+    ///   - socketIsShared: true for a socket inherited from a supervisor or process manager, which other processes
+    ///     may accept on too; it is then never shut down, only this process's threads are woken.
+    ///   - accessLogger: where each request's access line goes; nil for none.
+    ///   - slot: this process's scoreboard slot, where its counts go.
+    ///   - onRetire: called once when `maximumRequests` have been accepted; it should stop the server.
+    init(
+        socket: Int32,
+        socketIsShared: Bool,
+        configuration: Configuration,
+        router: Router,
+        logger: Logger,
+        accessLogger: Logger?,
+        slot: Scoreboard.Slot,
+        onRetire: @escaping @Sendable () -> Void = {}
+    ) {
         self.socket = socket
         self.socketIsShared = socketIsShared
         self.configuration = configuration
         self.router = router
         self.logger = logger
+        self.accessLogger = accessLogger
+        self.slot = slot
+        self.onRetire = onRetire
     }
 
     /// Starts the accept threads and returns.
@@ -72,7 +97,9 @@ final class FastCGIServer: Sendable {
     func stop(timeout: Duration) -> Bool {
         state.withLock { $0.isStopping = true }
         if !socketIsShared {
-            // Wakes every thread blocked in accept() on Linux; connections not yet accepted are refused.
+            // Refuses new connections and wakes every thread blocked in accept(). On a unix socket the connections
+            // already queued are still handed out, and the threads answer them before they exit (see acceptLoop);
+            // on TCP the kernel resets them.
             shutdown(socket, Int32(SHUT_RDWR))
         }
         let deadline = ContinuousClock.now + timeout
@@ -119,7 +146,10 @@ final class FastCGIServer: Sendable {
                 if !state.isStopping { state.workers[index]?.isAccepting = true }
                 return state.isStopping
             }
-            if stopping { return }
+            // A stopping server answers what is still queued on a socket that was shut down (by this process, or by
+            // the supervisor at a full stop): accept() then returns at once, with a connection or an error.
+            if stopping && !Self.isShutDown(socket) { return }
+            slot.add(.idleThreads)
             let accepted = connection.accept()
             let stoppingNow = state.withLock { state in
                 state.workers[index]?.isAccepting = false
@@ -130,8 +160,12 @@ final class FastCGIServer: Sendable {
                 failures = 0
                 answer(connection)
             case .failed(let code):
+                slot.subtract(.idleThreads)
                 if stoppingNow { return }
                 if code == EINTR { continue }
+                // The supervisor shut the shared socket down (a full stop) and the queue is empty: nothing more
+                // will come; the stop signal is on its way.
+                if Self.isShutDown(socket) { return }
                 failures += 1
                 // Out of file descriptors and the like: back off (10 ms doubling to about 1 s) and log the first
                 // failure of a run and then every hundredth, not a line per attempt per thread.
@@ -149,57 +183,92 @@ final class FastCGIServer: Sendable {
         }
     }
 
-    /// Reads one request, answers it, logs it.
+    /// Whether a listening socket has been shut down: poll() then reports a hang-up (a live one reports at most
+    /// a connection waiting).
+    private static func isShutDown(_ socket: Int32) -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLHUP) != 0
+    }
+
+    /// Reads one request, answers it, counts and logs it.
     private func answer(_ connection: FastCGIConnection) {
         let started = ContinuousClock.now
+        let (saturated, accepted) = slot.countAccepted(threads: configuration.threads)
+        if saturated { slot.add(.saturated) }
+        if let maximum = configuration.maximumRequests, accepted == UInt64(maximum) {
+            logger.notice(
+                "worker \(configuration.workerName) accepted its \(maximum) requests (--max-requests): retiring")
+            onRetire()
+        }
         let method = connection.param("REQUEST_METHOD") ?? "GET"
-        let path = HTTPRequest.path(
-            ofRequestURI: connection.param("REQUEST_URI") ?? connection.param("DOCUMENT_URI") ?? "/")
+        let uri = connection.param("REQUEST_URI") ?? connection.param("DOCUMENT_URI") ?? "/"
+        let path = HTTPRequest.path(ofRequestURI: uri)
+        let query = HTTPRequest.query(ofRequestURI: uri)
         let contentType = connection.param("CONTENT_TYPE")
+        let requestID = connection.param("REQUEST_ID")
         let expectedLength = connection.param("CONTENT_LENGTH").flatMap { Int($0) }
         let limit = configuration.maximumBodySize
         let response: HTTPResponse
+        var bytesIn = 0
+        var timedOut = false
         switch connection.readBody(limit: limit, drainLimit: limit * 16, expectedLength: expectedLength) {
         case .complete(let body):
-            let request = HTTPRequest(method: method, path: path, contentType: contentType, body: body)
+            bytesIn = body.count
+            let request = HTTPRequest(method: method, path: path, query: query, contentType: contentType, body: body)
             switch router.route(request) {
             case .respond(let immediate):
                 response = immediate
             case .check(let proposal):
-                response = waitForCheck(proposal)
+                (response, timedOut) = waitForCheck(proposal)
             }
         case .tooLarge:
+            bytesIn = expectedLength ?? limit
             response = Router.tooLarge()
         case .failed:
             connection.finish()
+            let elapsed = ContinuousClock.now - started
+            slot.countFinished(status: nil, duration: elapsed, bytesIn: 0, bytesOut: 0, slow: false)
             logger.warning("\(method) \(path) dropped: the body could not be read (peer gone or silent too long)")
             return
         }
         let delivered = connection.write(head: response.cgiHead, body: response.body)
         connection.finish()
         let elapsed = ContinuousClock.now - started
-        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        let fraction = String(microseconds % 1000)
-        let duration = "\(microseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)ms"
-        if delivered {
-            logger.info("\(method) \(path) \(response.status) \(duration)")
-        } else {
-            logger.info("\(method) \(path) \(response.status) \(duration) (client went away)")
+        let slow = configuration.slowLogThreshold.map { elapsed >= $0 } ?? false
+        if timedOut { slot.add(.timedOut) }
+        slot.countFinished(
+            status: response.status, duration: elapsed, bytesIn: bytesIn, bytesOut: response.body.count, slow: slow)
+        let entry = AccessLogEntry(
+            method: method, uri: uri, status: response.status, duration: elapsed, bytesIn: bytesIn,
+            bytesOut: response.body.count, worker: configuration.workerName, requestID: requestID,
+            clientWentAway: !delivered)
+        accessLogger?.info("\(entry.line)")
+        if slow {
+            logger.warning(
+                "slow request",
+                metadata: [
+                    "method": "\(method)", "path": "\(path)", "status": "\(response.status)",
+                    "duration_ms": "\(entry.durationMilliseconds)", "bytes_in": "\(bytesIn)",
+                    "bytes_out": "\(response.body.count)", "request_id": "\(requestID ?? "-")",
+                ])
         }
     }
 
     /// Runs the checks on the cooperative pool and blocks this accept thread (not a pool thread) until they end, or
-    /// until the check deadline: a hung inventory must not keep the thread forever.
-    private func waitForCheck(_ proposal: ClusterProposal) -> HTTPResponse {
+    /// until the request timeout: a hung inventory must not keep the thread forever.
+    /// - Returns: the response, and whether it is the timeout's 504.
+    private func waitForCheck(_ proposal: ClusterProposal) -> (HTTPResponse, Bool) {
         let outcome = CheckOutcome()
         let router = self.router
         let task = Task {
             outcome.deliver(await router.check(proposal))
         }
-        if let response = outcome.wait(timeout: configuration.checkDeadline) { return response }
+        if let response = outcome.wait(timeout: configuration.requestTimeout) { return (response, false) }
         task.cancel()
-        logger.error("check run exceeded its deadline of \(configuration.checkDeadline); answered 503")
-        return .detail(503, "Check run timed out")
+        logger.error(
+            "check run exceeded the request timeout of \(configuration.requestTimeout.seconds)s; answered 504",
+            metadata: ["members": "\(proposal.members.count)"])
+        return (.detail(504, "Gateway Timeout"), true)
     }
 }
 
@@ -215,9 +284,7 @@ private final class CheckOutcome: Sendable {
 
     /// The response, or nil when it did not come within `timeout` (it may come later, and is then dropped).
     func wait(timeout: Duration) -> HTTPResponse? {
-        let milliseconds =
-            Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
-        guard ready.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return nil }
+        guard ready.wait(timeout: .now() + .microseconds(Int(timeout.microseconds))) == .success else { return nil }
         return response.withLock { $0 }
     }
 }

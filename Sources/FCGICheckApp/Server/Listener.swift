@@ -21,9 +21,18 @@ struct Listener: ~Copyable {
     /// - Parameters:
     ///   - backlog: the `listen()` queue length.
     ///   - socketMode: permissions of a unix socket (e.g. 0o660: the web server's group may connect, nobody else).
-    init(address: ListenAddress, backlog: Int32, socketMode: mode_t) throws(Failure) {
+    ///   - socketGroup: the group to give a unix socket (the web server's), or nil to keep ours.
+    init(address: ListenAddress, backlog: Int32, socketMode: mode_t, socketGroup: gid_t? = nil) throws(Failure) {
         self.address = address
         switch address {
+        case .activated:
+            var accepting: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0, accepting != 0 else {
+                throw Failure(description: "LISTEN_FDS is set but fd 3 is not a listening socket")
+            }
+            descriptor = 3
+            ownedPath = nil
         case .inherited:
             var accepting: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
@@ -37,7 +46,7 @@ struct Listener: ~Copyable {
             descriptor = 0
             ownedPath = nil
         case .unix(let path):
-            descriptor = try Self.openUnix(path: path, backlog: backlog, mode: socketMode)
+            descriptor = try Self.openUnix(path: path, backlog: backlog, mode: socketMode, group: socketGroup)
             var status = stat()
             lstat(path, &status)
             ownedPath = (path, UInt64(status.st_dev), UInt64(status.st_ino))
@@ -50,7 +59,7 @@ struct Listener: ~Copyable {
     /// Closes the socket and removes the unix socket file it created, unless another server has replaced it since
     /// (a successor started while this one was finishing its last requests).
     consuming func close() {
-        if address != .inherited { _ = Glibc.close(descriptor) }
+        if !address.isHandedOver { _ = Glibc.close(descriptor) }
         if let ownedPath {
             var status = stat()
             if lstat(ownedPath.path, &status) == 0, UInt64(status.st_dev) == ownedPath.device,
@@ -63,7 +72,7 @@ struct Listener: ~Copyable {
 
     private static func errorText() -> String { String(cString: strerror(errno)) }
 
-    private static func openUnix(path: String, backlog: Int32, mode: mode_t) throws(Failure) -> Int32 {
+    private static func openUnix(path: String, backlog: Int32, mode: mode_t, group: gid_t?) throws(Failure) -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
@@ -102,7 +111,9 @@ struct Listener: ~Copyable {
             _ = Glibc.close(descriptor)
             throw Failure(description: "cannot bind \(path): \(text)")
         }
-        guard chmod(path, mode) == 0, listen(descriptor, backlog) == 0 else {
+        guard chmod(path, mode) == 0, group.map({ chown(path, uid_t.max, $0) == 0 }) ?? true,
+            listen(descriptor, backlog) == 0
+        else {
             let text = errorText()
             _ = Glibc.close(descriptor)
             unlink(path)
@@ -124,6 +135,13 @@ struct Listener: ~Copyable {
             }
         }
         return connected == 0 || errno != ECONNREFUSED
+    }
+
+    /// The group id of a group name or number, or nil when there is no such group.
+    static func groupID(_ name: String) -> gid_t? {
+        if let number = gid_t(name) { return number }
+        guard let entry = getgrnam(name) else { return nil }
+        return entry.pointee.gr_gid
     }
 
     /// Whether a TCP host is a loopback address (`127.0.0.0/8`, `::1`, `localhost`).

@@ -12,13 +12,14 @@ final class ServiceProcess {
     private var exitStatus: Int32?
 
     /// Starts `executable` with `arguments`; standard output and error go to `logURL`, standard input is
-    /// `standardInput` (a descriptor the child gets as fd 0) or /dev/null.
+    /// `standardInput` (a descriptor the child gets as fd 0) or /dev/null; `descriptor3` becomes the child's fd 3.
     init(
         executable: URL,
         arguments: [String],
         environment: [String: String] = [:],
         logURL: URL,
-        standardInput: Int32? = nil
+        standardInput: Int32? = nil,
+        descriptor3: Int32? = nil
     ) throws {
         self.logURL = logURL
         var actions = posix_spawn_file_actions_t()
@@ -31,6 +32,7 @@ final class ServiceProcess {
         }
         posix_spawn_file_actions_addopen(&actions, 1, logURL.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let descriptor3 { posix_spawn_file_actions_adddup2(&actions, descriptor3, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -105,12 +107,14 @@ final class NginxFrontedService {
     let port: UInt16
     let script: ServiceProcess
 
-    /// Starts the service on the demo inventory, or on a SQLite `inventory`; or only nginx, in front of an app
-    /// already listening at `upstream` (HOST:PORT).
-    init(inventory: String? = nil, upstream: String? = nil) throws {
+    /// Starts the service on the demo inventory, or on a SQLite `inventory`, with `workers` worker processes and
+    /// more `serve` arguments; or only nginx, in front of an app already listening at `upstream` (HOST:PORT or
+    /// unix:PATH).
+    init(inventory: String? = nil, upstream: String? = nil, workers: Int = 2, arguments: [String] = []) throws {
         directory = try TestEnvironment.temporaryDirectory()
         port = try TestEnvironment.freePort()
-        var inventoryEnvironment: [String: String] = [:]
+        var inventoryEnvironment: [String: String] = ["WORKERS": String(workers)]
+        if !arguments.isEmpty { inventoryEnvironment["FCGI_CHECK_ARGS"] = arguments.joined(separator: " ") }
         if let inventory { inventoryEnvironment["INVENTORY"] = inventory }
         if let upstream { inventoryEnvironment["UPSTREAM"] = upstream }
         script = try ServiceProcess(
@@ -133,17 +137,31 @@ final class NginxFrontedService {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// The pid of the app behind nginx, read from /proc (nil when it is not running).
+    /// The pid of the app behind nginx (its supervisor, when it has workers), read from /proc (nil when it is not
+    /// running).
     var appPID: Int32? {
-        let socket = directory.appendingPathComponent("run/fcgi-check.sock").path
+        Self.processes(serving: directory.appendingPathComponent("run/fcgi-check.sock").path).first { !$0.isWorker }?
+            .pid
+    }
+
+    /// The pids of the app's worker processes, sorted.
+    var workerPIDs: [Int32] {
+        Self.processes(serving: directory.appendingPathComponent("run/fcgi-check.sock").path).filter(\.isWorker)
+            .map(\.pid).sorted()
+    }
+
+    /// Every live `fcgi-check serve` process whose command line names `socket`.
+    static func processes(serving socket: String) -> [(pid: Int32, isWorker: Bool)] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        for entry in entries {
+        return entries.compactMap { entry in
             guard let pid = Int32(entry),
-                let command = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)
-            else { continue }
-            if command.contains("serve") && command.contains(socket) { return pid }
+                let command = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
+                command.contains("serve"), command.contains(socket),
+                let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
+                !status.contains("State:\tZ")
+            else { return nil }
+            return (pid, command.contains("--worker-slot"))
         }
-        return nil
     }
 
     /// The app's log (one line per request).

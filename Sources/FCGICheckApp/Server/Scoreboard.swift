@@ -1,0 +1,304 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The counters of a supervisor and its workers, in one block of memory they all map (as PHP-FPM's scoreboard).
+///
+/// The supervisor creates it before the first worker and passes its file descriptor on; each worker updates its own
+/// slot with atomic operations, and whichever worker answers `GET /status` reads every slot. Counters belong to the
+/// slot, not to the process in it: a replacement worker goes on counting where the one it replaced stopped, so the
+/// totals never go backwards and need no hand-over when a worker dies. Gauges (busy and idle threads) belong to the
+/// process and are cleared by the supervisor when it reaps one.
+final class Scoreboard: @unchecked Sendable {
+    // @unchecked: the only stored state is the mapping's address and size, never changed after init; every word in
+    // the mapping is read and written through `Atomic`, which is safe across threads and processes alike.
+
+    /// What a slot's process is doing.
+    enum SlotState: UInt64, Sendable {
+        case empty = 0
+        case starting = 1
+        case ready = 2
+        case stopping = 3
+
+        var name: String {
+            switch self {
+            case .empty: "empty"
+            case .starting: "starting"
+            case .ready: "ready"
+            case .stopping: "stopping"
+            }
+        }
+    }
+
+    /// The statuses counted one by one; anything else is counted as `other`.
+    static let countedStatuses = [200, 400, 404, 405, 413, 422, 500, 503, 504]
+    /// Upper bounds of the request duration histogram's buckets, in seconds; the last bucket is unbounded.
+    static let durationBounds: [Double] = [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
+
+    private enum Header: Int {
+        case magic, startedAtMilliseconds, workers, threadsPerWorker, maximumRequests, requestTimeoutMilliseconds
+        case restarts, reloads, slotCount, supervisorPID
+    }
+    private static let headerWords = 16
+    private static let magic: UInt64 = 0x6663_6769_6368_6b31  // "fcgichk1"
+
+    /// A slot's words: identity and gauges, then counters, then one word per counted status (and `other`), then one
+    /// per duration bucket.
+    enum Field: Int {
+        case pid, state, generation, startedAtMilliseconds, busyThreads, idleThreads, processRequests
+        case accepted, saturated, slow, timedOut, durationMicroseconds, bytesIn, bytesOut
+        static let statusBase = 14
+    }
+    private static var bucketBase: Int { Field.statusBase + countedStatuses.count + 1 }
+    private static let slotWords = 48
+
+    /// The descriptor a worker maps the scoreboard from.
+    let descriptor: Int32
+    /// How many worker slots there are.
+    let slotCount: Int
+    private let words: UnsafeMutablePointer<Atomic<UInt64>>
+    private let byteCount: Int
+
+    /// Why a scoreboard could not be made or mapped.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Creates a zeroed scoreboard with room for `slots` workers, backed by an unlinked file in /dev/shm (or the
+    /// temporary directory when /dev/shm cannot be written).
+    static func create(slots: Int) throws(Failure) -> Scoreboard {
+        var descriptor: Int32 = -1
+        for directory in ["/dev/shm", ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"] {
+            var template = Array("\(directory)/fcgi-check-scoreboard-XXXXXX".utf8CString)
+            descriptor = mkstemp(&template)
+            if descriptor >= 0 {
+                template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+                break
+            }
+        }
+        guard descriptor >= 0 else {
+            throw Failure(description: "cannot create the scoreboard: \(String(cString: strerror(errno)))")
+        }
+        let byteCount = (headerWords + slots * slotWords) * 8
+        guard ftruncate(descriptor, off_t(byteCount)) == 0 else {
+            let text = String(cString: strerror(errno))
+            close(descriptor)
+            throw Failure(description: "cannot size the scoreboard: \(text)")
+        }
+        let scoreboard = try Scoreboard(descriptor: descriptor, byteCount: byteCount, slots: slots)
+        scoreboard.store(.magic, magic)
+        scoreboard.store(.slotCount, UInt64(slots))
+        return scoreboard
+    }
+
+    /// Maps the scoreboard a supervisor passed on `descriptor`.
+    static func attach(descriptor: Int32) throws(Failure) -> Scoreboard {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size >= headerWords * 8 else {
+            throw Failure(description: "fd \(descriptor) is not a scoreboard")
+        }
+        let byteCount = Int(status.st_size)
+        let slots = (byteCount / 8 - headerWords) / slotWords
+        let scoreboard = try Scoreboard(descriptor: descriptor, byteCount: byteCount, slots: slots)
+        guard scoreboard.load(.magic) == magic, scoreboard.load(.slotCount) == UInt64(slots) else {
+            throw Failure(description: "fd \(descriptor) is not a scoreboard")
+        }
+        return scoreboard
+    }
+
+    private init(descriptor: Int32, byteCount: Int, slots: Int) throws(Failure) {
+        guard let mapping = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+            mapping != MAP_FAILED
+        else {
+            throw Failure(description: "cannot map the scoreboard: \(String(cString: strerror(errno)))")
+        }
+        self.descriptor = descriptor
+        self.byteCount = byteCount
+        self.slotCount = slots
+        words = mapping.bindMemory(to: Atomic<UInt64>.self, capacity: byteCount / 8)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(words), byteCount)
+    }
+
+    private func load(_ field: Header) -> UInt64 { words[field.rawValue].load(ordering: .relaxed) }
+    private func store(_ field: Header, _ value: UInt64) { words[field.rawValue].store(value, ordering: .relaxed) }
+
+    // MARK: Supervisor's fields
+
+    /// What the supervisor was configured with, shown by `/status`.
+    struct Limits: Sendable, Equatable {
+        var workers: Int
+        var threadsPerWorker: Int
+        var maximumRequests: Int?
+        var requestTimeout: Duration
+    }
+
+    /// Records the configuration and start of a supervisor (or of a single process serving alone).
+    func begin(limits: Limits, supervisorPID: pid_t) {
+        store(.startedAtMilliseconds, Self.nowMilliseconds())
+        store(.supervisorPID, UInt64(supervisorPID))
+        configure(limits)
+    }
+
+    /// Records a new configuration (after a reload).
+    func configure(_ limits: Limits) {
+        store(.workers, UInt64(limits.workers))
+        store(.threadsPerWorker, UInt64(limits.threadsPerWorker))
+        store(.maximumRequests, UInt64(limits.maximumRequests ?? 0))
+        store(.requestTimeoutMilliseconds, UInt64(limits.requestTimeout.milliseconds))
+    }
+
+    /// Counts a worker replaced after it exited or was killed.
+    func countRestart() { words[Header.restarts.rawValue].wrappingAdd(1, ordering: .relaxed) }
+    /// Counts a completed reload.
+    func countReload() { words[Header.reloads.rawValue].wrappingAdd(1, ordering: .relaxed) }
+
+    /// The slot numbered `index`.
+    func slot(_ index: Int) -> Slot {
+        precondition(index >= 0 && index < slotCount, "slot \(index) out of \(slotCount)")
+        return Slot(words: words + Self.headerWords + index * Self.slotWords)
+    }
+
+    /// A slot free for a new worker: empty, and not the slot of a process still alive.
+    func emptySlot() -> Int? {
+        (0..<slotCount).first { slot($0).state == .empty }
+    }
+
+    // MARK: A worker's slot
+
+    /// One worker's words.
+    struct Slot: @unchecked Sendable {
+        // @unchecked: a pointer into the shared mapping, which outlives every Slot; all access is atomic.
+        fileprivate let words: UnsafeMutablePointer<Atomic<UInt64>>
+
+        func load(_ field: Field) -> UInt64 { words[field.rawValue].load(ordering: .relaxed) }
+        func store(_ field: Field, _ value: UInt64) { words[field.rawValue].store(value, ordering: .relaxed) }
+        func add(_ field: Field, _ value: UInt64 = 1) { words[field.rawValue].wrappingAdd(value, ordering: .relaxed) }
+        func subtract(_ field: Field) { words[field.rawValue].wrappingSubtract(1, ordering: .relaxed) }
+
+        /// What the slot's process is doing.
+        var state: SlotState { SlotState(rawValue: load(.state)) ?? .empty }
+
+        /// Claims the slot for a process about to start (supervisor side, before spawning it).
+        func claim(generation: UInt64) {
+            store(.pid, 0)
+            store(.generation, generation)
+            store(.startedAtMilliseconds, Scoreboard.nowMilliseconds())
+            store(.busyThreads, 0)
+            store(.idleThreads, 0)
+            store(.processRequests, 0)
+            store(.state, SlotState.starting.rawValue)
+        }
+
+        /// Marks the slot's process ready to serve.
+        func markReady(pid: pid_t) {
+            store(.pid, UInt64(pid))
+            store(.state, SlotState.ready.rawValue)
+        }
+
+        /// Marks the slot's process as finishing its last requests.
+        func markStopping() { store(.state, SlotState.stopping.rawValue) }
+
+        /// Frees the slot after its process ended; its counters stay, its gauges are cleared.
+        func release() {
+            store(.busyThreads, 0)
+            store(.idleThreads, 0)
+            store(.pid, 0)
+            store(.state, SlotState.empty.rawValue)
+        }
+
+        /// Counts a request accepted.
+        /// - Returns: whether it made every thread of the process busy, and the process's request count with it
+        ///   (each count is returned to exactly one caller).
+        func countAccepted(threads: Int) -> (saturated: Bool, processRequests: UInt64) {
+            add(.accepted)
+            subtract(.idleThreads)
+            let requests = words[Field.processRequests.rawValue].wrappingAdd(1, ordering: .relaxed).newValue
+            let busy = words[Field.busyThreads.rawValue].wrappingAdd(1, ordering: .relaxed).newValue
+            return (busy >= UInt64(threads), requests)
+        }
+
+        /// Counts a request answered (or dropped, with `status` nil).
+        func countFinished(status: Int?, duration: Duration, bytesIn: Int, bytesOut: Int, slow: Bool) {
+            subtract(.busyThreads)
+            if let status {
+                let index = Scoreboard.countedStatuses.firstIndex(of: status) ?? Scoreboard.countedStatuses.count
+                words[Field.statusBase + index].wrappingAdd(1, ordering: .relaxed)
+                let seconds = duration.seconds
+                let bucket =
+                    Scoreboard.durationBounds.firstIndex { seconds <= $0 } ?? Scoreboard.durationBounds.count
+                words[Scoreboard.bucketBase + bucket].wrappingAdd(1, ordering: .relaxed)
+                add(.durationMicroseconds, UInt64(max(0, duration.microseconds)))
+            }
+            add(.bytesIn, UInt64(bytesIn))
+            add(.bytesOut, UInt64(bytesOut))
+            if slow { add(.slow) }
+        }
+
+        /// The per-status counts, in `countedStatuses` order and then `other`.
+        var statusCounts: [UInt64] {
+            (0...Scoreboard.countedStatuses.count).map { words[Field.statusBase + $0].load(ordering: .relaxed) }
+        }
+
+        /// The duration histogram's counts per bucket (not cumulative).
+        var bucketCounts: [UInt64] {
+            (0...Scoreboard.durationBounds.count).map { words[Scoreboard.bucketBase + $0].load(ordering: .relaxed) }
+        }
+    }
+
+    // MARK: Reading it all
+
+    /// Everything `/status` shows, read at one moment.
+    func snapshot() -> StatusSnapshot {
+        let now = Self.nowMilliseconds()
+        var workers: [StatusSnapshot.Worker] = []
+        var totals = StatusSnapshot.Counters()
+        for index in 0..<slotCount {
+            let slot = slot(index)
+            let counters = StatusSnapshot.Counters(slot)
+            totals.add(counters)
+            let state = slot.state
+            guard state != .empty else { continue }
+            let started = slot.load(.startedAtMilliseconds)
+            workers.append(
+                .init(
+                    slot: index,
+                    pid: Int(slot.load(.pid)),
+                    state: state.name,
+                    generation: Int(slot.load(.generation)),
+                    uptimeSeconds: Double(now &- min(now, started)) / 1000,
+                    requests: Int(slot.load(.processRequests)),
+                    busyThreads: Int(slot.load(.busyThreads)),
+                    idleThreads: Int(slot.load(.idleThreads)),
+                    counters: counters
+                )
+            )
+        }
+        let timeout = load(.requestTimeoutMilliseconds)
+        return StatusSnapshot(
+            uptimeSeconds: Double(now &- min(now, load(.startedAtMilliseconds))) / 1000,
+            supervisorPID: Int(load(.supervisorPID)),
+            configuredWorkers: Int(load(.workers)),
+            threadsPerWorker: Int(load(.threadsPerWorker)),
+            maximumRequests: load(.maximumRequests) == 0 ? nil : Int(load(.maximumRequests)),
+            requestTimeoutSeconds: Double(timeout) / 1000,
+            restarts: Int(load(.restarts)),
+            reloads: Int(load(.reloads)),
+            workers: workers,
+            totals: totals
+        )
+    }
+
+    static func nowMilliseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec / 1_000_000)
+    }
+}

@@ -1,0 +1,333 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Holds the listening socket and keeps `workers` worker processes serving on it, as PHP-FPM's master does.
+///
+/// Workers are fresh processes (`posix_spawn` of this same executable with `serve … --worker-slot N`), never forks of
+/// a process that has threads. Each gets the listening socket on fd 0 and the scoreboard on fd 3. The supervisor has
+/// one thread, which waits for signals with `sigtimedwait` and does everything else between them:
+/// - a worker that exits or is killed is replaced; one that keeps dying soon after it started is restarted after a
+///   growing pause (up to 30 s) and reported, not in a tight loop;
+/// - SIGHUP starts a new generation of workers (which read the configuration and policy anew) and retires the old
+///   one only when every new worker is ready; the listening socket stays open throughout;
+/// - SIGTERM, SIGINT or SIGQUIT shuts the socket down (on a unix socket the connections already queued are still
+///   answered), lets every worker finish, and exits 0, or 1 when `stopTimeout` ran out first.
+final class Supervisor {
+    /// What the supervisor runs.
+    struct Configuration {
+        var workers: Int
+        var threadsPerWorker: Int
+        var maximumRequests: Int?
+        var requestTimeout: Duration
+        var stopTimeout: Duration
+        /// The arguments of `serve` to start each worker with (without the executable).
+        var workerArguments: [String]
+        /// Checks what a new generation of workers would read (inventory, policy) before it is started.
+        var validate: () throws -> Void
+    }
+
+    private struct Worker {
+        let pid: pid_t
+        let slot: Int
+        let generation: UInt64
+        let started: ContinuousClock.Instant
+        var retiring = false
+    }
+
+    private let listener: Int32
+    private let socketIsShared: Bool
+    private let scoreboard: Scoreboard
+    private let configuration: Configuration
+    private let logger: Logger
+    private var workers: [pid_t: Worker] = [:]
+    /// The generation serving now; a reload starts the next one beside it.
+    private var generation: UInt64 = 1
+    /// No replacement starts before this (the pause after quick deaths).
+    private var nextStart = ContinuousClock.now
+    private var quickDeaths = 0
+    private var reload: (generation: UInt64, deadline: ContinuousClock.Instant)?
+    private var reloadRequested = false
+
+    /// A worker that dies sooner than this after it started counts as a quick death.
+    private static let quickDeathLimit = Duration.seconds(2)
+    private static let signals = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD]
+
+    /// Creates a supervisor over an open listening socket.
+    /// - Parameter socketIsShared: true for a socket inherited from systemd or spawn-fcgi: it is never shut down, so
+    ///   that connections arriving during a restart wait in its queue for the next instance.
+    init(listener: Int32, socketIsShared: Bool, scoreboard: Scoreboard, configuration: Configuration, logger: Logger) {
+        self.listener = listener
+        self.socketIsShared = socketIsShared
+        self.scoreboard = scoreboard
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The signals the supervisor waits for; block them in every thread before calling `run`.
+    static var signalSet: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals { sigaddset(&set, signal) }
+        return set
+    }
+
+    /// Starts the first workers and supervises them until a stop signal.
+    /// - Returns: the exit status: 0 after a clean stop, 1 when workers had to be killed or never became ready.
+    func run(onReady: () -> Void) -> Int32 {
+        scoreboard.begin(
+            limits: .init(
+                workers: configuration.workers, threadsPerWorker: configuration.threadsPerWorker,
+                maximumRequests: configuration.maximumRequests, requestTimeout: configuration.requestTimeout),
+            supervisorPID: getpid())
+        for _ in 0..<configuration.workers {
+            guard startWorker(generation: generation) else { return stopAll(exitStatus: 1) }
+        }
+        // The first generation must come up: a worker that cannot start (bad inventory, bad policy) is a
+        // start-up failure to report, not something to retry forever.
+        let readyBy = ContinuousClock.now + .seconds(30)
+        while !generationIsReady(generation) {
+            if let (worker, status) = reapOne() {
+                logger.critical("worker \(worker.slot) (pid \(worker.pid)) \(Self.describe(status)) while starting")
+                return stopAll(exitStatus: 1)
+            }
+            if ContinuousClock.now > readyBy {
+                logger.critical("workers did not become ready within 30 s")
+                return stopAll(exitStatus: 1)
+            }
+            usleep(5_000)
+        }
+        onReady()
+
+        var signals = Self.signalSet
+        while true {
+            var timeout = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+            let received = sigtimedwait(&signals, nil, &timeout)
+            switch received {
+            case SIGTERM, SIGINT, SIGQUIT:
+                logger.notice("signal \(received) received: stopping, letting requests in flight finish")
+                return stopAll(exitStatus: 0)
+            case SIGHUP:
+                logger.notice("SIGHUP received: reloading")
+                reloadRequested = true
+            default:
+                break
+            }
+            reapAll()
+            replaceMissingWorkers()
+            advanceReload()
+        }
+    }
+
+    // MARK: Workers
+
+    /// Starts one worker of `generation` in a free slot.
+    @discardableResult
+    private func startWorker(generation: UInt64) -> Bool {
+        guard let slotIndex = scoreboard.emptySlot() else {
+            logger.error("no free scoreboard slot for a new worker; will retry")
+            return false
+        }
+        let slot = scoreboard.slot(slotIndex)
+        slot.claim(generation: generation)
+        let arguments = configuration.workerArguments + ["--worker-slot", String(slotIndex)]
+        guard let pid = spawn(arguments: arguments) else {
+            slot.release()
+            return false
+        }
+        workers[pid] = Worker(pid: pid, slot: slotIndex, generation: generation, started: .now)
+        logger.info("worker \(slotIndex) started (pid \(pid), generation \(generation))")
+        return true
+    }
+
+    private func spawn(arguments: [String]) -> pid_t? {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // Listening socket on fd 0 (the FastCGI convention), scoreboard on fd 3; stdout and stderr are shared.
+        // dup2 onto another number clears close-on-exec; fd 0 inherited from our own parent never had it.
+        if listener != 0 { posix_spawn_file_actions_adddup2(&actions, listener, 0) }
+        posix_spawn_file_actions_adddup2(&actions, scoreboard.descriptor, 3)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[name] = nil }
+        environment["FCGI_CHECK_SUPERVISOR_PID"] = String(getpid())
+        let executable = "/proc/self/exe"
+        let argv = ([CommandLine.arguments.first ?? "fcgi-check"] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for argument in argv { free(argument) }
+            for variable in envp { free(variable) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            logger.error("cannot start a worker: \(String(cString: strerror(result)))")
+            return nil
+        }
+        return pid
+    }
+
+    private func generationIsReady(_ generation: UInt64) -> Bool {
+        let members = workers.values.filter { $0.generation == generation }
+        return members.count == configuration.workers
+            && members.allSatisfy { scoreboard.slot($0.slot).state == .ready }
+    }
+
+    /// Reaps one exited worker, if any.
+    private func reapOne() -> (Worker, Int32)? {
+        var status: Int32 = 0
+        let pid = waitpid(-1, &status, WNOHANG)
+        guard pid > 0 else { return nil }
+        guard let worker = workers.removeValue(forKey: pid) else { return reapOne() }
+        scoreboard.slot(worker.slot).release()
+        return (worker, status)
+    }
+
+    /// Reaps every exited worker; an unexpected exit of a serving worker is counted and paces its replacement.
+    private func reapAll() {
+        while let (worker, status) = reapOne() {
+            if worker.retiring {
+                logger.info("worker \(worker.slot) (pid \(worker.pid)) of generation \(worker.generation) retired")
+                continue
+            }
+            if let reload, worker.generation == reload.generation {
+                logger.error("reload failed: new worker \(worker.slot) \(Self.describe(status)) before it was ready")
+                abandonReload()
+                continue
+            }
+            scoreboard.countRestart()
+            let lived = ContinuousClock.now - worker.started
+            if status == 0 {
+                // Retired after --max-requests, or asked to stop by someone else: replaced at once.
+                logger.info("worker \(worker.slot) (pid \(worker.pid)) exited after \(lived.secondsText); replacing it")
+                quickDeaths = 0
+                continue
+            }
+            quickDeaths = lived < Self.quickDeathLimit ? quickDeaths + 1 : 0
+            // The first quick death is replaced at once; then 0.1 s, 0.2 s, ... up to 30 s between attempts.
+            let pause: Duration = quickDeaths <= 1 ? .zero : .milliseconds(min(30_000, 100 << min(quickDeaths - 2, 9)))
+            nextStart = .now + pause
+            let what = "worker \(worker.slot) (pid \(worker.pid)) \(Self.describe(status)) after \(lived.secondsText)"
+            if pause == .zero {
+                logger.error("\(what); replacing it")
+            } else {
+                logger.critical("\(what): \(quickDeaths) quick deaths in a row, next start in \(pause.secondsText)")
+            }
+        }
+    }
+
+    /// Tops the serving generation up to `workers` (not during a reload: the new generation is on its way).
+    private func replaceMissingWorkers() {
+        guard reload == nil, ContinuousClock.now >= nextStart else { return }
+        let serving = workers.values.filter { $0.generation == generation && !$0.retiring }.count
+        for _ in serving..<max(serving, configuration.workers) {
+            guard startWorker(generation: generation) else {
+                nextStart = .now + .seconds(1)
+                return
+            }
+        }
+    }
+
+    // MARK: Reload
+
+    private func advanceReload() {
+        if reload == nil && reloadRequested {
+            reloadRequested = false
+            do {
+                try configuration.validate()
+            } catch {
+                logger.error("reload refused, the running workers carry on: \(error)")
+                return
+            }
+            let next = generation + 1
+            reload = (next, .now + .seconds(30))
+            for _ in 0..<configuration.workers {
+                guard startWorker(generation: next) else {
+                    logger.error("reload failed: cannot start the new workers; the running workers carry on")
+                    abandonReload()
+                    return
+                }
+            }
+            return
+        }
+        guard let current = reload else { return }
+        if generationIsReady(current.generation) {
+            for (pid, worker) in workers where worker.generation < current.generation {
+                workers[pid]!.retiring = true
+                scoreboard.slot(worker.slot).markStopping()
+                kill(pid, SIGTERM)
+            }
+            generation = current.generation
+            reload = nil
+            scoreboard.countReload()
+            logger.notice("reload complete: generation \(current.generation) is serving, the previous one is finishing")
+        } else if ContinuousClock.now > current.deadline {
+            logger.error("reload failed: the new workers were not ready within 30 s; the running workers carry on")
+            abandonReload()
+        }
+    }
+
+    /// Stops the half-started new generation and goes on with the serving one.
+    private func abandonReload() {
+        guard let current = reload else { return }
+        for (pid, worker) in workers where worker.generation == current.generation {
+            workers[pid]!.retiring = true
+            kill(pid, SIGTERM)
+        }
+        reload = nil
+    }
+
+    // MARK: Stop
+
+    /// Stops every worker: shuts our own socket down first so that they answer what is queued and nothing more.
+    private func stopAll(exitStatus: Int32) -> Int32 {
+        if !socketIsShared { shutdown(listener, Int32(SHUT_RDWR)) }
+        for pid in workers.keys {
+            workers[pid]!.retiring = true
+            kill(pid, SIGTERM)
+        }
+        let deadline = ContinuousClock.now + configuration.stopTimeout + .seconds(2)
+        while !workers.isEmpty && ContinuousClock.now < deadline {
+            if reapOne() == nil { usleep(10_000) }
+        }
+        guard workers.isEmpty else {
+            logger.error("stop timeout reached with \(workers.count) workers still running; killing them")
+            for (pid, worker) in workers {
+                kill(pid, SIGKILL)
+                waitpid(pid, nil, 0)
+                scoreboard.slot(worker.slot).release()
+            }
+            workers.removeAll()
+            return 1
+        }
+        if exitStatus == 0 { logger.notice("stopped") }
+        return exitStatus
+    }
+
+    /// "exited with status 1", "was killed by signal 9".
+    private static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7f
+        if signal == 0 { return "exited with status \((status >> 8) & 0xff)" }
+        return "was killed by signal \(signal)"
+    }
+}
+
+extension Duration {
+    /// "1.25 s".
+    fileprivate var secondsText: String { "\((seconds * 100).rounded() / 100) s" }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `serve --worker-slot N`: one worker process under a `Supervisor`, serving on the socket it inherited on fd 0
+/// and counting into the scoreboard on fd 3.
+struct WorkerProcess {
+    let command: ServeCommand
+    let slot: Int
+
+    func run() throws -> Never {
+        // SIGTERM and SIGQUIT stop this worker (the supervisor's way of retiring it); SIGINT and SIGHUP are the
+        // supervisor's business: Ctrl-C at a terminal reaches the whole process group, and the supervisor then
+        // stops the workers in order.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        for stopSignal in [SIGTERM, SIGQUIT] {
+            signal(stopSignal, SIG_DFL)
+            sigaddset(&stopSignals, stopSignal)
+        }
+        signal(SIGINT, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        pthread_sigmask(SIG_SETMASK, &stopSignals, nil)
+        let logger = command.bootstrapLogging(worker: slot)
+        let supervisorPID = ProcessInfo.processInfo.environment["FCGI_CHECK_SUPERVISOR_PID"].flatMap(Int32.init)
+        guard let supervisorPID, getppid() == supervisorPID else {
+            throw CommandFailure("--worker-slot is for workers started by `fcgi-check serve --workers N`")
+        }
+        let scoreboard = try Scoreboard.attach(descriptor: 3)
+        guard slot >= 0 && slot < scoreboard.slotCount else {
+            throw CommandFailure("--worker-slot \(slot) is not a slot of the scoreboard")
+        }
+        let (server, _) = try command.makeServer(
+            socket: 0, socketIsShared: true, scoreboard: scoreboard, slot: slot, logger: logger)
+        try server.start()
+        scoreboard.slot(slot).markReady(pid: getpid())
+
+        // Wait for a stop signal; also notice a supervisor that died without stopping us (kill -9), whose
+        // replacement will start its own workers.
+        var received: Int32 = -1
+        while received < 0 {
+            var timeout = timespec(tv_sec: 1, tv_nsec: 0)
+            received = sigtimedwait(&stopSignals, nil, &timeout)
+            if received < 0 && getppid() != supervisorPID {
+                logger.error("the supervisor (pid \(supervisorPID)) is gone: stopping")
+                break
+            }
+        }
+        scoreboard.slot(slot).markStopping()
+        let drained = server.stop(timeout: .seconds(command.stopTimeout))
+        if !drained {
+            logger.error("stop timeout of \(command.stopTimeout)s reached with requests still running; exiting")
+        }
+        Foundation.exit(drained ? 0 : 1)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+/// `serve --workers N` without nginx: how the supervisor gets its socket, starts and replaces workers, and how a
+/// request that runs too long is answered.
+@Suite struct SupervisorTests {
+    static let body = Array(NginxContractTests.referenceRequest.utf8)
+
+    /// A listening unix socket, as spawn-fcgi or systemd would create it.
+    static func listeningSocket(at path: String) throws -> Int32 {
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try #require(bound == 0 && listen(listener, 64) == 0)
+        return listener
+    }
+
+    @Test func servesTheSocketSystemdPassesOnFd3AndLeavesItInPlace() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("activated.sock").path
+        let listener = try Self.listeningSocket(at: path)
+        defer { close(listener) }
+        // systemd sets LISTEN_PID to the service's own pid after fork; a shell that execs the binary keeps its pid.
+        let server = try ServiceProcess(
+            executable: URL(fileURLWithPath: "/bin/sh"),
+            arguments: [
+                "-c", #"LISTEN_PID=$$ LISTEN_FDS=1 LISTEN_FDNAMES=fcgi-check.socket exec "$0" "$@""#,
+                try TestEnvironment.binary().path, "serve", "--demo", "--workers", "2", "--threads", "2",
+            ],
+            logURL: directory.appendingPathComponent("app.log"),
+            descriptor3: listener
+        )
+        defer { server.stop() }
+        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on fd 3") }, "\(server.log)")
+        for _ in 0..<20 {
+            let response = try FastCGIClient.exchange(socketPath: path, body: Self.body)
+            #expect(response.hasSuffix(NginxContractTests.referenceResponse), "\(response)\n\(server.log)")
+        }
+        // The workers must not see the activation variables (they are not the process systemd meant).
+        let workers = NginxFrontedService.processes(serving: "--worker-slot").map(\.pid).filter { pid in
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            return status.contains("PPid:\t\(server.pid)\n")
+        }
+        #expect(workers.count == 2)
+        for pid in workers {
+            let environment = (try? String(contentsOfFile: "/proc/\(pid)/environ", encoding: .utf8)) ?? ""
+            #expect(!environment.contains("LISTEN_FDS"), "worker \(pid)")
+        }
+        server.signal(SIGTERM)
+        #expect(server.waitForExit(timeout: .seconds(15)) == 0, "\(server.log)")
+        // systemd's socket stays: connections during a restart queue in it for the next instance.
+        #expect(FileManager.default.fileExists(atPath: path))
+        let queued = try FastCGIClient(socketPath: path)
+        queued.close()
+    }
+
+    @Test func servesTheSocketInheritedOnStandardInputWithWorkers() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("inherited.sock").path
+        let listener = try Self.listeningSocket(at: path)
+        defer { close(listener) }
+        let server = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: ["serve", "--demo", "--workers", "2", "--threads", "2"],
+            logURL: directory.appendingPathComponent("app.log"),
+            standardInput: listener
+        )
+        defer { server.stop() }
+        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on fd 0") }, "\(server.log)")
+        let response = try FastCGIClient.exchange(socketPath: path, body: Self.body)
+        #expect(response.hasSuffix(NginxContractTests.referenceResponse), "\(response)\n\(server.log)")
+        server.signal(SIGQUIT)
+        #expect(server.waitForExit(timeout: .seconds(15)) == 0, "\(server.log)")
+    }
+
+    @Test func aWorkerThatKeepsDyingIsBackedOffAndReported() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("app.sock").path
+        let server = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: ["serve", "--demo", "--listen", "unix:\(socket)", "--workers", "1", "--threads", "2"],
+            logURL: directory.appendingPathComponent("app.log"))
+        defer { server.stop() }
+        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
+        // Kill each replacement as soon as it appears, five times: the pauses between starts must grow.
+        var killed: Set<Int32> = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while killed.count < 5 && ContinuousClock.now < deadline {
+            for pid in NginxFrontedService.processes(serving: socket) where pid.isWorker && !killed.contains(pid.pid) {
+                kill(pid.pid, SIGKILL)
+                killed.insert(pid.pid)
+            }
+            usleep(10_000)
+        }
+        #expect(killed.count == 5)
+        // (The first worker may have lived past the 2 s that make a death "quick"; the later ones did not.)
+        #expect(
+            TestEnvironment.wait(for: .seconds(10)) {
+                server.log.contains("quick deaths in a row, next start in 0.4 s")
+            },
+            "\(server.log)")
+        #expect(server.log.contains("quick deaths in a row, next start in 0.1 s"))
+        #expect(server.log.contains("quick deaths in a row, next start in 0.2 s"))
+        // It comes back, and serves.
+        #expect(
+            TestEnvironment.wait(for: .seconds(10)) {
+                (try? FastCGIClient.exchange(socketPath: socket, body: Self.body))?.hasSuffix(
+                    NginxContractTests.referenceResponse) == true
+            })
+        #expect(server.isRunning)
+    }
+
+    @Test func aCheckRunOverTheRequestTimeoutIsAnswered504AndLoggedAsSlow() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("app.sock").path
+        let server = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: [
+                "serve", "--demo", "--listen", "unix:\(socket)", "--request-timeout", "0.000001", "--slow-log", "0",
+                "--max-body-size", "8000000",
+            ],
+            logURL: directory.appendingPathComponent("app.log"))
+        defer { server.stop() }
+        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
+        // 50,000 members: no check run takes under a microsecond, let alone this one.
+        let member = #"{"node_id":1,"name":"m","host":"h","port":1}"#
+        let big = #"{"name":"c","members":["# + Array(repeating: member, count: 50_000).joined(separator: ",") + "]}"
+        let response = try FastCGIClient.exchange(socketPath: socket, body: Array(big.utf8))
+        #expect(response.hasPrefix("Status: 504 Gateway Timeout"), "\(response.prefix(200))")
+        #expect(response.hasSuffix(#"{"detail":"Gateway Timeout"}"#))
+        #expect(server.log.contains("exceeded the request timeout"), "\(server.log)")
+        // The slow-request line follows the answer.
+        #expect(TestEnvironment.wait(for: .seconds(5)) { server.log.contains("slow request") }, "\(server.log)")
+        #expect(server.log.contains("bytes_in=\(big.utf8.count)"))
+        // Requests that need no check run are not subject to it.
+        let ping = try FastCGIClient(socketPath: socket)
+        try ping.begin(method: "GET", uri: "/ping", contentType: nil, contentLength: 0)
+        try ping.endBody()
+        #expect(try ping.readResponse().hasSuffix("pong"))
+    }
+}
