@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev and nginx to
 # build and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
-# reference FastAPI service), with --bench what bench/run.sh needs (wrk, gcc). Installs nothing that is already
+# reference FastAPI service; systemd-analyze, to verify the unit files), with --bench what bench/run.sh needs (wrk, gcc). Installs nothing that is already
 # there; runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -19,6 +19,8 @@ pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 if $with_tests; then
     command -v python3 >/dev/null || missing+=(python3)
     python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+    # systemd-analyze verifies deploy/systemd's units.
+    command -v systemd-analyze >/dev/null || missing+=(systemd)
 fi
 
 if $with_bench; then
