@@ -119,6 +119,65 @@ import Testing
         #expect(server.isRunning)
     }
 
+    @Test func workersOfAKilledSupervisorStopByThemselves() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("app.sock").path
+        let server = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: ["serve", "--demo", "--listen", "unix:\(socket)", "--workers", "2", "--threads", "2"],
+            logURL: directory.appendingPathComponent("app.log"))
+        defer { server.stop() }
+        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
+        let workers = NginxFrontedService.processes(serving: socket).filter(\.isWorker)
+        #expect(workers.count == 2)
+        server.signal(SIGKILL)
+        #expect(
+            TestEnvironment.wait(for: .seconds(5)) {
+                NginxFrontedService.processes(serving: socket).filter(\.isWorker).isEmpty
+            }, "\(server.log)")
+        #expect(server.log.contains("the supervisor (pid \(server.pid)) is gone: stopping"))
+    }
+
+    @Test func aReloadWhoseInventoryCannotBeOpenedIsRefusedAndTheWorkersCarryOn() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("app.sock").path
+        let inventory = directory.appendingPathComponent("inventory.sqlite").path
+        let nodes = directory.appendingPathComponent("nodes.json")
+        try Data(
+            #"[{"id": 1, "name": "n1", "host": "172.16.70.101", "facts": {"os_version": "7.9", "systemd_version": 219}}]"#
+                .utf8
+        ).write(to: nodes)
+        let importer = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: ["nodes", "import", "--inventory", inventory, nodes.path],
+            logURL: directory.appendingPathComponent("import.log"))
+        #expect(importer.waitForExit(timeout: .seconds(30)) == 0, "\(importer.log)")
+        let server = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: ["serve", "--inventory", inventory, "--listen", "unix:\(socket)", "--workers", "1"],
+            logURL: directory.appendingPathComponent("app.log"))
+        defer { server.stop() }
+        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
+        let workers = NginxFrontedService.processes(serving: socket).filter(\.isWorker).map(\.pid)
+        let body = Array(#"{"name":"c","members":[{"node_id":1,"name":"a","host":"h","port":1}]}"#.utf8)
+        let before = try FastCGIClient.exchange(socketPath: socket, body: body)
+        #expect(before.hasPrefix("Status: 200"), "\(before)")
+
+        // The inventory file is moved away (a botched deployment): the reload is refused, and the running workers,
+        // which hold it open, go on serving.
+        try FileManager.default.moveItem(atPath: inventory, toPath: inventory + ".moved")
+        server.signal(SIGHUP)
+        #expect(
+            TestEnvironment.wait(for: .seconds(10)) {
+                server.log.contains("reload refused, the running workers carry on")
+            },
+            "\(server.log)")
+        #expect(NginxFrontedService.processes(serving: socket).filter(\.isWorker).map(\.pid) == workers)
+        #expect(try FastCGIClient.exchange(socketPath: socket, body: body) == before)
+    }
+
     @Test func aCheckRunOverTheRequestTimeoutIsAnswered504AndLoggedAsSlow() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
