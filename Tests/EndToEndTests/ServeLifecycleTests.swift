@@ -134,13 +134,18 @@ import Testing
         #expect(huge.hasPrefix("Status: 413 Request Entity Too Large\r\n"))
     }
 
-    @Test func servesOnLoopbackTCPAndSetsTheUnixSocketMode() throws {
+    @Test func servesOnLoopbackTCPAndSetsTheUnixSocketModeAndGroup() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (unixServer, socket) = try startServer(in: directory, extra: ["--socket-mode", "0600"])
+        // The group: a root service may hand the socket to any group (nginx's); anyone else to a group of theirs.
+        let group = getuid() == 0 ? "nogroup" : String(getgid())
+        let (unixServer, socket) = try startServer(
+            in: directory, extra: ["--socket-mode", "0600", "--socket-group", group])
         defer { unixServer.stop() }
         let attributes = try FileManager.default.attributesOfItem(atPath: socket)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let expectedGroup = getuid() == 0 ? Int(getgrnam("nogroup").pointee.gr_gid) : Int(getgid())
+        #expect((attributes[.groupOwnerAccountID] as? Int) == expectedGroup)
 
         let port = try TestEnvironment.freePort()
         let tcpServer = try ServiceProcess(
