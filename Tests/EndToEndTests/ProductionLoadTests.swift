@@ -22,18 +22,19 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func killingWorkersWithSigkillLosesNoRequest() throws {
         let service = try NginxFrontedService(workers: 2, arguments: ["--threads", "4"])
-        let load = LoadClient(port: service.port, total: 2000, connections: 8)
+        let load = LoadClient(port: service.port, total: 20_000, connections: 8)
+        // Kill a worker every 100 answers, six times, never waiting for its replacement.
         var killed = 0
-        // Kill a worker every 150 ms while the load runs (6 times), never waiting for its replacement.
-        while killed < 6 && load.answered < 2000 {
-            usleep(150_000)
+        while killed < 6 {
+            load.waitUntilAnswered(load.answered + 100)
             guard let victim = service.workerPIDs.randomElement() else { continue }
             kill(victim, SIGKILL)
             killed += 1
         }
+        load.waitUntilAnswered(load.answered + 200)
+        load.stop()
         let outcomes = load.wait()
-        #expect(killed == 6)
-        #expect(outcomes.count == 2000)
+        #expect(outcomes.count >= 800)
         let failed = Self.failures(outcomes)
         #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(service.appLog.suffix(2000))")
         // Every killed worker was reported and replaced, and the replacements serve.
