@@ -11,7 +11,9 @@ port=${PORT:-18500}
 ./scripts/install-dependencies.sh
 swift build -c release --product fcgi-check >/dev/null
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-soak.XXXXXX")
-FCGI_CHECK_BIN="$(swift build -c release --show-bin-path)/fcgi-check" PORT=$port RUN_DIR=$run_dir \
+# The answers are checked against the reference's bytes: run under compat = "reference".
+POLICY=deploy/policy.reference.toml \
+    FCGI_CHECK_BIN="$(swift build -c release --show-bin-path)/fcgi-check" PORT=$port RUN_DIR=$run_dir \
     ./deploy/run-local.sh >"$run_dir/run-local.out" 2>&1 &
 runner=$!
 trap 'kill $runner 2>/dev/null; wait $runner 2>/dev/null || true' EXIT

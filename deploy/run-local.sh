@@ -9,6 +9,7 @@
 #   NGINX           the nginx binary          (default: nginx on PATH, else /usr/sbin/nginx)
 #   INVENTORY       a SQLite node inventory   (default: none, the built-in demo inventory)
 #   UPSTREAM        HOST:PORT of an fcgi-check already running: start only nginx, in front of it
+#   POLICY          a policy file, passed as --policy (default: none, the built-in defaults)
 #
 # Prints "ready: http://127.0.0.1:PORT/" once both answer, then runs until SIGTERM or SIGINT (Ctrl-C) and stops both.
 set -euo pipefail
@@ -68,7 +69,9 @@ trap stop EXIT
 
 if [ -z "${UPSTREAM:-}" ]; then
     if [ -n "${INVENTORY:-}" ]; then source_args=(--inventory "$INVENTORY"); else source_args=(--demo); fi
-    "$bin" serve "${source_args[@]}" --listen "unix:$socket" 2>>"$run_dir/fcgi-check.log" &
+    policy_args=()
+    [ -n "${POLICY:-}" ] && policy_args=(--policy "$POLICY")
+    "$bin" serve "${source_args[@]}" --listen "unix:$socket" "${policy_args[@]}" 2>>"$run_dir/fcgi-check.log" &
     app_pid=$!
     for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
     [ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }

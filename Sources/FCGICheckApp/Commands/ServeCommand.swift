@@ -27,6 +27,8 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var inventoryOptions: InventoryOptions
 
+    @OptionGroup var policyOptions: PolicyOptions
+
     @Option(help: "Accept threads: the most requests answered at once.")
     var threads: Int = ServeCommand.defaultThreads
 
@@ -113,6 +115,7 @@ struct ServeCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "fcgi-check")
+        let policy = try policyOptions.load()
 
         let inventory: any NodeInventory
         let inventoryName: String
@@ -136,7 +139,9 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let router = Router(clusterCheck: ClusterCheck(registry: .standard, inventory: inventory), logger: logger)
+        let router = Router(
+            clusterCheck: ClusterCheck(registry: policy.registry(), inventory: inventory), policy: policy,
+            logger: logger)
         let server = FastCGIServer(
             socket: listener.descriptor,
             socketIsShared: address == .inherited,
@@ -151,6 +156,7 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("cannot start FastCGI: \(error)")
         }
         logger.notice("listening on \(address) with \(threads) threads, \(inventoryName)")
+        logger.notice("policy \(policyOptions.policy ?? "(built-in defaults)"), compat \(policy.compatibility)")
 
         var received: Int32 = 0
         sigwait(&stopSignals, &received)

@@ -8,6 +8,10 @@ struct HTTPRequest: Sendable {
     var contentType: String?
     /// The body, read to end of input.
     var body: [UInt8]
+    /// `QUERY_STRING`, undecoded (`checks=check_os_version,check_swap`).
+    var query: String = ""
+    /// The `Accept-Language` header (`HTTP_ACCEPT_LANGUAGE`), when the client sent one.
+    var acceptLanguage: String? = nil
 
     /// Splits a request URI into its path (the query string is ignored, as by the reference service).
     static func path(ofRequestURI uri: String) -> String {

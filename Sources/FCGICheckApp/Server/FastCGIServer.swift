@@ -161,12 +161,14 @@ final class FastCGIServer: Sendable {
         let response: HTTPResponse
         switch connection.readBody(limit: limit, drainLimit: limit * 16, expectedLength: expectedLength) {
         case .complete(let body):
-            let request = HTTPRequest(method: method, path: path, contentType: contentType, body: body)
+            let request = HTTPRequest(
+                method: method, path: path, contentType: contentType, body: body,
+                query: connection.param("QUERY_STRING") ?? "", acceptLanguage: connection.param("HTTP_ACCEPT_LANGUAGE"))
             switch router.route(request) {
             case .respond(let immediate):
                 response = immediate
-            case .check(let proposal):
-                response = waitForCheck(proposal)
+            case .check(let job):
+                response = waitForCheck(job)
             }
         case .tooLarge:
             response = Router.tooLarge()
@@ -190,11 +192,11 @@ final class FastCGIServer: Sendable {
 
     /// Runs the checks on the cooperative pool and blocks this accept thread (not a pool thread) until they end, or
     /// until the check deadline: a hung inventory must not keep the thread forever.
-    private func waitForCheck(_ proposal: ClusterProposal) -> HTTPResponse {
+    private func waitForCheck(_ job: Router.CheckJob) -> HTTPResponse {
         let outcome = CheckOutcome()
         let router = self.router
         let task = Task {
-            outcome.deliver(await router.check(proposal))
+            outcome.deliver(await router.check(job))
         }
         if let response = outcome.wait(timeout: configuration.checkDeadline) { return response }
         task.cancel()

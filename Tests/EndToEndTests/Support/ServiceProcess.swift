@@ -106,13 +106,15 @@ final class NginxFrontedService {
     let script: ServiceProcess
 
     /// Starts the service on the demo inventory, or on a SQLite `inventory`; or only nginx, in front of an app
-    /// already listening at `upstream` (HOST:PORT).
-    init(inventory: String? = nil, upstream: String? = nil) throws {
+    /// already listening at `upstream` (HOST:PORT). The app runs under the `policy` file (by default
+    /// deploy/policy.reference.toml, the reference's contract these tests were written for; nil for the defaults).
+    init(inventory: String? = nil, upstream: String? = nil, policy: String? = TestEnvironment.referencePolicy) throws {
         directory = try TestEnvironment.temporaryDirectory()
         port = try TestEnvironment.freePort()
         var inventoryEnvironment: [String: String] = [:]
         if let inventory { inventoryEnvironment["INVENTORY"] = inventory }
         if let upstream { inventoryEnvironment["UPSTREAM"] = upstream }
+        if let policy { inventoryEnvironment["POLICY"] = policy }
         script = try ServiceProcess(
             executable: TestEnvironment.packageRoot.appendingPathComponent("deploy/run-local.sh"),
             arguments: [],
