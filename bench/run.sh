@@ -39,7 +39,7 @@ gcc -O2 -o "$work/minimal_fcgi" bench/minimal_fcgi.c -lfcgi -lpthread
 python3 bench/make_requests.py "$work"
 "$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
 
-"$bin" serve --inventory "$work/inventory.sqlite" --listen "unix:$work/app.sock" --threads "$threads" 2>"$work/app.log" &
+"$bin" serve --inventory "$work/inventory.sqlite" --policy deploy/policy.reference.toml --listen "unix:$work/app.sock" --threads "$threads" 2>"$work/app.log" &
 app_pid=$!
 pids+=("$app_pid")
 "$work/minimal_fcgi" "$work/c.sock" "$threads" "$work/reply.json" &
@@ -120,7 +120,7 @@ for members in 3 100 1000; do drive fcgi-check "" 1 "$members" 0; done
 rss_kb=$(peak_rss)
 
 echo "== SQL statements per request (fcgi-check at trace level)"
-"$bin" serve --inventory "$work/inventory.sqlite" --listen "unix:$work/trace.sock" --threads 2 --log-level trace \
+"$bin" serve --inventory "$work/inventory.sqlite" --policy deploy/policy.reference.toml --listen "unix:$work/trace.sock" --threads 2 --log-level trace \
     2>"$work/trace.log" &
 trace_pid=$!
 pids+=("$trace_pid")

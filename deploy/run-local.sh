@@ -9,6 +9,7 @@
 #   NGINX           the nginx binary          (default: nginx on PATH, else /usr/sbin/nginx)
 #   INVENTORY       a SQLite node inventory   (default: none, the built-in demo inventory)
 #   UPSTREAM        HOST:PORT of an fcgi-check already running: start only nginx, in front of it
+#   POLICY          a policy file, passed as --policy (default: none, the built-in defaults)
 #   WORKERS         fcgi-check worker processes under its supervisor (default: 2; 0 serves in one process)
 #   FCGI_CHECK_ARGS more arguments for `fcgi-check serve`, split on spaces (e.g. "--threads 4 --max-requests 500")
 #
@@ -70,9 +71,11 @@ trap stop EXIT
 
 if [ -z "${UPSTREAM:-}" ]; then
     if [ -n "${INVENTORY:-}" ]; then source_args=(--inventory "$INVENTORY"); else source_args=(--demo); fi
+    policy_args=()
+    [ -n "${POLICY:-}" ] && policy_args=(--policy "$POLICY")
     # shellcheck disable=SC2086 # FCGI_CHECK_ARGS is a list of words
-    "$bin" serve "${source_args[@]}" --listen "unix:$socket" --workers "${WORKERS:-2}" ${FCGI_CHECK_ARGS:-} \
-        2>>"$run_dir/fcgi-check.log" &
+    "$bin" serve "${source_args[@]}" --listen "unix:$socket" "${policy_args[@]}" --workers "${WORKERS:-2}" \
+        ${FCGI_CHECK_ARGS:-} 2>>"$run_dir/fcgi-check.log" &
     app_pid=$!
     for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
     [ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }

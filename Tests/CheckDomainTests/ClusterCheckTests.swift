@@ -27,10 +27,8 @@ struct NodeNamesCheck: CheckItem {
     @Test func messagesUseTheInventoryHostAndNodesAppearOnceInFirstOrder() async throws {
         let results = try await ClusterCheck(registry: .standard, inventory: DemoInventory()).run(.on([3, 1, 2, 1, 3]))
         #expect(results[1].notSuccessNodes.map(\.nodeID) == [NodeID(3), NodeID(2)])
-        #expect(
-            results[0].notSuccessNodes == [
-                NodeFailure(nodeID: NodeID(1), message: "172.16.70.101 操作系统版本过低, 当前系统版本为 7.1")
-            ])
+        #expect(results[0].notSuccessNodes.map(\.nodeID) == [NodeID(1)])
+        #expect(results[0].notSuccessNodes.map(\.message) == ["172.16.70.101 操作系统版本过低, 当前系统版本为 7.1"])
     }
 
     @Test func manyConcurrentCheckItemsShareOneLoad() async throws {

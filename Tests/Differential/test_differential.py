@@ -20,8 +20,9 @@ The service under test is, in order of precedence:
   identical, which proves the harness;
 * otherwise ``deploy/run-local.sh`` (repo root relative; override the path with
   ``FCGI_CHECK_RUN_LOCAL``) with ``PORT`` set to a
-  free loopback port and ``RUN_DIR`` to a fresh temp dir; ``FCGI_CHECK_BIN`` is
-  passed through if set.  The test waits for its ``ready: <url>`` line (30 s)
+  free loopback port, ``RUN_DIR`` to a fresh temp dir and ``POLICY`` to
+  ``deploy/policy.reference.toml`` (``compat = "reference"``, unless ``POLICY`` is
+  set already); ``FCGI_CHECK_BIN`` is passed through if set.  The test waits for its ``ready: <url>`` line (30 s)
   and fails loudly if it does not come; the whole process group is stopped at
   the end of the session.
 
@@ -317,6 +318,9 @@ def _start_run_local(run_dir: Path) -> tuple[subprocess.Popen, str, Path]:
     env = dict(os.environ)
     env["PORT"] = str(port)
     env["RUN_DIR"] = str(run_dir)
+    # The reference's bytes are what ``compat = "reference"`` promises; the default answer adds check items and
+    # fields (its first two entries are the reference's: Tests/EndToEndTests/CatalogueEndToEndTests.swift).
+    env.setdefault("POLICY", str(REPO_ROOT / "deploy" / "policy.reference.toml"))
     stderr_path = run_dir.parent / (run_dir.name + ".run-local.stderr")
     stderr_file = open(stderr_path, "wb")
     proc = subprocess.Popen(

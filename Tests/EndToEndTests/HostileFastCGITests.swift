@@ -60,7 +60,10 @@ import Testing
         let socket = directory.appendingPathComponent("app.sock").path
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
-            arguments: ["serve", "--demo", "--listen", "unix:\(socket)", "--threads", "4", "--io-timeout", "2"],
+            arguments: [
+                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
+                "--threads", "4", "--io-timeout", "2",
+            ],
             logURL: directory.appendingPathComponent("app.log")
         )
         defer { server.stop() }

@@ -45,15 +45,44 @@ import Testing
         #expect(try HTTPClient.post(port: service.port, NginxContractTests.referenceRequest).text == Self.expected)
     }
 
-    @Test(.timeLimit(.minutes(1))) func reloadingWithSighupLosesNoRequest() throws {
-        let service = try NginxFrontedService(workers: 2, arguments: ["--threads", "4"])
+    /// What `fcgi-check check --format json` answers to the reference request under `policy`: the API's bytes.
+    static func answer(underPolicy policy: String, in directory: URL) throws -> String {
+        let request = directory.appendingPathComponent("request.json")
+        try Data(NginxContractTests.referenceRequest.utf8).write(to: request)
+        let process = try ServiceProcess(
+            executable: TestEnvironment.binary(),
+            arguments: ["check", "--demo", "--policy", policy, "--format", "json", request.path],
+            logURL: directory.appendingPathComponent("check-\(UUID().uuidString.prefix(6)).out"))
+        let status = try #require(process.waitForExit(timeout: .seconds(30)))
+        #expect(status == 0 || status == 1, "\(process.log)")
+        return process.log.trimmingCharacters(in: .newlines)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func reloadingWithSighupLosesNoRequestAndPutsTheNewPolicyInForce() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let policy = directory.appendingPathComponent("policy.toml")
+        try FileManager.default.copyItem(atPath: TestEnvironment.referencePolicy, toPath: policy.path)
+        // The policy of the third reload: the reference's two items, in the full format, with no banned systemd.
+        let newPolicy = """
+            checks = ["check_os_version", "check_systemd_version"]
+            [check_systemd_version]
+            banned = []
+            """
+        let newPolicyFile = directory.appendingPathComponent("new-policy.toml")
+        try Data(newPolicy.utf8).write(to: newPolicyFile)
+        let newAnswer = try Self.answer(underPolicy: newPolicyFile.path, in: directory)
+        #expect(newAnswer.hasPrefix(#"[{"name":"check_os_version""#) && newAnswer != Self.expected, "\(newAnswer)")
+
+        let service = try NginxFrontedService(policy: policy.path, workers: 2, arguments: ["--threads", "4"])
         let supervisor = try #require(service.appPID)
         let first = service.workerPIDs
         let load = LoadClient(port: service.port, total: 20_000, connections: 8)
         // Three reloads, each after more answers, each completed before the next (SIGHUPs that arrive during a
-        // reload make one more reload, not one each).
+        // reload make one more reload, not one each). The third reads an edited policy file.
         for generation in 2...4 {
             load.waitUntilAnswered(load.answered + 200)
+            if generation == 4 { try Data(newPolicy.utf8).write(to: policy) }
             kill(supervisor, SIGHUP)
             #expect(
                 TestEnvironment.wait(for: .seconds(30)) {
@@ -64,8 +93,11 @@ import Testing
         load.stop()
         let outcomes = load.wait()
         #expect(outcomes.count >= 800)
-        let failed = Self.failures(outcomes)
+        // Every answer is the old policy's or the new one's, byte for byte; the new one's once its workers serve.
+        let failed = outcomes.filter { $0.status != 200 || ($0.body != Self.expected && $0.body != newAnswer) }
         #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(service.appLog.suffix(2000))")
+        #expect(outcomes.contains { $0.body == newAnswer })
+        #expect(try HTTPClient.post(port: service.port, NginxContractTests.referenceRequest).text == newAnswer)
         // The same supervisor (and socket) throughout; a new generation of workers, none of the first left.
         #expect(service.appPID == supervisor)
         #expect(TestEnvironment.wait(for: .seconds(10)) { service.workerPIDs.count == 2 })
@@ -104,7 +136,8 @@ import Testing
         let app = try ServiceProcess(
             executable: TestEnvironment.binary(),
             arguments: [
-                "serve", "--demo", "--listen", "unix:\(socket)", "--workers", "2", "--threads", "6",
+                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
+                "--workers", "2", "--threads", "6",
                 "--stop-timeout", "10",
             ],
             logURL: directory.appendingPathComponent("app.log"))

@@ -10,7 +10,8 @@ import Testing
         let socket = directory.appendingPathComponent("app.sock").path
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
-            arguments: ["serve", "--demo", "--listen", "unix:\(socket)"] + extra,
+            arguments: ["serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)"]
+                + extra,
             logURL: directory.appendingPathComponent("app-\(UUID().uuidString.prefix(6)).log")
         )
         let ready = TestEnvironment.wait(for: .seconds(10)) { server.log.contains("listening on") || !server.isRunning }
@@ -66,7 +67,7 @@ import Testing
         try #require(bound == 0 && listen(listener, 16) == 0)
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
-            arguments: ["serve", "--demo", "--threads", "4"],
+            arguments: ["serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--threads", "4"],
             logURL: directory.appendingPathComponent("app.log"),
             standardInput: listener
         )
@@ -150,7 +151,9 @@ import Testing
         let port = try TestEnvironment.freePort()
         let tcpServer = try ServiceProcess(
             executable: try TestEnvironment.binary(),
-            arguments: ["serve", "--demo", "--listen", "127.0.0.1:\(port)"],
+            arguments: [
+                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "127.0.0.1:\(port)",
+            ],
             logURL: directory.appendingPathComponent("tcp.log")
         )
         defer { tcpServer.stop() }
@@ -190,7 +193,10 @@ import Testing
         let file = directory.appendingPathComponent("not-a-socket")
         try Data("keep me".utf8).write(to: file)
         let refused = try ServiceProcess(
-            executable: binary, arguments: ["serve", "--demo", "--listen", "unix:\(file.path)"],
+            executable: binary,
+            arguments: [
+                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(file.path)",
+            ],
             logURL: directory.appendingPathComponent("a.log"))
         #expect(refused.waitForExit(timeout: .seconds(5)).map { $0 != 0 } == true)
         #expect(refused.log.contains("exists and is not a socket"), "\(refused.log)")
@@ -199,7 +205,8 @@ import Testing
         // A live socket of another server is not taken over.
         let (first, socket) = try startServer(in: directory)
         let second = try ServiceProcess(
-            executable: binary, arguments: ["serve", "--demo", "--listen", "unix:\(socket)"],
+            executable: binary,
+            arguments: ["serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)"],
             logURL: directory.appendingPathComponent("b.log"))
         #expect(second.waitForExit(timeout: .seconds(5)).map { $0 != 0 } == true)
         #expect(second.log.contains("already listening"), "\(second.log)")

@@ -32,7 +32,8 @@ import Testing
             executable: URL(fileURLWithPath: "/bin/sh"),
             arguments: [
                 "-c", #"LISTEN_PID=$$ LISTEN_FDS=1 LISTEN_FDNAMES=fcgi-check.socket exec "$0" "$@""#,
-                try TestEnvironment.binary().path, "serve", "--demo", "--workers", "2", "--threads", "2",
+                try TestEnvironment.binary().path, "serve", "--demo", "--policy", TestEnvironment.referencePolicy,
+                "--workers", "2", "--threads", "2",
             ],
             logURL: directory.appendingPathComponent("app.log"),
             descriptor3: listener
@@ -69,7 +70,9 @@ import Testing
         defer { close(listener) }
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
-            arguments: ["serve", "--demo", "--workers", "2", "--threads", "2"],
+            arguments: [
+                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--workers", "2", "--threads", "2",
+            ],
             logURL: directory.appendingPathComponent("app.log"),
             standardInput: listener
         )
@@ -87,7 +90,10 @@ import Testing
         let socket = directory.appendingPathComponent("app.sock").path
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
-            arguments: ["serve", "--demo", "--listen", "unix:\(socket)", "--workers", "1", "--threads", "2"],
+            arguments: [
+                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
+                "--workers", "1", "--threads", "2",
+            ],
             logURL: directory.appendingPathComponent("app.log"))
         defer { server.stop() }
         #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
@@ -125,7 +131,10 @@ import Testing
         let socket = directory.appendingPathComponent("app.sock").path
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
-            arguments: ["serve", "--demo", "--listen", "unix:\(socket)", "--workers", "2", "--threads", "2"],
+            arguments: [
+                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
+                "--workers", "2", "--threads", "2",
+            ],
             logURL: directory.appendingPathComponent("app.log"))
         defer { server.stop() }
         #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
@@ -156,7 +165,10 @@ import Testing
         #expect(importer.waitForExit(timeout: .seconds(30)) == 0, "\(importer.log)")
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
-            arguments: ["serve", "--inventory", inventory, "--listen", "unix:\(socket)", "--workers", "1"],
+            arguments: [
+                "serve", "--inventory", inventory, "--policy", TestEnvironment.referencePolicy, "--listen",
+                "unix:\(socket)", "--workers", "1",
+            ],
             logURL: directory.appendingPathComponent("app.log"))
         defer { server.stop() }
         #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
@@ -178,6 +190,34 @@ import Testing
         #expect(try FastCGIClient.exchange(socketPath: socket, body: body) == before)
     }
 
+    @Test func aReloadWithABrokenPolicyFileIsRefusedAndTheWorkersCarryOn() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("app.sock").path
+        let policy = directory.appendingPathComponent("policy.toml")
+        try FileManager.default.copyItem(atPath: TestEnvironment.referencePolicy, toPath: policy.path)
+        let server = try ServiceProcess(
+            executable: try TestEnvironment.binary(),
+            arguments: [
+                "serve", "--demo", "--policy", policy.path, "--listen", "unix:\(socket)", "--workers", "1",
+            ],
+            logURL: directory.appendingPathComponent("app.log"))
+        defer { server.stop() }
+        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
+        let workers = NginxFrontedService.processes(serving: socket).filter(\.isWorker).map(\.pid)
+        try Data("compat = \"sometimes\"\n".utf8).write(to: policy)
+        server.signal(SIGHUP)
+        #expect(
+            TestEnvironment.wait(for: .seconds(10)) {
+                server.log.contains("reload refused, the running workers carry on")
+            },
+            "\(server.log)")
+        #expect(server.log.contains("compat"), "the refusal names the key:\n\(server.log)")
+        #expect(NginxFrontedService.processes(serving: socket).filter(\.isWorker).map(\.pid) == workers)
+        let response = try FastCGIClient.exchange(socketPath: socket, body: Self.body)
+        #expect(response.hasSuffix(NginxContractTests.referenceResponse), "\(response)")
+    }
+
     @Test func aCheckRunOverTheRequestTimeoutIsAnswered504AndLoggedAsSlow() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -185,7 +225,8 @@ import Testing
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
             arguments: [
-                "serve", "--demo", "--listen", "unix:\(socket)", "--request-timeout", "0.000001", "--slow-log", "0",
+                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
+                "--request-timeout", "0.000001", "--slow-log", "0",
                 "--max-body-size", "8000000",
             ],
             logURL: directory.appendingPathComponent("app.log"))

@@ -5,8 +5,10 @@ import Testing
 @testable import FCGICheckApp
 
 @Suite struct RouterTests {
+    /// Under `compat = "reference"`: the reference service's routing.
     let router = Router(
         clusterCheck: ClusterCheck(registry: .standard, inventory: DemoInventory()),
+        policy: .reference,
         logger: Logger(label: "test")
     )
 
@@ -45,11 +47,11 @@ import Testing
 
     @Test func theQueryStringIsIgnored() {
         let route = router.route(request("POST", "/?checks=all", #"{"name":"c","members":[]}"#))
-        guard case .check(let proposal) = route else {
+        guard case .check(let job) = route else {
             Issue.record("not routed to the checks")
             return
         }
-        #expect(proposal.name == "c")
+        #expect(job.proposal.name == "c" && job.selection == nil && job.language == .chinese)
     }
 
     @Test func malformedJSONIs422AndUndecodableBytesAre400() {
@@ -64,12 +66,13 @@ import Testing
             name: "c",
             members: [Member(nodeID: BigInteger(2), name: "a", host: "h", port: BigInteger(1))]
         )
-        let response = await router.check(proposal)
+        let response = await router.check(.init(proposal: proposal))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self).contains("172.16.70.102 当前 systemd 版本为:231"))
         let unknown = await router.check(
-            ClusterProposal(
-                name: "c", members: [Member(nodeID: BigInteger(5), name: "a", host: "h", port: BigInteger(1))])
+            .init(
+                proposal: ClusterProposal(
+                    name: "c", members: [Member(nodeID: BigInteger(5), name: "a", host: "h", port: BigInteger(1))]))
         )
         #expect(unknown.status == 422)
     }
@@ -81,11 +84,13 @@ import Testing
         }
         let broken = Router(
             clusterCheck: ClusterCheck(registry: .standard, inventory: Broken()),
+            policy: .reference,
             logger: Logger(label: "test")
         )
         let response = await broken.check(
-            ClusterProposal(
-                name: "c", members: [Member(nodeID: BigInteger(1), name: "a", host: "h", port: BigInteger(1))])
+            .init(
+                proposal: ClusterProposal(
+                    name: "c", members: [Member(nodeID: BigInteger(1), name: "a", host: "h", port: BigInteger(1))]))
         )
         #expect(response == .detail(503, "Node inventory unavailable"))
     }

@@ -16,9 +16,12 @@ public struct CheckItemResult: Sendable, Equatable {
 }
 
 extension CheckItemResult {
-    /// The `POST /` response body for these results, byte for byte as the reference service writes it.
-    public static func responseBody(_ results: [CheckItemResult]) -> [UInt8] {
-        var writer = PythonJSONWriter(capacity: 256 + results.reduce(0) { $0 + 96 * $1.notSuccessNodes.count })
+    /// The `POST /` response body for these results: byte for byte as the reference service writes it with
+    /// `.reference` fields; with `.extended`, each node object gets `level`, `expected`, `actual` and `fix` after the
+    /// reference's two fields.
+    public static func responseBody(_ results: [CheckItemResult], fields: ResultFields = .reference) -> [UInt8] {
+        let perNode = fields == .reference ? 96 : 192
+        var writer = PythonJSONWriter(capacity: 256 + results.reduce(0) { $0 + perNode * $1.notSuccessNodes.count })
         writer.raw("[")
         for (offset, result) in results.enumerated() {
             if offset > 0 { writer.raw(",") }
@@ -33,11 +36,28 @@ extension CheckItemResult {
                 writer.integer(failure.nodeID.rawValue)
                 writer.raw(",\"message\":")
                 writer.string(failure.message)
+                if fields == .extended {
+                    writer.raw(",\"level\":")
+                    writer.string(failure.level.rawValue)
+                    writer.raw(",\"expected\":")
+                    writer.optionalString(failure.expected)
+                    writer.raw(",\"actual\":")
+                    writer.optionalString(failure.actual)
+                    writer.raw(",\"fix\":")
+                    writer.optionalString(failure.fix)
+                }
                 writer.raw("}")
             }
             writer.raw("]}")
         }
         writer.raw("]")
         return writer.bytes
+    }
+}
+
+extension PythonJSONWriter {
+    /// A string, or `null`.
+    mutating func optionalString(_ value: String?) {
+        if let value { string(value) } else { raw("null") }
     }
 }

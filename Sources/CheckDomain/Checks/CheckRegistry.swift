@@ -13,14 +13,25 @@ public struct CheckRegistry: Sendable {
         self.items = items
     }
 
-    /// The reference service's catalogue: `check_os_version`, then `check_systemd_version`.
-    public static let standard: CheckRegistry = {
-        do {
-            return try CheckRegistry([OSVersionCheck(), SystemdVersionCheck()])
-        } catch {
-            preconditionFailure("the standard check items have distinct names: \(error)")
-        }
-    }()
+    /// Registers items whose names are known to be distinct (a validated policy's).
+    init(validated items: [any CheckItem]) {
+        self.items = items
+    }
+
+    /// The reference service's catalogue: `check_os_version`, then `check_systemd_version`, with its thresholds.
+    public static let standard = CheckRegistry(validated: [OSVersionCheck(), SystemdVersionCheck()])
+
+    /// The names of the items, in order.
+    public var names: [String] { items.map(\.name) }
+
+    /// The items named in `names`, in registry order (a name given twice counts once).
+    /// - Returns: the selection, or the names that are not registered, in the order given, each once.
+    public func selecting(_ names: [String]) -> Result<CheckRegistry, UnknownCheckNamesError> {
+        var unknown: [String] = []
+        for name in names where !self.names.contains(name) && !unknown.contains(name) { unknown.append(name) }
+        guard unknown.isEmpty else { return .failure(UnknownCheckNamesError(unknown: unknown, known: self.names)) }
+        return .success(CheckRegistry(validated: items.filter { names.contains($0.name) }))
+    }
 }
 
 /// A registry that cannot be built.

@@ -1,25 +1,46 @@
-/// `check_systemd_version`: a node's systemd must be newer than 213 and not 231 (the reference service's rule).
+/// `check_systemd_version`: a node's systemd must be at least the minimum and not a banned version (the reference
+/// service's rule: newer than 213, not 231).
 public struct SystemdVersionCheck: CheckItem {
     public let name = "check_systemd_version"
-    public let description = "检测 systemd 检查版本 >213 且 != 231"
-    /// Versions at or below this fail.
-    public let minimumExclusive: Int
+    /// The reference's description for the reference's thresholds, the same shape for others.
+    public let description: String
+    /// The lowest version that passes.
+    public let minimum: Int
     /// Versions that fail whatever the minimum.
-    public let banned: Set<Int>
+    public let banned: [Int]
 
-    /// Creates the check.
-    public init(minimumExclusive: Int = 213, banned: Set<Int> = [231]) {
-        self.minimumExclusive = minimumExclusive
+    /// Creates the check; the defaults are the reference service's (> 213, != 231).
+    public init(minimum: Int = 214, banned: [Int] = [231]) {
+        self.minimum = minimum
         self.banned = banned
+        self.description = "检测 systemd 检查版本 >\(minimum - 1)" + banned.map { " 且 != \($0)" }.joined()
     }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "systemd version: \(expected)" : description
+    }
+
+    public var thresholds: [CheckThreshold] {
+        [CheckThreshold("minimum", .int(minimum)), CheckThreshold("banned", .array(banned.map { .int($0) }))]
+    }
+
+    private var expected: String { ">= \(minimum)" + banned.map { ", != \($0)" }.joined() }
 
     public func failures(in context: RequestContext) async throws -> [NodeFailure] {
         try await context.memberNodes().compactMap { node in
             guard let version = node.facts.systemdVersion else {
-                return NodeFailure(nodeID: node.id, message: "\(node.host) systemd 版本未知")
+                return .unknown(node, ("systemd 版本", "systemd version"), expected: expected, in: context)
             }
-            guard version <= minimumExclusive || banned.contains(version) else { return nil }
-            return NodeFailure(nodeID: node.id, message: "\(node.host) 当前 systemd 版本为:\(version)")
+            guard version < minimum || banned.contains(version) else { return nil }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) 当前 systemd 版本为:\(version)",
+                    en: "\(node.host) systemd version is \(version), expected \(expected)"
+                ),
+                expected: expected,
+                actual: String(version)
+            )
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The per-request context: the proposal being checked and a cache of the nodes it needs.
 ///
 /// One context is created for each request and dies with it; it is never shared between requests. The check items of
@@ -7,6 +9,10 @@
 public actor RequestContext {
     /// The proposal this request checks.
     public nonisolated let proposal: ClusterProposal
+    /// The language messages are written in.
+    public nonisolated let language: Language
+    /// The moment the request is checked at: every item judges the age of facts against the same instant.
+    public nonisolated let now: Date
     private let inventory: any NodeInventory
     private var entries: [NodeID: Entry] = [:]
     /// `memberNodes()` once resolved: every check item asks for it, and a 1,000-member cluster is worth not
@@ -19,9 +25,21 @@ public actor RequestContext {
     }
 
     /// Creates a fresh, empty context for one request.
-    public init(proposal: ClusterProposal, inventory: any NodeInventory) {
+    public init(
+        proposal: ClusterProposal,
+        inventory: any NodeInventory,
+        language: Language = .chinese,
+        now: Date = Date()
+    ) {
         self.proposal = proposal
         self.inventory = inventory
+        self.language = language
+        self.now = now
+    }
+
+    /// The text of a message in the request's language.
+    public nonisolated func text(_ chinese: String, en english: String) -> String {
+        language == .english ? english : chinese
     }
 
     /// The nodes with these ids, loading those not yet known in one inventory call; unknown ids are absent.

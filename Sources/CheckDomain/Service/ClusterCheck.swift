@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs a registry's check items against a proposal, with a fresh `RequestContext` for each run.
 public struct ClusterCheck: Sendable {
     /// The check items to run.
@@ -13,12 +15,21 @@ public struct ClusterCheck: Sendable {
 
     /// Checks one proposal: resolves its members' nodes (one inventory call), then runs every check item concurrently
     /// on the same context and returns their results in registry order.
+    /// - Parameters:
+    ///   - selection: the items to run instead of the whole registry (a request's `?checks=`).
+    ///   - language: the language of descriptions and messages.
+    ///   - now: the instant facts' age is judged against.
     /// - Throws: `UnknownNodesError` when members name nodes the inventory does not know; the inventory's or a check
     ///   item's error otherwise.
-    public func run(_ proposal: ClusterProposal) async throws -> [CheckItemResult] {
-        let context = RequestContext(proposal: proposal, inventory: inventory)
+    public func run(
+        _ proposal: ClusterProposal,
+        selection: CheckRegistry? = nil,
+        language: Language = .chinese,
+        now: Date = Date()
+    ) async throws -> [CheckItemResult] {
+        let context = RequestContext(proposal: proposal, inventory: inventory, language: language, now: now)
         _ = try await context.memberNodes()
-        let items = registry.items
+        let items = (selection ?? registry).items
         return try await withThrowingTaskGroup(of: (Int, [NodeFailure]).self) { group in
             for (index, item) in items.enumerated() {
                 group.addTask { (index, try await item.failures(in: context)) }
@@ -26,7 +37,8 @@ public struct ClusterCheck: Sendable {
             var failures = [[NodeFailure]](repeating: [], count: items.count)
             for try await (index, itemFailures) in group { failures[index] = itemFailures }
             return items.enumerated().map { index, item in
-                CheckItemResult(name: item.name, description: item.description, notSuccessNodes: failures[index])
+                CheckItemResult(
+                    name: item.name, description: item.description(in: language), notSuccessNodes: failures[index])
             }
         }
     }

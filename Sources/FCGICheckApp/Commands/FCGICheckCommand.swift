@@ -12,6 +12,6 @@ struct FCGICheckCommand: ParsableCommand {
               fcgi-check nodes import nodes.json
               fcgi-check serve --inventory /var/lib/fcgi-check/inventory.sqlite --listen unix:/run/fcgi-check/fcgi-check.sock
             """,
-        subcommands: [ServeCommand.self, NodesCommand.self, FactsCommand.self]
+        subcommands: [ServeCommand.self, NodesCommand.self, FactsCommand.self, CheckCommand.self]
     )
 }

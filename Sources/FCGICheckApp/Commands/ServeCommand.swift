@@ -27,6 +27,8 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var inventoryOptions: InventoryOptions
 
+    @OptionGroup var policyOptions: PolicyOptions
+
     @Option(help: "Accept threads: the most requests answered at once.")
     var threads: Int = ServeCommand.defaultThreads
 
@@ -148,6 +150,7 @@ struct ServeCommand: ParsableCommand {
         pthread_sigmask(SIG_SETMASK, &waitedSignals, nil)
         let logger = bootstrapLogging(worker: nil)
 
+        let policy = try policyOptions.load()
         let listener: Listener
         do {
             listener = try Listener(
@@ -160,7 +163,7 @@ struct ServeCommand: ParsableCommand {
         for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { unsetenv(name) }
 
         if workers > 0 {
-            let status = try supervise(listener: listener, logger: logger)
+            let status = try supervise(listener: listener, policy: policy, logger: logger)
             listener.close()
             Foundation.exit(status)
         }
@@ -178,7 +181,7 @@ struct ServeCommand: ParsableCommand {
         do {
             (server, inventoryName) = try makeServer(
                 socket: listener.descriptor, socketIsShared: address.isHandedOver, scoreboard: scoreboard, slot: 0,
-                logger: logger)
+                policy: policy, logger: logger)
             try server.start()
         } catch {
             listener.close()
@@ -186,6 +189,7 @@ struct ServeCommand: ParsableCommand {
         }
         scoreboard.slot(0).markReady(pid: getpid())
         logger.notice("listening on \(address) with \(threads) threads, \(inventoryName)")
+        logPolicy(policy, logger: logger)
 
         var received: Int32 = 0
         var stopSignals = Self.stopSignals
@@ -232,11 +236,13 @@ struct ServeCommand: ParsableCommand {
     static let accessLabel = "fcgi-check.access"
 
     /// The inventory, router and accept threads of one serving process.
-    func makeServer(socket: Int32, socketIsShared: Bool, scoreboard: Scoreboard, slot: Int, logger: Logger)
-        throws -> (FastCGIServer, String)
-    {
+    func makeServer(
+        socket: Int32, socketIsShared: Bool, scoreboard: Scoreboard, slot: Int, policy: Policy, logger: Logger
+    ) throws -> (FastCGIServer, String) {
         let (inventory, inventoryName) = try openInventory(logger: logger)
-        var router = Router(clusterCheck: ClusterCheck(registry: .standard, inventory: inventory), logger: logger)
+        var router = Router(
+            clusterCheck: ClusterCheck(registry: policy.registry(), inventory: inventory), policy: policy,
+            logger: logger)
         router.status = { [scoreboard] in scoreboard.snapshot() }
         let server = FastCGIServer(
             socket: socket,
@@ -266,8 +272,13 @@ struct ServeCommand: ParsableCommand {
         return (try inventoryOptions.open(.existing, onStatement: onStatement), "inventory \(inventoryOptions.path)")
     }
 
+    /// Logs the policy in force.
+    func logPolicy(_ policy: Policy, logger: Logger) {
+        logger.notice("policy \(policyOptions.policy ?? "(built-in defaults)"), compat \(policy.compatibility)")
+    }
+
     /// Runs the supervisor until it stops; returns its exit status.
-    private func supervise(listener: borrowing Listener, logger: Logger) throws -> Int32 {
+    private func supervise(listener: borrowing Listener, policy: Policy, logger: Logger) throws -> Int32 {
         let scoreboard: Scoreboard
         do {
             scoreboard = try Scoreboard.create(slots: 2 * workers + 2)
@@ -284,13 +295,18 @@ struct ServeCommand: ParsableCommand {
                 workers: workers, threadsPerWorker: threads, maximumRequests: maxRequests,
                 requestTimeout: .microseconds(Int64(requestTimeout * 1_000_000)), stopTimeout: .seconds(stopTimeout),
                 workerArguments: Array(CommandLine.arguments.dropFirst()),
-                validate: { _ = try openInventory(logger: logger) }),
+                // A reload starts workers that read the policy and the inventory anew: both must open first.
+                validate: {
+                    _ = try policyOptions.load()
+                    _ = try openInventory(logger: logger)
+                }),
             logger: logger)
         let inventoryName = demo ? "the demo inventory" : "inventory \(inventoryOptions.path)"
         let address = listener.address
         return supervisor.run {
             logger.notice(
                 "listening on \(address) with \(workers) workers of \(threads) threads, \(inventoryName)")
+            logPolicy(policy, logger: logger)
         }
     }
 }

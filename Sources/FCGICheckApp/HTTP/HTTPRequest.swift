@@ -6,23 +6,19 @@ struct HTTPRequest: Sendable {
     var method: String
     /// The path of `REQUEST_URI`, undecoded, without the query string.
     var path: String
-    /// The query string of `REQUEST_URI` (without the `?`), undecoded; empty when there is none.
-    var query: String = ""
     /// `CONTENT_TYPE`, when the client sent one.
     var contentType: String?
     /// The body, read to end of input.
     var body: [UInt8]
+    /// `QUERY_STRING`, undecoded (`checks=check_os_version,check_swap`).
+    var query: String = ""
+    /// The `Accept-Language` header (`HTTP_ACCEPT_LANGUAGE`), when the client sent one.
+    var acceptLanguage: String? = nil
 
     /// Splits a request URI into its path (the query string is ignored, as by the reference service).
     static func path(ofRequestURI uri: String) -> String {
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
         return path.isEmpty ? "/" : String(path)
-    }
-
-    /// The query string of a request URI, without the `?`.
-    static func query(ofRequestURI uri: String) -> String {
-        guard let mark = uri.firstIndex(of: "?") else { return "" }
-        return String(uri[uri.index(after: mark)...])
     }
 
     /// The values of a query parameter, in order (`format=prometheus&format=json` gives both); `+` and

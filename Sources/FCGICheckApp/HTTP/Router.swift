@@ -1,8 +1,9 @@
 import CheckDomain
 import Logging
 
-/// Maps a request to its answer: `POST /` runs the checks, `GET /status` and `GET /ping` report on the service,
-/// everything else answers as FastAPI would.
+/// Maps a request to its answer: `POST /` runs the checks, `GET /checks` lists them (`Router+Catalogue.swift`),
+/// `GET /openapi.json` describes the API, `GET /status` and `GET /ping` report on the service; everything else
+/// answers as FastAPI would.
 ///
 /// Parsing and validation run synchronously on the accept thread (deeply nested bodies need a real thread stack, and
 /// most bad requests never need the concurrency runtime); only a valid proposal goes on to the concurrent check run.
@@ -10,16 +11,21 @@ struct Router: Sendable {
     /// What a request turned into before any check ran.
     enum Route: Sendable {
         case respond(HTTPResponse)
-        case check(ClusterProposal)
+        case check(CheckJob)
     }
 
     let clusterCheck: ClusterCheck
+    /// The policy in force: which fields answers carry, whether requests may choose items and language.
+    let policy: Policy
     let logger: Logger
     /// Reads the scoreboard for `GET /status`.
     var status: @Sendable () -> StatusSnapshot? = { nil }
 
     /// Routes a request and validates its body.
     func route(_ request: HTTPRequest) -> Route {
+        if let answer = describingRoute(request) { return .respond(answer) }
+        // The service's own endpoints answer under every policy, compat = "reference" included: they are for
+        // operators and load balancers, not for consoles.
         switch request.path {
         case "/": break
         case "/ping": return .respond(ping(request))
@@ -31,7 +37,7 @@ struct Router: Sendable {
         }
         switch ClusterProposalDecoder.decode(body: request.body, contentType: request.contentType) {
         case .success(let proposal):
-            return .check(proposal)
+            return checkRoute(proposal, request)
         case .failure(.unprocessable(let body)):
             return .respond(.json(422, body))
         case .failure(.unreadable):
@@ -39,11 +45,11 @@ struct Router: Sendable {
         }
     }
 
-    /// Runs every check item on a valid proposal.
-    func check(_ proposal: ClusterProposal) async -> HTTPResponse {
+    /// Runs the policy's check items (or those the request chose) on a valid proposal.
+    func check(_ job: CheckJob) async -> HTTPResponse {
         do {
-            let results = try await clusterCheck.run(proposal)
-            return .json(200, CheckItemResult.responseBody(results))
+            let results = try await clusterCheck.run(job.proposal, selection: job.selection, language: job.language)
+            return .json(200, CheckItemResult.responseBody(results, fields: policy.fields))
         } catch let error as UnknownNodesError {
             return .json(422, ValidationIssue.responseBody(error.issues))
         } catch let error as InventoryUnavailableError {

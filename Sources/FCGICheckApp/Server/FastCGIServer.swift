@@ -203,7 +203,6 @@ final class FastCGIServer: Sendable {
         let method = connection.param("REQUEST_METHOD") ?? "GET"
         let uri = connection.param("REQUEST_URI") ?? connection.param("DOCUMENT_URI") ?? "/"
         let path = HTTPRequest.path(ofRequestURI: uri)
-        let query = HTTPRequest.query(ofRequestURI: uri)
         let contentType = connection.param("CONTENT_TYPE")
         let requestID = connection.param("REQUEST_ID")
         let expectedLength = connection.param("CONTENT_LENGTH").flatMap { Int($0) }
@@ -214,12 +213,14 @@ final class FastCGIServer: Sendable {
         switch connection.readBody(limit: limit, drainLimit: limit * 16, expectedLength: expectedLength) {
         case .complete(let body):
             bytesIn = body.count
-            let request = HTTPRequest(method: method, path: path, query: query, contentType: contentType, body: body)
+            let request = HTTPRequest(
+                method: method, path: path, contentType: contentType, body: body,
+                query: connection.param("QUERY_STRING") ?? "", acceptLanguage: connection.param("HTTP_ACCEPT_LANGUAGE"))
             switch router.route(request) {
             case .respond(let immediate):
                 response = immediate
-            case .check(let proposal):
-                (response, timedOut) = waitForCheck(proposal)
+            case .check(let job):
+                (response, timedOut) = waitForCheck(job)
             }
         case .tooLarge:
             bytesIn = expectedLength ?? limit
@@ -257,17 +258,17 @@ final class FastCGIServer: Sendable {
     /// Runs the checks on the cooperative pool and blocks this accept thread (not a pool thread) until they end, or
     /// until the request timeout: a hung inventory must not keep the thread forever.
     /// - Returns: the response, and whether it is the timeout's 504.
-    private func waitForCheck(_ proposal: ClusterProposal) -> (HTTPResponse, Bool) {
+    private func waitForCheck(_ job: Router.CheckJob) -> (HTTPResponse, Bool) {
         let outcome = CheckOutcome()
         let router = self.router
         let task = Task {
-            outcome.deliver(await router.check(proposal))
+            outcome.deliver(await router.check(job))
         }
         if let response = outcome.wait(timeout: configuration.requestTimeout) { return (response, false) }
         task.cancel()
         logger.error(
             "check run exceeded the request timeout of \(configuration.requestTimeout.seconds)s; answered 504",
-            metadata: ["members": "\(proposal.members.count)"])
+            metadata: ["members": "\(job.proposal.members.count)"])
         return (.detail(504, "Gateway Timeout"), true)
     }
 }

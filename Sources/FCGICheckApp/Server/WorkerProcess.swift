@@ -33,8 +33,9 @@ struct WorkerProcess {
         guard slot >= 0 && slot < scoreboard.slotCount else {
             throw CommandFailure("--worker-slot \(slot) is not a slot of the scoreboard")
         }
+        let policy = try command.policyOptions.load()
         let (server, _) = try command.makeServer(
-            socket: 0, socketIsShared: true, scoreboard: scoreboard, slot: slot, logger: logger)
+            socket: 0, socketIsShared: true, scoreboard: scoreboard, slot: slot, policy: policy, logger: logger)
         try server.start()
         scoreboard.slot(slot).markReady(pid: getpid())
 

@@ -109,14 +109,19 @@ final class NginxFrontedService {
 
     /// Starts the service on the demo inventory, or on a SQLite `inventory`, with `workers` worker processes and
     /// more `serve` arguments; or only nginx, in front of an app already listening at `upstream` (HOST:PORT or
-    /// unix:PATH).
-    init(inventory: String? = nil, upstream: String? = nil, workers: Int = 2, arguments: [String] = []) throws {
+    /// unix:PATH). The app runs under the `policy` file (by default deploy/policy.reference.toml, the reference's
+    /// contract these tests were written for; nil for the defaults).
+    init(
+        inventory: String? = nil, upstream: String? = nil, policy: String? = TestEnvironment.referencePolicy,
+        workers: Int = 2, arguments: [String] = []
+    ) throws {
         directory = try TestEnvironment.temporaryDirectory()
         port = try TestEnvironment.freePort()
         var inventoryEnvironment: [String: String] = ["WORKERS": String(workers)]
         if !arguments.isEmpty { inventoryEnvironment["FCGI_CHECK_ARGS"] = arguments.joined(separator: " ") }
         if let inventory { inventoryEnvironment["INVENTORY"] = inventory }
         if let upstream { inventoryEnvironment["UPSTREAM"] = upstream }
+        if let policy { inventoryEnvironment["POLICY"] = policy }
         script = try ServiceProcess(
             executable: TestEnvironment.packageRoot.appendingPathComponent("deploy/run-local.sh"),
             arguments: [],

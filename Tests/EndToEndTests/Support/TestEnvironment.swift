@@ -7,6 +7,9 @@ enum TestEnvironment {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// `deploy/policy.reference.toml`: `compat = "reference"`, the reference service's bytes.
+    static let referencePolicy = packageRoot.appendingPathComponent("deploy/policy.reference.toml").path
+
     /// The built `fcgi-check`: `FCGI_CHECK_BIN`, else next to the test bundle, else `.build/debug`.
     static func binary() throws -> URL {
         var candidates: [URL] = []

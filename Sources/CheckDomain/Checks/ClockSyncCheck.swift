@@ -1,0 +1,39 @@
+/// `check_clock_sync`: a node's clock must be synchronised (NTP, chrony or systemd-timesyncd); an unsynchronised
+/// clock gets the policy's level.
+public struct ClockSyncCheck: CheckItem {
+    public let name = "check_clock_sync"
+    public let description = "检查时钟是否同步"
+    /// The level of a node whose clock is not synchronised.
+    public let level: CheckLevel
+
+    /// Creates the check.
+    public init(level: CheckLevel) {
+        self.level = level
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "Clock is synchronised" : description
+    }
+
+    public var thresholds: [CheckThreshold] { [CheckThreshold("level", .string(level.rawValue))] }
+
+    /// Turns on the system's time synchronisation.
+    static let fix = "timedatectl set-ntp true"
+
+    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
+        try await context.memberNodes().compactMap { node in
+            guard let synchronized = node.facts.clockSynchronized else {
+                return .unknown(node, ("时钟同步状态", "clock synchronisation"), expected: "synchronized", in: context)
+            }
+            guard !synchronized else { return nil }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text("\(node.host) 时钟未同步", en: "\(node.host) clock is not synchronised"),
+                level: level,
+                expected: "synchronized",
+                actual: "not synchronized",
+                fix: Self.fix
+            )
+        }
+    }
+}

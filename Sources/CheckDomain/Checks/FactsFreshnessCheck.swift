@@ -1,0 +1,74 @@
+import Foundation
+
+/// `check_facts_freshness`: facts older than `maximumAgeHours` are not trusted (fail), older than `warnAgeHours`
+/// are getting old (warn); facts without a collection time are listed as unknown.
+public struct FactsFreshnessCheck: CheckItem {
+    public let name = "check_facts_freshness"
+    public let description = "检查节点信息是否过期"
+    /// Older facts fail, in hours.
+    public let maximumAgeHours: Int
+    /// Older facts (but within the maximum) warn, in hours.
+    public let warnAgeHours: Int
+
+    /// Creates the check.
+    public init(maximumAgeHours: Int, warnAgeHours: Int) {
+        self.maximumAgeHours = maximumAgeHours
+        self.warnAgeHours = warnAgeHours
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "Facts are recent" : description
+    }
+
+    public var thresholds: [CheckThreshold] {
+        [CheckThreshold("max_age_hours", .int(maximumAgeHours)), CheckThreshold("warn_age_hours", .int(warnAgeHours))]
+    }
+
+    /// Collects the node's facts again and stores them (run where the inventory is).
+    static func fix(_ node: Node) -> String {
+        "ssh \(node.host) fcgi-check facts | fcgi-check nodes facts \(node.id.rawValue) -"
+    }
+
+    /// `2 h`, `3 d 4 h`, `15 min`.
+    static func ageText(_ seconds: TimeInterval) -> String {
+        let minutes = Int(seconds / 60)
+        if minutes < 60 { return "\(minutes) min" }
+        let hours = minutes / 60
+        return hours < 48 ? "\(hours) h" : "\(hours / 24) d \(hours % 24) h"
+    }
+
+    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
+        try await context.memberNodes().compactMap { node in
+            let limit = "<= \(maximumAgeHours) h"
+            guard let collectedAt = node.facts.collectedAt else {
+                return .unknown(node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)
+            }
+            let age = context.now.timeIntervalSince(collectedAt)
+            let level: CheckLevel
+            if age > TimeInterval(maximumAgeHours) * 3600 {
+                level = .fail
+            } else if age > TimeInterval(warnAgeHours) * 3600 {
+                level = .warn
+            } else {
+                return nil
+            }
+            let ageText = Self.ageText(age)
+            return NodeFailure(
+                nodeID: node.id,
+                message: level == .fail
+                    ? context.text(
+                        "\(node.host) 节点信息已过期, 采集于 \(ageText) 前, 上限 \(maximumAgeHours) h",
+                        en: "\(node.host) facts were collected \(ageText) ago, over the \(maximumAgeHours) h limit"
+                    )
+                    : context.text(
+                        "\(node.host) 节点信息即将过期, 采集于 \(ageText) 前, 上限 \(maximumAgeHours) h",
+                        en: "\(node.host) facts were collected \(ageText) ago, near the \(maximumAgeHours) h limit"
+                    ),
+                level: level,
+                expected: level == .fail ? limit : "<= \(warnAgeHours) h",
+                actual: ageText,
+                fix: Self.fix(node)
+            )
+        }
+    }
+}

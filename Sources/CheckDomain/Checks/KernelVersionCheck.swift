@@ -1,0 +1,38 @@
+/// `check_kernel_version`: a node's kernel release (`uname -r`) must be at least the minimum.
+public struct KernelVersionCheck: CheckItem {
+    public let name = "check_kernel_version"
+    public let description = "检查内核版本"
+    /// The lowest kernel version that passes, compared on the release's leading dotted numbers.
+    public let minimum: DottedVersion
+
+    /// Creates the check.
+    public init(minimum: DottedVersion) {
+        self.minimum = minimum
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "Kernel version" : description
+    }
+
+    public var thresholds: [CheckThreshold] { [CheckThreshold("minimum", .string(minimum.description))] }
+
+    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
+        try await context.memberNodes().compactMap { node in
+            let expected = ">= \(minimum)"
+            let release = node.facts.kernelRelease
+            guard let release, let version = ReleaseVersion.leading(release) else {
+                return .unknown(node, ("内核版本", "kernel version"), expected: expected, actual: release, in: context)
+            }
+            guard version < minimum else { return nil }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) 内核版本过低, 当前内核版本为 \(release), 至少需要 \(minimum)",
+                    en: "\(node.host) kernel \(release) is older than \(minimum)"
+                ),
+                expected: expected,
+                actual: release
+            )
+        }
+    }
+}

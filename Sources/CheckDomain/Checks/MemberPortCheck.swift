@@ -1,0 +1,70 @@
+/// `check_member_port`: every member's port must lie in `minimum...maximum` (1...65535 by default), and no port may
+/// be used by two members on one host (the node's inventory host) within the request.
+///
+/// A node is listed once, with every problem of its members in one message.
+public struct MemberPortCheck: CheckItem {
+    public let name = "check_member_port"
+    public let description = "检查成员端口是否有效且不重复"
+    /// The lowest valid port.
+    public let minimum: Int
+    /// The highest valid port.
+    public let maximum: Int
+
+    /// Creates the check.
+    public init(minimum: Int, maximum: Int) {
+        self.minimum = minimum
+        self.maximum = maximum
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "Member ports are valid and not used twice on a host" : description
+    }
+
+    public var thresholds: [CheckThreshold] {
+        [CheckThreshold("minimum", .int(minimum)), CheckThreshold("maximum", .int(maximum))]
+    }
+
+    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
+        let nodes = try await context.memberNodes()
+        let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let members = context.proposal.members.compactMap { member in
+            member.nodeID.flatMap { byID[$0] }.map { (member: member, node: $0) }
+        }
+        var users: [String: [String]] = [:]  // "host\0port" -> member names, in request order
+        for (member, node) in members {
+            users[node.host + "\u{0}" + member.port.description, default: []].append(member.name)
+        }
+        let expected = "\(minimum)..\(maximum), unique per host"
+        return nodes.compactMap { node in
+            var chinese: [String] = []
+            var english: [String] = []
+            var actual: [String] = []
+            var reported = Set<String>()
+            for (member, owner) in members where owner.id == node.id {
+                let port = member.port.description
+                if !(member.port.int64Value.map { (Int64(minimum)...Int64(maximum)).contains($0) } ?? false) {
+                    chinese.append("成员 \(member.name) 的端口 \(port) 不在 \(minimum)..\(maximum) 范围内")
+                    english.append("member \(member.name) has port \(port), outside \(minimum)..\(maximum)")
+                    actual.append("\(member.name):\(port)")
+                    continue
+                }
+                let names = users[node.host + "\u{0}" + port] ?? []
+                guard names.count > 1, reported.insert(port).inserted else { continue }
+                let list = names.joined(separator: ", ")
+                chinese.append("端口 \(port) 被多个成员使用: \(list)")
+                english.append("port \(port) is used by more than one member: \(list)")
+                actual.append(names.map { "\($0):\(port)" }.joined(separator: ", "))
+            }
+            guard !chinese.isEmpty else { return nil }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) " + chinese.joined(separator: "; "),
+                    en: "\(node.host) " + english.joined(separator: "; ")
+                ),
+                expected: expected,
+                actual: actual.joined(separator: ", ")
+            )
+        }
+    }
+}

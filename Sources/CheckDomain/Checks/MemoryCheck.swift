@@ -1,0 +1,59 @@
+/// `check_memory`: a node needs at least `minimumMiB` of memory (fail), and should have `recommendedMiB` (warn).
+///
+/// `MemTotal` is what the kernel can use, a little less than what is installed: an "8 GB" machine shows about
+/// 7.6 GiB, so thresholds are best set a little under round sizes.
+public struct MemoryCheck: CheckItem {
+    public let name = "check_memory"
+    public let description = "检查内存大小"
+    /// Less memory fails, in MiB.
+    public let minimumMiB: Int
+    /// Less memory (but at least the minimum) warns, in MiB.
+    public let recommendedMiB: Int
+
+    /// Creates the check.
+    public init(minimumMiB: Int, recommendedMiB: Int) {
+        self.minimumMiB = minimumMiB
+        self.recommendedMiB = recommendedMiB
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "Memory size" : description
+    }
+
+    public var thresholds: [CheckThreshold] {
+        [CheckThreshold("minimum_mib", .int(minimumMiB)), CheckThreshold("recommended_mib", .int(recommendedMiB))]
+    }
+
+    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
+        try await context.memberNodes().compactMap { node in
+            let minimum = ByteSize.text(mebibytes: minimumMiB)
+            guard let bytes = node.facts.memoryTotalBytes else {
+                return .unknown(node, ("内存大小", "memory size"), expected: ">= \(minimum)", in: context)
+            }
+            let actual = ByteSize.text(bytes)
+            if bytes < Int64(minimumMiB) * ByteSize.mebibyte {
+                return NodeFailure(
+                    nodeID: node.id,
+                    message: context.text(
+                        "\(node.host) 内存不足, 当前为 \(actual), 至少需要 \(minimum)",
+                        en: "\(node.host) has \(actual) of memory, at least \(minimum) needed"
+                    ),
+                    expected: ">= \(minimum)",
+                    actual: actual
+                )
+            }
+            guard bytes < Int64(recommendedMiB) * ByteSize.mebibyte else { return nil }
+            let recommended = ByteSize.text(mebibytes: recommendedMiB)
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) 内存低于建议值, 当前为 \(actual), 建议至少 \(recommended)",
+                    en: "\(node.host) has \(actual) of memory, \(recommended) recommended"
+                ),
+                level: .warn,
+                expected: ">= \(recommended)",
+                actual: actual
+            )
+        }
+    }
+}

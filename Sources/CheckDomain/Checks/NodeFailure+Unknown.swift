@@ -1,0 +1,21 @@
+extension NodeFailure {
+    /// A node whose needed fact is unknown: listed as a failure, never passed.
+    /// - Parameters:
+    ///   - fact: the fact's name, e.g. `("内核版本", "kernel version")`.
+    ///   - actual: what was read when it could not be understood (`7.x`), nil when nothing was.
+    static func unknown(
+        _ node: Node,
+        _ fact: (chinese: String, english: String),
+        expected: String,
+        actual: String? = nil,
+        in context: RequestContext
+    ) -> NodeFailure {
+        NodeFailure(
+            nodeID: node.id,
+            message: context.text("\(node.host) \(fact.chinese)未知", en: "\(node.host) \(fact.english) is unknown"),
+            level: .fail,
+            expected: expected,
+            actual: actual
+        )
+    }
+}

@@ -1,0 +1,61 @@
+/// `check_os_family`: every node of the cluster should run one OS family (CentOS, RHEL, Rocky, AlmaLinux and Oracle
+/// Linux are one family; Debian and Ubuntu another). Nodes outside the family most nodes run (the first node's on a
+/// tie) get the policy's level; a node whose OS id is unknown is listed.
+public struct OSFamilyCheck: CheckItem {
+    public let name = "check_os_family"
+    public let description = "检查集群操作系统是否属同一系列"
+    /// The level of a node outside the cluster's family.
+    public let level: CheckLevel
+
+    /// Creates the check.
+    public init(level: CheckLevel) {
+        self.level = level
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "One OS family across the cluster" : description
+    }
+
+    public var thresholds: [CheckThreshold] { [CheckThreshold("level", .string(level.rawValue))] }
+
+    /// The family of an `/etc/os-release` `ID`; an id of no known family is its own family.
+    public static func family(of osID: String) -> String {
+        let id = osID.lowercased()
+        switch id {
+        case "rhel", "centos", "rocky", "almalinux", "ol", "anolis", "fedora": return "rhel"
+        case "debian", "ubuntu": return "debian"
+        case "sles", "sled", "opensuse-leap", "opensuse": return "suse"
+        default: return id
+        }
+    }
+
+    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
+        let nodes = try await context.memberNodes()
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for node in nodes {
+            guard let id = node.facts.osID else { continue }
+            let family = Self.family(of: id)
+            if counts[family] == nil { order.append(family) }
+            counts[family, default: 0] += 1
+        }
+        let majority = order.max { counts[$0, default: 0] < counts[$1, default: 0] }
+        return nodes.compactMap { node in
+            guard let id = node.facts.osID, let majority else {
+                return .unknown(node, ("操作系统类型", "OS id"), expected: majority ?? "one family", in: context)
+            }
+            let family = Self.family(of: id)
+            guard family != majority else { return nil }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) 操作系统 \(id) 属于 \(family) 系列, 集群多数节点为 \(majority) 系列",
+                    en: "\(node.host) runs \(id) (\(family) family), most nodes run the \(majority) family"
+                ),
+                level: level,
+                expected: majority,
+                actual: "\(id) (\(family))"
+            )
+        }
+    }
+}

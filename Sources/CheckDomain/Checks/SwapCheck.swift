@@ -1,0 +1,42 @@
+/// `check_swap`: swap must be off (a node's swap total at most `maximumMiB`, 0 by default).
+public struct SwapCheck: CheckItem {
+    public let name = "check_swap"
+    public let description = "检查 swap 是否关闭"
+    /// More swap than this fails, in MiB.
+    public let maximumMiB: Int
+
+    /// Creates the check.
+    public init(maximumMiB: Int) {
+        self.maximumMiB = maximumMiB
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "Swap is off" : description
+    }
+
+    public var thresholds: [CheckThreshold] { [CheckThreshold("maximum_mib", .int(maximumMiB))] }
+
+    /// Turns swap off now and on every boot.
+    static let fix = #"swapoff -a && sed -ri '/\sswap\s/s/^#?/#/' /etc/fstab"#
+
+    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
+        try await context.memberNodes().compactMap { node in
+            let expected = maximumMiB == 0 ? "0" : "<= \(ByteSize.text(mebibytes: maximumMiB))"
+            guard let bytes = node.facts.swapTotalBytes else {
+                return .unknown(node, ("swap 大小", "swap size"), expected: expected, in: context)
+            }
+            guard bytes > Int64(maximumMiB) * ByteSize.mebibyte else { return nil }
+            let actual = ByteSize.text(bytes)
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) 未关闭 swap, 当前 swap 为 \(actual)",
+                    en: "\(node.host) has \(actual) of swap; turn swap off"
+                ),
+                expected: expected,
+                actual: actual,
+                fix: Self.fix
+            )
+        }
+    }
+}

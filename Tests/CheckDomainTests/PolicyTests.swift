@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+@testable import CheckDomain
+
+@Suite struct PolicyTests {
+    func parse(_ text: String) throws(PolicyError) -> Policy { try Policy.parse(text, file: "p.toml") }
+
+    func problem(_ text: String) -> String? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func anEmptyFileGivesTheDefaults() throws {
+        #expect(try parse("") == Policy())
+        #expect(try parse("# nothing here\n") == Policy())
+        let policy = Policy()
+        #expect(policy.compatibility == .none && policy.fields == .extended && policy.honoursRequestOptions)
+        #expect(policy.osMinimums["centos"] == DottedVersion("7.2") && policy.osDefaultMinimum == DottedVersion("7.2"))
+        #expect(policy.systemdMinimum == 214 && policy.systemdBanned == [231])
+    }
+
+    @Test func theExampleFileInDeployHoldsTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/policy.example.toml").path
+        #expect(try Policy.load(path: path) == Policy())
+    }
+
+    @Test func everyKeyCanBeOverridden() throws {
+        let policy = try parse(
+            """
+            checks = ["check_swap", "check_os_version"]
+            [check_os_version]
+            default_minimum = "8"
+            minimum = { centos = "7.9", Kylin = "V10", ubuntu = "20.04" }
+            [check_systemd_version]
+            minimum = 219
+            banned = [231, 232]
+            [check_kernel_version]
+            minimum = "4.18"
+            [check_cpu_count]
+            minimum = 8
+            recommended = 16
+            [check_memory]
+            minimum_mib = 16000
+            recommended_mib = 32000
+            [check_swap]
+            maximum_mib = 512
+            [check_transparent_hugepages]
+            pass = ["never", "madvise"]
+            warn = []
+            [check_selinux]
+            pass = ["disabled", "permissive"]
+            warn = ["enforcing"]
+            [check_clock_sync]
+            level = "warn"
+            [check_facts_freshness]
+            max_age_hours = 48
+            warn_age_hours = 0
+            [check_member_port]
+            minimum = 1024
+            maximum = 32767
+            [check_member_host]
+            level = "warn"
+            [check_os_family]
+            level = "warn"
+            """)
+        #expect(policy.checks == ["check_swap", "check_os_version"])
+        #expect(policy.registry().names == ["check_swap", "check_os_version"])
+        #expect(policy.osDefaultMinimum == DottedVersion("8"))
+        #expect(
+            policy.osMinimums["centos"] == DottedVersion("7.9") && policy.osMinimums["kylin"] == DottedVersion("10"))
+        #expect(policy.osMinimums["ubuntu"]?.text == "20.04" && policy.osMinimums["debian"] == DottedVersion("10"))
+        #expect(policy.systemdMinimum == 219 && policy.systemdBanned == [231, 232])
+        #expect(policy.kernelMinimum == DottedVersion("4.18"))
+        #expect(policy.cpuMinimum == 8 && policy.cpuRecommended == 16)
+        #expect(policy.memoryMinimumMiB == 16000 && policy.memoryRecommendedMiB == 32000)
+        #expect(policy.swapMaximumMiB == 512)
+        #expect(policy.transparentHugePages == AllowedSettings(pass: ["never", "madvise"], warn: []))
+        #expect(policy.selinux == AllowedSettings(pass: ["disabled", "permissive"], warn: ["enforcing"]))
+        #expect(policy.clockSyncLevel == .warn && policy.memberHostLevel == .warn && policy.osFamilyLevel == .warn)
+        #expect(policy.factsMaximumAgeHours == 48 && policy.factsWarnAgeHours == 0)
+        #expect(policy.portMinimum == 1024 && policy.portMaximum == 32767)
+        let systemd = try #require(policy.item(named: "check_systemd_version"))
+        #expect(systemd.description == "检测 systemd 检查版本 >218 且 != 231 且 != 232")
+    }
+
+    @Test func compatReferenceIsTheReferenceCatalogue() throws {
+        let policy = try parse(#"compat = "reference""#)
+        #expect(policy == .reference)
+        #expect(policy.fields == .reference && !policy.honoursRequestOptions)
+        #expect(policy.registry().names == ["check_os_version", "check_systemd_version"])
+        #expect(try parse(#"compat = "none""#) == Policy())
+    }
+
+    @Test(arguments: [
+        // Syntax, with the line.
+        ("checks = [\n\"check_swap\",\n", "policy p.toml: line 2, column 15: TOML syntax error"),
+        ("[check_memory\nminimum_mib = 1", "policy p.toml: line 1"),
+        ("a = 1\na = 2", "policy p.toml: line 2"),
+        // Unknown keys.
+        ("colour = true", "key colour: unknown key"),
+        ("[check_memory]\nminimum_gb = 4", "key check_memory.minimum_gb: unknown key"),
+        ("[check_clock_sync]\nlevels = \"warn\"", "key check_clock_sync.levels: unknown key"),
+        // Wrong types.
+        ("compat = 1", "key compat: must be a string, not an integer"),
+        ("checks = \"check_swap\"", "key checks: must be an array of strings, not a string"),
+        ("checks = [1]", "key checks: must be an array of strings, not an integer"),
+        ("[check_memory]\nminimum_mib = \"4096\"", "key check_memory.minimum_mib: must be an integer, not a string"),
+        ("[check_memory]\nminimum_mib = 4096.5", "must be an integer, not a floating-point number"),
+        ("check_swap = 0", "key check_swap: must be a table, not an integer"),
+        ("[check_os_version]\nminimum = \"7.2\"", "key check_os_version.minimum: must be a table, not a string"),
+        ("[check_os_version.minimum]\ncentos = 7.2", "key check_os_version.minimum.centos: must be a string"),
+        (
+            "[check_systemd_version]\nbanned = [\"231\"]",
+            "key check_systemd_version.banned: must be an array of integers"
+        ),
+        // Bad values.
+        ("compat = \"strict\"", "key compat: must be \"none\" or \"reference\", not \"strict\""),
+        ("compat = \"reference\"\n[check_memory]\nminimum_mib = 1", "key check_memory: compat = \"reference\" fixes"),
+        ("checks = []", "key checks: must name at least one check item"),
+        ("checks = [\"check_disk\"]", "key checks: unknown check item \"check_disk\" (known: check_os_version,"),
+        ("checks = [\"check_swap\", \"check_swap\"]", "key checks: \"check_swap\" is listed twice"),
+        ("[check_memory]\nminimum_mib = -5", "key check_memory.minimum_mib: must be at least 1, not -5"),
+        ("[check_memory]\nminimum_mib = 9000", "key check_memory.recommended_mib: must be at least minimum_mib (9000)"),
+        ("[check_cpu_count]\nminimum = 0", "key check_cpu_count.minimum: must be at least 1, not 0"),
+        ("[check_kernel_version]\nminimum = \"3.x\"", "key check_kernel_version.minimum: \"3.x\" is not a version"),
+        (
+            "[check_os_version.minimum]\nubuntu = \"jammy\"",
+            "key check_os_version.minimum.ubuntu: \"jammy\" is not a version"
+        ),
+        ("[check_os_version]\ndefault_minimum = \"\"", "key check_os_version.default_minimum: \"\" is not a version"),
+        ("[check_systemd_version]\nbanned = [0]", "key check_systemd_version.banned: must hold integers of at least 1"),
+        (
+            "[check_clock_sync]\nlevel = \"error\"",
+            "key check_clock_sync.level: must be \"fail\" or \"warn\", not \"error\""
+        ),
+        ("[check_selinux]\npass = [\"off\"]", "key check_selinux.pass: unknown setting \"off\""),
+        ("[check_selinux]\npass = []", "key check_selinux.pass: must name at least one setting"),
+        (
+            "[check_transparent_hugepages]\nwarn = [\"never\"]",
+            "key check_transparent_hugepages.warn: \"never\" is also in pass"
+        ),
+        ("[check_facts_freshness]\nwarn_age_hours = 30", "key check_facts_freshness.warn_age_hours: must not exceed"),
+        ("[check_member_port]\nmaximum = 70000", "key check_member_port.maximum: must be at most 65535"),
+        (
+            "[check_member_port]\nminimum = 2000\nmaximum = 1000",
+            "key check_member_port.minimum: must not exceed maximum"
+        ),
+    ])
+    func badFilesAreRefusedNamingTheKeyAndTheProblem(text: String, message: String) {
+        let found = problem(text)
+        #expect(found?.contains(message) == true, "\(found ?? "accepted")")
+        #expect(found?.hasPrefix("policy p.toml: ") == true)
+    }
+
+    @Test func unreadableFilesAreRefusedNamingTheFile() throws {
+        #expect(throws: PolicyError(file: "/nonexistent/p.toml", problem: "no such file")) {
+            try Policy.load(path: "/nonexistent/p.toml")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(throws: PolicyError.self) { try Policy.load(path: directory.path) }
+        let binary = directory.appendingPathComponent("bad.toml")
+        try Data([0xFF, 0xFE, 0x00]).write(to: binary)
+        #expect(throws: PolicyError(file: binary.path, problem: "is not UTF-8 text")) {
+            try Policy.load(path: binary.path)
+        }
+        let good = directory.appendingPathComponent("good.toml")
+        try Data("[check_cpu_count]\nminimum = 3\n".utf8).write(to: good)
+        #expect(try Policy.load(path: good.path).cpuMinimum == 3)
+    }
+}
