@@ -110,7 +110,7 @@ def response_schema(path: str, method: str, status: int) -> str:
 def test_the_document_is_valid_openapi_3_1(document):
     validate_spec(document)
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/", "/checks", "/openapi.json"}
+    assert set(document["paths"]) == {"/", "/checks", "/status", "/ping", "/openapi.json"}
 
 
 def test_answers_conform_to_the_document(service, document):
@@ -129,11 +129,23 @@ def test_answers_conform_to_the_document(service, document):
         ("/checks", "POST", b"{}", {}, 405, ("/checks", "get")),
         ("/openapi.json", "GET", None, {}, 200, ("/openapi.json", "get")),
         ("/nowhere", "GET", None, {}, 404, ("/", "post")),
+        ("/status", "GET", None, {}, 200, ("/status", "get")),
+        ("/status?format=xml", "GET", None, {}, 400, ("/status", "get")),
+        ("/status", "POST", b"{}", {}, 403, ("/status", "get")),
     ]
     for target, method, body, headers, expected, (path, operation) in cases:
         status, reply = fetch(service + target, method, body, headers)
         assert status == expected, (target, reply)
         conforms(document, json.loads(reply), response_schema(path, operation, status))
+
+
+def test_the_text_answers_are_documented(service, document):
+    status, reply = fetch(service + "/ping", "GET")
+    assert (status, reply) == (200, b"pong")
+    assert document["paths"]["/ping"]["get"]["responses"]["200"]["content"]["text/plain"]["schema"]["const"] == "pong"
+    status, reply = fetch(service + "/status?format=prometheus", "GET")
+    assert status == 200 and b"fcgi_check_requests_accepted_total" in reply
+    assert "text/plain" in document["paths"]["/status"]["get"]["responses"]["200"]["content"]
 
 
 def test_the_request_example_conforms(document):

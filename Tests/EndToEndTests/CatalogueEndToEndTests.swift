@@ -85,7 +85,10 @@ import Testing
         #expect(document.status == 200 && document.header("Content-Type") == "application/json")
         let openAPI = try #require(try json(document) as? [String: Any])
         #expect(openAPI["openapi"] as? String == "3.1.0")
-        #expect(Set((openAPI["paths"] as? [String: Any] ?? [:]).keys) == ["/", "/checks", "/openapi.json"])
+        #expect(
+            Set((openAPI["paths"] as? [String: Any] ?? [:]).keys) == [
+                "/", "/checks", "/status", "/ping", "/openapi.json",
+            ])
     }
 
     @Test func theReferenceSettingIgnoresQueryAndLanguageAndHasNoChecksPath() throws {

@@ -1,5 +1,5 @@
 /// The OpenAPI 3.1 description of the API, served at `GET /openapi.json` (validated by `openapi-spec-validator` in
-/// `Tests/Differential/test_openapi.py`).
+/// `Tests/Differential/test_api_description.py`).
 enum OpenAPIDocument {
     /// The document's bytes.
     static let bytes = Array(text.utf8)
@@ -134,7 +134,17 @@ enum OpenAPIDocument {
                     }
                   },
                   "503": {
-                    "description": "The node inventory failed, or the check run took over 25 s.",
+                    "description": "The node inventory failed (the cause is logged, not answered).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ErrorDetail"
+                        }
+                      }
+                    }
+                  },
+                  "504": {
+                    "description": "The check run took longer than `--request-timeout` (25 s by default).",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -183,6 +193,123 @@ enum OpenAPIDocument {
                       "application/json": {
                         "schema": {
                           "$ref": "#/components/schemas/ErrorDetail"
+                        }
+                      }
+                    }
+                  },
+                  "405": {
+                    "description": "A method other than GET.",
+                    "headers": {
+                      "Allow": {
+                        "schema": {
+                          "type": "string"
+                        },
+                        "description": "GET"
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ErrorDetail"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/status": {
+              "get": {
+                "summary": "Service status and metrics",
+                "operationId": "status",
+                "description": "Uptime, configuration, request counts, threads and workers, read from the scoreboard every worker shares. Served under every policy; the shipped nginx configuration admits only local addresses and GET.",
+                "parameters": [
+                  {
+                    "name": "format",
+                    "in": "query",
+                    "required": false,
+                    "description": "`json` (the default) or `prometheus` (text exposition format 0.0.4, metrics named `fcgi_check_*`).",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "json",
+                        "prometheus"
+                      ],
+                      "default": "json"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The status.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Status"
+                        }
+                      },
+                      "text/plain": {
+                        "schema": {
+                          "type": "string"
+                        },
+                        "example": "# TYPE fcgi_check_requests_accepted_total counter\nfcgi_check_requests_accepted_total 42\n"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "An unknown `format`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ErrorDetail"
+                        }
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "Refused by the shipped nginx configuration: not from a local address, or not GET.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ErrorDetail"
+                        }
+                      }
+                    }
+                  },
+                  "405": {
+                    "description": "A method other than GET (when nginx lets it through).",
+                    "headers": {
+                      "Allow": {
+                        "schema": {
+                          "type": "string"
+                        },
+                        "description": "GET"
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ErrorDetail"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/ping": {
+              "get": {
+                "summary": "Health check",
+                "operationId": "ping",
+                "description": "Answers `pong` while the service accepts requests; for load balancers and monitoring. Served under every policy.",
+                "responses": {
+                  "200": {
+                    "description": "The service is up.",
+                    "content": {
+                      "text/plain": {
+                        "schema": {
+                          "type": "string",
+                          "const": "pong"
                         }
                       }
                     }
@@ -453,6 +580,215 @@ enum OpenAPIDocument {
                 "properties": {
                   "detail": {
                     "type": "string"
+                  }
+                }
+              },
+              "Status": {
+                "type": "object",
+                "title": "Status",
+                "required": [
+                  "uptime_seconds",
+                  "pid",
+                  "workers_configured",
+                  "threads_per_worker",
+                  "max_threads",
+                  "max_requests",
+                  "request_timeout_seconds",
+                  "accepted_requests",
+                  "active_threads",
+                  "idle_threads",
+                  "saturated",
+                  "slow_requests",
+                  "timed_out_requests",
+                  "worker_restarts",
+                  "reloads",
+                  "responses",
+                  "request_duration_seconds",
+                  "bytes_received",
+                  "bytes_sent",
+                  "workers"
+                ],
+                "properties": {
+                  "uptime_seconds": {
+                    "type": "number"
+                  },
+                  "pid": {
+                    "type": "integer",
+                    "description": "The supervisor's (or the single process's)."
+                  },
+                  "workers_configured": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "threads_per_worker": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "max_threads": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "max_requests": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "request_timeout_seconds": {
+                    "type": "number"
+                  },
+                  "accepted_requests": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "active_threads": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "idle_threads": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "saturated": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Times a request made every thread of its worker busy."
+                  },
+                  "slow_requests": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "timed_out_requests": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "worker_restarts": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "reloads": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "responses": {
+                    "type": "object",
+                    "description": "Responses per HTTP status (`other` for the rest).",
+                    "additionalProperties": {
+                      "type": "integer",
+                      "minimum": 0
+                    }
+                  },
+                  "request_duration_seconds": {
+                    "type": "object",
+                    "required": [
+                      "buckets",
+                      "sum",
+                      "count"
+                    ],
+                    "properties": {
+                      "buckets": {
+                        "type": "object",
+                        "description": "Cumulative counts per upper bound in seconds (`+Inf` last).",
+                        "additionalProperties": {
+                          "type": "integer",
+                          "minimum": 0
+                        }
+                      },
+                      "sum": {
+                        "type": "number"
+                      },
+                      "count": {
+                        "type": "integer",
+                        "minimum": 0
+                      }
+                    }
+                  },
+                  "bytes_received": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "bytes_sent": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "workers": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "slot",
+                        "pid",
+                        "state",
+                        "generation",
+                        "uptime_seconds",
+                        "requests",
+                        "accepted_requests",
+                        "active_threads",
+                        "idle_threads",
+                        "saturated",
+                        "slow_requests",
+                        "responses"
+                      ],
+                      "properties": {
+                        "slot": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "pid": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "state": {
+                          "type": "string",
+                          "enum": [
+                            "starting",
+                            "ready",
+                            "stopping"
+                          ]
+                        },
+                        "generation": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "uptime_seconds": {
+                          "type": "number"
+                        },
+                        "requests": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Accepted by this process."
+                        },
+                        "accepted_requests": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Accepted in this slot, by this process and those it replaced."
+                        },
+                        "active_threads": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "idle_threads": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "saturated": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "slow_requests": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "responses": {
+                          "type": "object",
+                          "description": "Responses per HTTP status (`other` for the rest).",
+                          "additionalProperties": {
+                            "type": "integer",
+                            "minimum": 0
+                          }
+                        }
+                      }
+                    }
                   }
                 }
               }
