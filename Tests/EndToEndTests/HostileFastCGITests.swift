@@ -58,16 +58,9 @@ import Testing
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("app.sock").path
-        let server = try ServiceProcess(
-            executable: try TestEnvironment.binary(),
-            arguments: [
-                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
-                "--threads", "4", "--io-timeout", "2",
-            ],
-            logURL: directory.appendingPathComponent("app.log")
-        )
+        let server = try ServiceProcess.serve(
+            ["--demo", "--listen", "unix:\(socket)", "--threads", "4", "--io-timeout", "2"], in: directory)
         defer { server.stop() }
-        try #require(TestEnvironment.wait(for: .seconds(10)) { server.log.contains("listening on") }, "\(server.log)")
         for item in Self.cases {
             let client = try FastCGIClient(socketPath: socket)
             try client.sendRaw(item.bytes)

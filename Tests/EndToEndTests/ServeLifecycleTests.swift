@@ -55,16 +55,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("inherited.sock").path
         // What spawn-fcgi does: bind and listen, then hand the socket over as fd 0.
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        try #require(bound == 0 && listen(listener, 16) == 0)
+        let listener = try TestEnvironment.listeningSocket(at: path)
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
             arguments: ["serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--threads", "4"],

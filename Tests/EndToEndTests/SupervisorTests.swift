@@ -6,26 +6,11 @@ import Testing
 @Suite struct SupervisorTests {
     static let body = Array(NginxContractTests.referenceRequest.utf8)
 
-    /// A listening unix socket, as spawn-fcgi or systemd would create it.
-    static func listeningSocket(at path: String) throws -> Int32 {
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        try #require(bound == 0 && listen(listener, 64) == 0)
-        return listener
-    }
-
     @Test func servesTheSocketSystemdPassesOnFd3AndLeavesItInPlace() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("activated.sock").path
-        let listener = try Self.listeningSocket(at: path)
+        let listener = try TestEnvironment.listeningSocket(at: path)
         defer { close(listener) }
         // systemd sets LISTEN_PID to the service's own pid after fork; a shell that execs the binary keeps its pid.
         let server = try ServiceProcess(
@@ -66,7 +51,7 @@ import Testing
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("inherited.sock").path
-        let listener = try Self.listeningSocket(at: path)
+        let listener = try TestEnvironment.listeningSocket(at: path)
         defer { close(listener) }
         let server = try ServiceProcess(
             executable: try TestEnvironment.binary(),
@@ -88,15 +73,9 @@ import Testing
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("app.sock").path
-        let server = try ServiceProcess(
-            executable: try TestEnvironment.binary(),
-            arguments: [
-                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
-                "--workers", "1", "--threads", "2",
-            ],
-            logURL: directory.appendingPathComponent("app.log"))
+        let server = try ServiceProcess.serve(
+            ["--demo", "--listen", "unix:\(socket)", "--workers", "1", "--threads", "2"], in: directory)
         defer { server.stop() }
-        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
         // Kill each replacement as soon as it appears, five times: the pauses between starts must grow.
         var killed: Set<Int32> = []
         let deadline = ContinuousClock.now + .seconds(20)
@@ -129,15 +108,9 @@ import Testing
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("app.sock").path
-        let server = try ServiceProcess(
-            executable: try TestEnvironment.binary(),
-            arguments: [
-                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
-                "--workers", "2", "--threads", "2",
-            ],
-            logURL: directory.appendingPathComponent("app.log"))
+        let server = try ServiceProcess.serve(
+            ["--demo", "--listen", "unix:\(socket)", "--workers", "2", "--threads", "2"], in: directory)
         defer { server.stop() }
-        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
         let workers = NginxFrontedService.processes(serving: socket).filter(\.isWorker)
         #expect(workers.count == 2)
         server.signal(SIGKILL)
@@ -163,15 +136,9 @@ import Testing
             arguments: ["nodes", "import", "--inventory", inventory, nodes.path],
             logURL: directory.appendingPathComponent("import.log"))
         #expect(importer.waitForExit(timeout: .seconds(30)) == 0, "\(importer.log)")
-        let server = try ServiceProcess(
-            executable: try TestEnvironment.binary(),
-            arguments: [
-                "serve", "--inventory", inventory, "--policy", TestEnvironment.referencePolicy, "--listen",
-                "unix:\(socket)", "--workers", "1",
-            ],
-            logURL: directory.appendingPathComponent("app.log"))
+        let server = try ServiceProcess.serve(
+            ["--inventory", inventory, "--listen", "unix:\(socket)", "--workers", "1"], in: directory)
         defer { server.stop() }
-        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
         let workers = NginxFrontedService.processes(serving: socket).filter(\.isWorker).map(\.pid)
         let body = Array(#"{"name":"c","members":[{"node_id":1,"name":"a","host":"h","port":1}]}"#.utf8)
         let before = try FastCGIClient.exchange(socketPath: socket, body: body)
@@ -196,14 +163,9 @@ import Testing
         let socket = directory.appendingPathComponent("app.sock").path
         let policy = directory.appendingPathComponent("policy.toml")
         try FileManager.default.copyItem(atPath: TestEnvironment.referencePolicy, toPath: policy.path)
-        let server = try ServiceProcess(
-            executable: try TestEnvironment.binary(),
-            arguments: [
-                "serve", "--demo", "--policy", policy.path, "--listen", "unix:\(socket)", "--workers", "1",
-            ],
-            logURL: directory.appendingPathComponent("app.log"))
+        let server = try ServiceProcess.serve(
+            ["--demo", "--policy", policy.path, "--listen", "unix:\(socket)", "--workers", "1"], in: directory)
         defer { server.stop() }
-        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
         let workers = NginxFrontedService.processes(serving: socket).filter(\.isWorker).map(\.pid)
         try Data("compat = \"sometimes\"\n".utf8).write(to: policy)
         server.signal(SIGHUP)
@@ -222,16 +184,12 @@ import Testing
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("app.sock").path
-        let server = try ServiceProcess(
-            executable: try TestEnvironment.binary(),
-            arguments: [
-                "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)",
-                "--request-timeout", "0.000001", "--slow-log", "0",
+        let server = try ServiceProcess.serve(
+            [
+                "--demo", "--listen", "unix:\(socket)", "--request-timeout", "0.000001", "--slow-log", "0",
                 "--max-body-size", "8000000",
-            ],
-            logURL: directory.appendingPathComponent("app.log"))
+            ], in: directory)
         defer { server.stop() }
-        #expect(TestEnvironment.wait(for: .seconds(20)) { server.log.contains("listening on") }, "\(server.log)")
         // 50,000 members: no check run takes under a microsecond, let alone this one.
         let member = #"{"node_id":1,"name":"m","host":"h","port":1}"#
         let big = #"{"name":"c","members":["# + Array(repeating: member, count: 50_000).joined(separator: ",") + "]}"
