@@ -1,5 +1,3 @@
-import Foundation
-
 /// What the app needs of one request, copied out of libfcgi before the request is finished.
 struct HTTPRequest: Sendable {
     /// `REQUEST_METHOD`.
@@ -19,20 +17,5 @@ struct HTTPRequest: Sendable {
     static func path(ofRequestURI uri: String) -> String {
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
         return path.isEmpty ? "/" : String(path)
-    }
-
-    /// The values of a query parameter, in order (`format=prometheus&format=json` gives both); `+` and
-    /// percent-escapes are decoded.
-    func queryValues(_ name: String) -> [String] {
-        query.split(separator: "&").compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard Self.decode(parts[0]) == name else { return nil }
-            return parts.count > 1 ? Self.decode(parts[1]) : ""
-        }
-    }
-
-    private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
     }
 }

@@ -1,5 +1,8 @@
 import CheckDomain
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One request's line in the access log: a JSON object, one per line.
 struct AccessLogEntry: Sendable {
@@ -21,7 +24,7 @@ struct AccessLogEntry: Sendable {
     var line: String {
         var writer = PythonJSONWriter(capacity: 256)
         writer.raw("{\"time\":")
-        writer.string(Self.timestamp())
+        writer.string(LogTimestamp.nowWithMilliseconds())
         writer.raw(",\"method\":")
         writer.string(method)
         writer.raw(",\"path\":")
@@ -43,18 +46,5 @@ struct AccessLogEntry: Sendable {
         if clientWentAway { writer.raw(",\"client_went_away\":true") }
         writer.raw("}")
         return String(decoding: writer.bytes, as: UTF8.self)
-    }
-
-    /// UTC time to the millisecond, ISO 8601.
-    private static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let milliseconds = now.tv_nsec / 1_000_000
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(milliseconds))
     }
 }

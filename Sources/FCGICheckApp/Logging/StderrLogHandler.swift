@@ -20,8 +20,6 @@ struct StderrLogHandler: LogHandler {
     var writesMessageOnly = false
     private let label: String
 
-    private static let clock = LockedValue<(second: Int, text: String)>((-1, ""))
-
     init(label: String) {
         self.label = label
     }
@@ -36,7 +34,7 @@ struct StderrLogHandler: LogHandler {
             Self.write(event.message.description + "\n")
             return
         }
-        var line = Self.timestamp()
+        var line = LogTimestamp.now()
         line += " "
         line += event.level.rawValue
         line += " "
@@ -60,25 +58,6 @@ struct StderrLogHandler: LogHandler {
                 if written <= 0 { return }
                 offset += written
             }
-        }
-    }
-
-    /// ISO 8601 UTC to the second, made anew only when the second changes.
-    private static func timestamp() -> String {
-        var now = time(nil)
-        let second = Int(now)
-        return clock.withLock { cached in
-            if cached.second != second {
-                var parts = tm()
-                gmtime_r(&now, &parts)
-                func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-                cached = (
-                    second,
-                    "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-                        + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
-                )
-            }
-            return cached.text
         }
     }
 }

@@ -193,8 +193,7 @@ final class FastCGIServer: Sendable {
     /// Reads one request, answers it, counts and logs it.
     private func answer(_ connection: FastCGIConnection) {
         let started = ContinuousClock.now
-        let (saturated, accepted) = slot.countAccepted(threads: configuration.threads)
-        if saturated { slot.add(.saturated) }
+        let accepted = slot.countAccepted(threads: configuration.threads)
         if let maximum = configuration.maximumRequests, accepted == UInt64(maximum) {
             logger.notice(
                 "worker \(configuration.workerName) accepted its \(maximum) requests (--max-requests): retiring")

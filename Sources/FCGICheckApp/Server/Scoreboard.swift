@@ -214,15 +214,15 @@ final class Scoreboard: @unchecked Sendable {
             store(.state, SlotState.empty.rawValue)
         }
 
-        /// Counts a request accepted.
-        /// - Returns: whether it made every thread of the process busy, and the process's request count with it
-        ///   (each count is returned to exactly one caller).
-        func countAccepted(threads: Int) -> (saturated: Bool, processRequests: UInt64) {
+        /// Counts a request accepted, and a saturation when it made every one of the process's `threads` busy.
+        /// - Returns: the process's request count with it (each count is returned to exactly one caller).
+        func countAccepted(threads: Int) -> UInt64 {
             add(.accepted)
             subtract(.idleThreads)
             let requests = words[Field.processRequests.rawValue].wrappingAdd(1, ordering: .relaxed).newValue
             let busy = words[Field.busyThreads.rawValue].wrappingAdd(1, ordering: .relaxed).newValue
-            return (busy >= UInt64(threads), requests)
+            if busy >= UInt64(threads) { add(.saturated) }
+            return requests
         }
 
         /// Counts a request answered (or dropped, with `status` nil).
