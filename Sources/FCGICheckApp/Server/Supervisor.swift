@@ -19,10 +19,8 @@ import Logging
 final class Supervisor {
     /// What the supervisor runs.
     struct Configuration {
-        var workers: Int
-        var threadsPerWorker: Int
-        var maximumRequests: Int?
-        var requestTimeout: Duration
+        /// Workers, threads, --max-requests and --request-timeout, as `/status` shows them.
+        var limits: Scoreboard.Limits
         var stopTimeout: Duration
         /// The arguments of `serve` to start each worker with (without the executable).
         var workerArguments: [String]
@@ -78,12 +76,8 @@ final class Supervisor {
     /// Starts the first workers and supervises them until a stop signal.
     /// - Returns: the exit status: 0 after a clean stop, 1 when workers had to be killed or never became ready.
     func run(onReady: () -> Void) -> Int32 {
-        scoreboard.begin(
-            limits: .init(
-                workers: configuration.workers, threadsPerWorker: configuration.threadsPerWorker,
-                maximumRequests: configuration.maximumRequests, requestTimeout: configuration.requestTimeout),
-            supervisorPID: getpid())
-        for _ in 0..<configuration.workers {
+        scoreboard.begin(limits: configuration.limits, supervisorPID: getpid())
+        for _ in 0..<configuration.limits.workers {
             guard startWorker(generation: generation) else { return stopAll(exitStatus: 1) }
         }
         // The first generation must come up: a worker that cannot start (bad inventory, bad policy) is a
@@ -184,7 +178,7 @@ final class Supervisor {
 
     private func generationIsReady(_ generation: UInt64) -> Bool {
         let members = workers.values.filter { $0.generation == generation }
-        return members.count == configuration.workers
+        return members.count == configuration.limits.workers
             && members.allSatisfy { scoreboard.slot($0.slot).state == .ready }
     }
 
@@ -235,7 +229,7 @@ final class Supervisor {
     private func replaceMissingWorkers() {
         guard reload == nil, ContinuousClock.now >= nextStart else { return }
         let serving = workers.values.filter { $0.generation == generation && !$0.retiring }.count
-        for _ in serving..<max(serving, configuration.workers) {
+        for _ in serving..<max(serving, configuration.limits.workers) {
             guard startWorker(generation: generation) else {
                 nextStart = .now + .seconds(1)
                 return
@@ -256,7 +250,7 @@ final class Supervisor {
             }
             let next = generation + 1
             reload = (next, .now + .seconds(30))
-            for _ in 0..<configuration.workers {
+            for _ in 0..<configuration.limits.workers {
                 guard startWorker(generation: next) else {
                     logger.error("reload failed: cannot start the new workers; the running workers carry on")
                     abandonReload()

@@ -1,0 +1,114 @@
+import ArgumentParser
+import CheckDomain
+import Foundation
+import Logging
+
+/// How `serve` sets itself up: logging, the inventory, the router and accept threads of a serving process, and the
+/// supervisor.
+extension ServeCommand {
+    static var stopSignals: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for stopSignal in [SIGTERM, SIGINT, SIGQUIT] { sigaddset(&set, stopSignal) }
+        return set
+    }
+
+    /// What `/status` shows as configured.
+    var limits: Scoreboard.Limits {
+        .init(
+            workers: max(workers, 1), threadsPerWorker: threads, maximumRequests: maxRequests,
+            requestTimeout: requestTimeoutDuration)
+    }
+
+    var requestTimeoutDuration: Duration { .microseconds(Int64(requestTimeout * 1_000_000)) }
+
+    /// Sets up swift-log: text lines on standard error, and the JSON access log.
+    func bootstrapLogging(worker: Int?) -> Logger {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StderrLogHandler(label: label)
+            handler.logLevel = label == Self.accessLabel ? .info : level
+            handler.writesMessageOnly = label == Self.accessLabel
+            return handler
+        }
+        var logger = Logger(label: "fcgi-check")
+        if let worker { logger[metadataKey: "worker"] = "\(worker)" }
+        return logger
+    }
+
+    static let accessLabel = "fcgi-check.access"
+
+    /// The inventory, router and accept threads of one serving process.
+    func makeServer(
+        socket: Int32, socketIsShared: Bool, scoreboard: Scoreboard, slot: Int, policy: Policy, logger: Logger
+    ) throws -> (FastCGIServer, String) {
+        let (inventory, inventoryName) = try openInventory(logger: logger)
+        var router = Router(
+            clusterCheck: ClusterCheck(registry: policy.registry(), inventory: inventory), policy: policy,
+            logger: logger)
+        router.status = { [scoreboard] in scoreboard.snapshot() }
+        let server = FastCGIServer(
+            socket: socket,
+            socketIsShared: socketIsShared,
+            configuration: .init(
+                threads: threads, maximumBodySize: maxBodySize, ioTimeoutSeconds: ioTimeout,
+                requestTimeout: requestTimeoutDuration,
+                slowLogThreshold: slowLog.map { .microseconds(Int64($0 * 1_000_000)) },
+                maximumRequests: maxRequests, workerName: String(slot)),
+            router: router,
+            logger: logger,
+            accessLogger: accessLog ? Logger(label: Self.accessLabel) : nil,
+            slot: scoreboard.slot(slot),
+            onRetire: { kill(getpid(), SIGTERM) }
+        )
+        return (server, inventoryName)
+    }
+
+    /// The inventory in force, and how to name it in logs.
+    func openInventory(logger: Logger) throws -> (any NodeInventory, String) {
+        if demo { return (DemoInventory(), "the demo inventory") }
+        // At trace level every SQL statement is logged: `bench/run.sh` counts them to show one query a request.
+        var onStatement: (@Sendable (String) -> Void)? = nil
+        if logger.logLevel <= .trace {
+            onStatement = { sql in logger.trace("sql: \(sql)") }
+        }
+        return (try inventoryOptions.open(.existing, onStatement: onStatement), "inventory \(inventoryOptions.path)")
+    }
+
+    /// Logs the policy in force.
+    func logPolicy(_ policy: Policy, logger: Logger) {
+        logger.notice("policy \(policyOptions.policy ?? "(built-in defaults)"), compat \(policy.compatibility)")
+    }
+
+    /// Runs the supervisor until it stops; returns its exit status.
+    func supervise(listener: borrowing Listener, policy: Policy, logger: Logger) throws -> Int32 {
+        let scoreboard: Scoreboard
+        do {
+            scoreboard = try Scoreboard.create(slots: 2 * workers + 2)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        // What every worker would open, checked here first: a bad inventory stops start-up with one clear message.
+        _ = try openInventory(logger: logger)
+        let supervisor = Supervisor(
+            listener: listener.descriptor,
+            socketIsShared: listener.address.isHandedOver,
+            scoreboard: scoreboard,
+            configuration: .init(
+                limits: limits, stopTimeout: .seconds(stopTimeout),
+                workerArguments: Array(CommandLine.arguments.dropFirst()),
+                // A reload starts workers that read the policy and the inventory anew: both must open first.
+                validate: {
+                    _ = try policyOptions.load()
+                    _ = try openInventory(logger: logger)
+                }),
+            logger: logger)
+        let inventoryName = demo ? "the demo inventory" : "inventory \(inventoryOptions.path)"
+        let address = listener.address
+        return supervisor.run {
+            logger.notice(
+                "listening on \(address) with \(workers) workers of \(threads) threads, \(inventoryName)")
+            logPolicy(policy, logger: logger)
+        }
+    }
+}
