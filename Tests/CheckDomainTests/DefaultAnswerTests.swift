@@ -65,6 +65,16 @@ import Testing
         )
     }
 
+    @Test func aLongSelectionOfUnknownNamesReportsOnlyTheFirstTwenty() {
+        let names = (0..<2_500).map { "x\($0)" } + ["x0", "check_os_version"]
+        guard case .failure(let error) = Policy().registry().selecting(names) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(error.unknown == (0..<20).map { "x\($0)" })
+        #expect(ValidationIssue.responseBody(error.issues).count < 20_000)
+    }
+
     @Test func theCatalogueListsNamesDescriptionsAndThresholds() {
         let text = String(decoding: Policy().registry().catalogueBody(language: .chinese), as: UTF8.self)
         #expect(

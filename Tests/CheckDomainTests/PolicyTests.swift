@@ -126,6 +126,18 @@ import Testing
         ("checks = [\"check_disk\"]", "key checks: unknown check item \"check_disk\" (known: check_os_version,"),
         ("checks = [\"check_swap\", \"check_swap\"]", "key checks: \"check_swap\" is listed twice"),
         ("[check_memory]\nminimum_mib = -5", "key check_memory.minimum_mib: must be at least 1, not -5"),
+        (
+            "[check_os_version.minimum]\ncentos = \"7\"\nCentOS = \"8\"",
+            "key check_os_version.minimum.centos: names the same OS id as CentOS (ids ignore case)"
+        ),
+        (
+            "[check_memory]\nminimum_mib = 9000000000000",
+            "key check_memory.minimum_mib: must be at most 1099511627776, not 9000000000000"
+        ),
+        (
+            "[check_swap]\nmaximum_mib = 9223372036854775807",
+            "key check_swap.maximum_mib: must be at most 1099511627776"
+        ),
         ("[check_memory]\nminimum_mib = 9000", "key check_memory.recommended_mib: must be at least minimum_mib (9000)"),
         ("[check_cpu_count]\nminimum = 0", "key check_cpu_count.minimum: must be at least 1, not 0"),
         ("[check_kernel_version]\nminimum = \"3.x\"", "key check_kernel_version.minimum: \"3.x\" is not a version"),

@@ -25,24 +25,19 @@ public struct CheckRegistry: Sendable {
     public var names: [String] { items.map(\.name) }
 
     /// The items named in `names`, in registry order (a name given twice counts once).
-    /// - Returns: the selection, or the names that are not registered, in the order given, each once.
+    /// - Returns: the selection, or the names that are not registered, in the order given, each once, at most
+    ///   `UnknownCheckNamesError.reportLimit` of them (a long query of made-up names must not buy a huge answer).
     public func selecting(_ names: [String]) -> Result<CheckRegistry, UnknownCheckNamesError> {
+        let registered = self.names
+        let known = Set(registered)
         var unknown: [String] = []
-        for name in names where !self.names.contains(name) && !unknown.contains(name) { unknown.append(name) }
-        guard unknown.isEmpty else { return .failure(UnknownCheckNamesError(unknown: unknown, known: self.names)) }
-        return .success(CheckRegistry(validated: items.filter { names.contains($0.name) }))
-    }
-}
-
-/// A registry that cannot be built.
-public enum CheckRegistryError: Error, Equatable, CustomStringConvertible {
-    /// Two check items have the same name.
-    case duplicateName(String)
-
-    public var description: String {
-        switch self {
-        case .duplicateName(let name):
-            "two check items are named \"\(name)\"; check item names must be unique"
+        var seen = Set<String>()
+        for name in names where !known.contains(name) && seen.insert(name).inserted {
+            guard unknown.count < UnknownCheckNamesError.reportLimit else { break }
+            unknown.append(name)
         }
+        guard unknown.isEmpty else { return .failure(UnknownCheckNamesError(unknown: unknown, known: registered)) }
+        let chosen = Set(names)
+        return .success(CheckRegistry(validated: items.filter { chosen.contains($0.name) }))
     }
 }

@@ -1,7 +1,9 @@
 /// A selection of check items (`?checks=`) that names items the service does not run.
 public struct UnknownCheckNamesError: Error, Equatable {
-    /// The names not known, in the order given, each once.
+    /// The names not known, in the order given, each once, at most `reportLimit`.
     public var unknown: [String]
+    /// The most unknown names reported in one answer.
+    public static let reportLimit = 20
     /// The names that are known, in answer order.
     public var known: [String]
 

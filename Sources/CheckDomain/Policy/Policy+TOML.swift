@@ -142,8 +142,13 @@ private struct PolicyReader {
         policy.osDefaultMinimum = try version(table, "default_minimum", in: key) ?? policy.osDefaultMinimum
         guard let value = table["minimum"] else { return }
         guard let minimums = value.table else { throw wrongType("\(key).minimum", "a table", value) }
+        var seen: [String: String] = [:]
         for id in minimums.keys.sorted() {
             guard let version = try version(minimums, id, in: "\(key).minimum") else { continue }
+            // OS ids are compared case-insensitively, so two spellings of one id would silently overwrite each other.
+            if let earlier = seen.updateValue(id, forKey: id.lowercased()) {
+                throw fault("\(key).minimum.\(id)", "names the same OS id as \(earlier) (ids ignore case)")
+            }
             policy.osMinimums[id.lowercased()] = version
         }
     }
@@ -195,8 +200,16 @@ private struct PolicyReader {
         guard number >= minimum else {
             throw fault(path(key, in: parent), "must be at least \(minimum), not \(number)")
         }
+        // Thresholds are multiplied out (MiB to bytes, hours to seconds) when checks run: a value whose product would
+        // overflow must stop start-up here, not every request later.
+        guard number <= Self.largestInteger else {
+            throw fault(path(key, in: parent), "must be at most \(Self.largestInteger), not \(number)")
+        }
         return number
     }
+
+    /// The largest integer threshold (2^40: 1 TiB of MiB fits an Int64 in bytes with room to spare).
+    static let largestInteger = 1 << 40
 
     private func ints(_ table: TOMLTable, _ key: String, in parent: String, atLeast minimum: Int) throws(PolicyError)
         -> [Int]?
