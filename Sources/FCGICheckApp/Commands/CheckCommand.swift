@@ -6,7 +6,6 @@ import Synchronization
 /// `fcgi-check check FILE|-`: the API's checks on a proposal file, in the terminal, without nginx.
 struct CheckCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-    enum Lang: String, ExpressibleByArgument, CaseIterable { case zh, en }
 
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -41,7 +40,7 @@ struct CheckCommand: ParsableCommand {
     var format: Format = .table
 
     @Option(help: "The language of messages: zh or en (as Accept-Language; ignored under compat = \"reference\").")
-    var lang: Lang = .zh
+    var lang: Language = .chinese
 
     @Option(help: "Comma-separated check items to run instead of all (as ?checks=).")
     var checks: String?
@@ -83,7 +82,7 @@ struct CheckCommand: ParsableCommand {
         var selection: CheckRegistry?
         var language = Language.chinese
         if policy.honoursRequestOptions {
-            language = lang == .en ? .english : .chinese
+            language = lang
             if let checks {
                 switch registry.selecting(
                     checks.split(separator: ",", omittingEmptySubsequences: false).map(String.init))

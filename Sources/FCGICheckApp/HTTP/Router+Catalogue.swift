@@ -44,8 +44,4 @@ extension Router {
         return .check(job)
     }
 
-    /// FastAPI's 405: `{"detail":"Method Not Allowed"}` with the methods the path allows.
-    static func methodNotAllowed(allow: String) -> HTTPResponse {
-        .detail(405, "Method Not Allowed", headers: [("Allow", allow)])
-    }
 }

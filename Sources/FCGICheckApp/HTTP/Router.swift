@@ -33,7 +33,7 @@ struct Router: Sendable {
         default: return .respond(.detail(404, "Not Found"))
         }
         guard request.method == "POST" else {
-            return .respond(.detail(405, "Method Not Allowed", headers: [("Allow", "POST")]))
+            return .respond(Self.methodNotAllowed(allow: "POST"))
         }
         switch ClusterProposalDecoder.decode(body: request.body, contentType: request.contentType) {
         case .success(let proposal):
@@ -64,13 +64,13 @@ struct Router: Sendable {
 
     /// `GET /ping`: `pong`, for health checks.
     private func ping(_ request: HTTPRequest) -> HTTPResponse {
-        guard request.method == "GET" else { return Self.getOnly }
+        guard request.method == "GET" else { return Self.methodNotAllowed(allow: "GET") }
         return .text(200, "pong")
     }
 
     /// `GET /status`: the scoreboard as JSON, or `?format=prometheus` as Prometheus text.
     private func statusReport(_ request: HTTPRequest) -> HTTPResponse {
-        guard request.method == "GET" else { return Self.getOnly }
+        guard request.method == "GET" else { return Self.methodNotAllowed(allow: "GET") }
         guard let snapshot = status() else { return .detail(503, "Status unavailable") }
         switch request.queryValues("format").last ?? "json" {
         case "json": return .json(200, snapshot.json)
@@ -80,7 +80,10 @@ struct Router: Sendable {
         }
     }
 
-    private static let getOnly = HTTPResponse.detail(405, "Method Not Allowed", headers: [("Allow", "GET")])
+    /// FastAPI's 405: `{"detail":"Method Not Allowed"}` with the methods the path allows.
+    static func methodNotAllowed(allow: String) -> HTTPResponse {
+        .detail(405, "Method Not Allowed", headers: [("Allow", allow)])
+    }
 
     /// The answer to a body over the size limit.
     static func tooLarge() -> HTTPResponse { .detail(413, "Request Entity Too Large") }
