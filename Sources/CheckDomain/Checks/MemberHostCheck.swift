@@ -19,12 +19,13 @@ public struct MemberHostCheck: CheckItem {
 
     public func failures(in context: RequestContext) async throws -> [NodeFailure] {
         let nodes = try await context.memberNodes()
-        let members = context.proposal.members
+        // Each node's members, found once: a scan of every member per node is quadratic in a 1,000-member request.
+        let membersByNode = Dictionary(
+            grouping: context.proposal.members.compactMap { member in member.nodeID.map { (id: $0, member: member) } },
+            by: \.id)
         return nodes.compactMap { node in
-            var mismatched: [Member] = []
-            for member in members where member.nodeID == node.id {
-                if member.host.lowercased() != node.host.lowercased() { mismatched.append(member) }
-            }
+            let host = node.host.lowercased()
+            let mismatched = (membersByNode[node.id] ?? []).map(\.member).filter { $0.host.lowercased() != host }
             guard !mismatched.isEmpty else { return nil }
             let pairs = mismatched.map { "\($0.name)=\($0.host)" }.joined(separator: ", ")
             return NodeFailure(

@@ -35,12 +35,14 @@ public struct MemberPortCheck: CheckItem {
             users[node.host + "\u{0}" + member.port.description, default: []].append(member.name)
         }
         let expected = "\(minimum)..\(maximum), unique per host"
+        // Each node's members, found once: a scan of every member per node is quadratic in a 1,000-member request.
+        let membersByNode = Dictionary(grouping: members, by: \.node.id)
         return nodes.compactMap { node in
             var chinese: [String] = []
             var english: [String] = []
             var actual: [String] = []
             var reported = Set<String>()
-            for (member, owner) in members where owner.id == node.id {
+            for (member, _) in membersByNode[node.id] ?? [] {
                 let port = member.port.description
                 if !(member.port.int64Value.map { (Int64(minimum)...Int64(maximum)).contains($0) } ?? false) {
                     chinese.append("成员 \(member.name) 的端口 \(port) 不在 \(minimum)..\(maximum) 范围内")
