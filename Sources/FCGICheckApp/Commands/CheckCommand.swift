@@ -29,10 +29,7 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The proposal: a JSON file, or - for standard input.", valueName: "file"))
     var source: String
 
-    @Flag(help: "Use the built-in demo inventory (nodes 1, 2 and 3 of the reference service).")
-    var demo = false
-
-    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var inventorySource: InventorySourceOptions
 
     @OptionGroup var policyOptions: PolicyOptions
 
@@ -62,11 +59,8 @@ struct CheckCommand: ParsableCommand {
     }
 
     private func check() throws {
-        if demo && inventoryOptions.inventory != nil {
-            throw CommandFailure("--demo and --inventory exclude each other")
-        }
         let policy = try policyOptions.load()
-        let inventory: any NodeInventory = demo ? DemoInventory() : try inventoryOptions.open(.existing)
+        let inventory = try inventorySource.open()
         let body = [UInt8](try readInput(source))
         let proposal: ClusterProposal
         switch ClusterProposalDecoder.decode(body: body, contentType: "application/json") {

@@ -66,13 +66,12 @@ extension ServeCommand {
 
     /// The inventory in force, and how to name it in logs.
     func openInventory(logger: Logger) throws -> (any NodeInventory, String) {
-        if demo { return (DemoInventory(), "the demo inventory") }
         // At trace level every SQL statement is logged: `bench/run.sh` counts them to show one query a request.
         var onStatement: (@Sendable (String) -> Void)? = nil
         if logger.logLevel <= .trace {
             onStatement = { sql in logger.trace("sql: \(sql)") }
         }
-        return (try inventoryOptions.open(.existing, onStatement: onStatement), "inventory \(inventoryOptions.path)")
+        return (try inventorySource.open(onStatement: onStatement), inventorySource.name)
     }
 
     /// Logs the policy in force.
@@ -103,7 +102,7 @@ extension ServeCommand {
                     _ = try openInventory(logger: logger)
                 }),
             logger: logger)
-        let inventoryName = demo ? "the demo inventory" : "inventory \(inventoryOptions.path)"
+        let inventoryName = inventorySource.name
         let address = listener.address
         return supervisor.run {
             logger.notice(

@@ -22,10 +22,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Where to listen: unix:/path/to.sock or HOST:PORT. Default: the socket on fd 0.")
     var listen: String?
 
-    @Flag(help: "Use the built-in demo inventory (nodes 1, 2 and 3 of the reference service).")
-    var demo = false
-
-    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var inventorySource: InventorySourceOptions
 
     @OptionGroup var policyOptions: PolicyOptions
 
@@ -82,9 +79,6 @@ struct ServeCommand: ParsableCommand {
     static var defaultThreads: Int { max(8, 4 * ProcessInfo.processInfo.activeProcessorCount) }
 
     func validate() throws {
-        if demo && inventoryOptions.inventory != nil {
-            throw ValidationError("--demo and --inventory exclude each other")
-        }
         guard (1...4096).contains(threads) else { throw ValidationError("--threads must be between 1 and 4096") }
         guard (1...(64 << 20)).contains(maxBodySize) else {
             throw ValidationError("--max-body-size must be between 1 and 67108864 (64 MiB)")
