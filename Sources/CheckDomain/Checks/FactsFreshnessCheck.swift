@@ -29,6 +29,9 @@ public struct FactsFreshnessCheck: CheckItem {
         "ssh \(node.host) fcgi-check facts | fcgi-check nodes facts \(node.id.rawValue) -"
     }
 
+    /// How far in the future a collection time may lie (clocks of different machines differ a little).
+    static let clockSkewTolerance: TimeInterval = 300
+
     /// `2 h`, `3 d 4 h`, `15 min`.
     static func ageText(_ seconds: TimeInterval) -> String {
         let minutes = Int(seconds / 60)
@@ -44,6 +47,13 @@ public struct FactsFreshnessCheck: CheckItem {
                 return .unknown(node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)
             }
             let age = context.now.timeIntervalSince(collectedAt)
+            // Collected in the future (beyond a few minutes of clock skew): the node's clock or the stored time is
+            // wrong, so how old the facts are cannot be known.
+            if age < -Self.clockSkewTolerance {
+                return .unknown(
+                    node, ("节点信息采集时间", "facts collection time"), expected: limit,
+                    actual: ISO8601DateFormatter().string(from: collectedAt), in: context)
+            }
             let level: CheckLevel
             if age > TimeInterval(maximumAgeHours) * 3600 {
                 level = .fail
