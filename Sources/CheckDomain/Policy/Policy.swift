@@ -103,8 +103,8 @@ public struct Policy: Sendable, Equatable {
         case "check_cpu_count": CPUCountCheck(minimum: cpuMinimum, recommended: cpuRecommended)
         case "check_memory": MemoryCheck(minimumMiB: memoryMinimumMiB, recommendedMiB: memoryRecommendedMiB)
         case "check_swap": SwapCheck(maximumMiB: swapMaximumMiB)
-        case "check_transparent_hugepages": TransparentHugePagesCheck(allowed: transparentHugePages)
-        case "check_selinux": SELinuxCheck(allowed: selinux)
+        case "check_transparent_hugepages": SettingCheck.transparentHugePages(allowed: transparentHugePages)
+        case "check_selinux": SettingCheck.selinux(allowed: selinux)
         case "check_clock_sync": ClockSyncCheck(level: clockSyncLevel)
         case "check_facts_freshness":
             FactsFreshnessCheck(maximumAgeHours: factsMaximumAgeHours, warnAgeHours: factsWarnAgeHours)
