@@ -142,6 +142,21 @@ struct FixedInventory: NodeInventory {
         #expect(try await outcome("check_transparent_hugepages", NodeFacts())?.message == "10.1.1.1 透明大页设置未知")
     }
 
+    @Test func settingMessagesInBothLanguages() async throws {
+        let thp = NodeFacts(transparentHugePages: "always")
+        #expect(try await outcome("check_transparent_hugepages", thp)?.message == "10.1.1.1 透明大页为 always, 应为 never")
+        #expect(
+            try await outcome("check_transparent_hugepages", thp, language: .english)?.message
+                == "10.1.1.1 transparent huge pages is always, expected never")
+        let selinux = NodeFacts(selinuxMode: "enforcing")
+        #expect(try await outcome("check_selinux", selinux)?.message == "10.1.1.1 SELinux 为 enforcing, 应为 disabled")
+        #expect(
+            try await outcome("check_selinux", selinux, language: .english)?.message
+                == "10.1.1.1 SELinux is enforcing, expected disabled")
+        let fixes = try await findings("check_selinux", selinux).map(\.fix)
+        #expect(fixes == ["setenforce 0; sed -i 's/^SELINUX=.*/SELINUX=disabled/' /etc/selinux/config"])
+    }
+
     @Test(arguments: [("disabled", CheckLevel?.none), ("permissive", .warn), ("enforcing", .fail)])
     func selinux(mode: String, level: CheckLevel?) async throws {
         #expect(try await outcome("check_selinux", NodeFacts(selinuxMode: mode))?.level == level)
