@@ -14,6 +14,11 @@ import Testing
         }
     }
 
+    /// The app's log without its access lines: starts, reloads, deaths, errors.
+    static func events(_ service: NginxFrontedService) -> String {
+        service.appLog.split(separator: "\n").filter { !$0.hasPrefix("{") }.suffix(60).joined(separator: "\n")
+    }
+
     static func status(_ port: UInt16) throws -> [String: Any] {
         let reply = try HTTPClient.send(port: port, HTTPClient.request("GET", "/status"))
         try #require(reply.status == 200, "\(reply.text)")
@@ -36,7 +41,7 @@ import Testing
         let outcomes = load.wait()
         #expect(outcomes.count >= 800)
         let failed = Self.failures(outcomes)
-        #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(service.appLog.suffix(2000))")
+        #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(Self.events(service))")
         // Every killed worker was reported and replaced, and the replacements serve.
         #expect(TestEnvironment.wait(for: .seconds(10)) { service.workerPIDs.count == 2 })
         let status = try Self.status(service.port)
@@ -87,7 +92,7 @@ import Testing
             #expect(
                 TestEnvironment.wait(for: .seconds(30)) {
                     service.appLog.contains("reload complete: generation \(generation) ")
-                }, "\(service.appLog.suffix(2000))")
+                }, "\(Self.events(service))")
         }
         load.waitUntilAnswered(load.answered + 200)
         load.stop()
@@ -95,7 +100,7 @@ import Testing
         #expect(outcomes.count >= 800)
         // Every answer is the old policy's or the new one's, byte for byte; the new one's once its workers serve.
         let failed = outcomes.filter { $0.status != 200 || ($0.body != Self.expected && $0.body != newAnswer) }
-        #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(service.appLog.suffix(2000))")
+        #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(Self.events(service))")
         #expect(outcomes.contains { $0.body == newAnswer })
         #expect(try HTTPClient.post(port: service.port, NginxContractTests.referenceRequest).text == newAnswer)
         // The same supervisor (and socket) throughout; a new generation of workers, none of the first left.
@@ -120,7 +125,7 @@ import Testing
         let outcomes = load.wait()
         #expect(outcomes.count == 1500)
         let failed = Self.failures(outcomes)
-        #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(service.appLog.suffix(2000))")
+        #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(Self.events(service))")
         // 1,500 requests over workers retiring at 150 each: at least 8 replacements, each logged as a retirement.
         let status = try Self.status(service.port)
         let restarts = try #require(status["worker_restarts"] as? Int)

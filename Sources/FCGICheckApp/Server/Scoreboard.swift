@@ -166,6 +166,11 @@ final class Scoreboard: @unchecked Sendable {
         return Slot(words: words + Self.headerWords + index * Self.slotWords)
     }
 
+    /// How many slots are free.
+    var emptySlotCount: Int {
+        (0..<slotCount).count { slot($0).state == .empty }
+    }
+
     /// A slot free for a new worker: empty, and not the slot of a process still alive.
     func emptySlot() -> Int? {
         (0..<slotCount).first { slot($0).state == .empty }

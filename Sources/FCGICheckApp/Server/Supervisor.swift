@@ -49,6 +49,7 @@ final class Supervisor {
     private var quickDeaths = 0
     private var reload: (generation: UInt64, deadline: ContinuousClock.Instant)?
     private var reloadRequested = false
+    private var reloadWaitLogged = false
 
     /// A worker that dies sooner than this after it started counts as a quick death.
     private static let quickDeathLimit = Duration.seconds(2)
@@ -241,6 +242,17 @@ final class Supervisor {
 
     private func advanceReload() {
         if reload == nil && reloadRequested {
+            // Workers of earlier generations may still be finishing their last requests and hold their slots (two
+            // reloads in quick succession): the new generation waits for room rather than failing.
+            let free = scoreboard.emptySlotCount
+            guard free >= configuration.limits.workers else {
+                if !reloadWaitLogged {
+                    logger.notice("reload waits for retiring workers to finish (\(free) free slots)")
+                    reloadWaitLogged = true
+                }
+                return
+            }
+            reloadWaitLogged = false
             reloadRequested = false
             do {
                 try configuration.validate()
