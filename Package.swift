@@ -25,9 +25,11 @@ let package = Package(
             pkgConfig: "fcgi",
             providers: [.apt(["libfcgi-dev"])]
         ),
+        .target(name: "CLinux"),
         .target(
             name: "CheckDomain",
             dependencies: [
+                "CLinux",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
@@ -37,6 +39,7 @@ let package = Package(
             name: "FCGICheckApp",
             dependencies: [
                 "CFastCGI",
+                "CLinux",
                 "CheckDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -81,7 +81,8 @@ if [ -z "${UPSTREAM:-}" ]; then
     [ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }
 fi
 
-"$nginx" -p "$run_dir" -c "$run_dir/nginx.conf" 2>>"$run_dir/nginx-error.log" &
+# nginx reads NGINX itself (listening sockets handed over in a binary upgrade): never pass it ours.
+env -u NGINX "$nginx" -p "$run_dir" -c "$run_dir/nginx.conf" 2>>"$run_dir/nginx-error.log" &
 nginx_pid=$!
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "run-local: nginx did not start; see $run_dir/nginx-error.log" >&2; cat "$run_dir/nginx-error.log" >&2; exit 1; }

@@ -102,6 +102,9 @@ import Testing
         let failed = outcomes.filter { $0.status != 200 || ($0.body != Self.expected && $0.body != newAnswer) }
         #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(5))\n\(Self.events(service))")
         #expect(outcomes.contains { $0.body == newAnswer })
+        // Not one request was dropped and retried by nginx on the way: retiring workers stop waiting for connections
+        // without cutting short any they have accepted.
+        #expect(service.upstreamErrors.isEmpty, "\(service.upstreamErrors.prefix(5))")
         #expect(try HTTPClient.post(port: service.port, NginxContractTests.referenceRequest).text == newAnswer)
         // The same supervisor (and socket) throughout; a new generation of workers, none of the first left.
         #expect(service.appPID == supervisor)
@@ -132,6 +135,7 @@ import Testing
         #expect(restarts >= 8, "\(status)")
         #expect(service.appLog.contains("(--max-requests): retiring"))
         #expect(!service.appLog.contains("killed by signal"))
+        #expect(service.upstreamErrors.isEmpty, "\(service.upstreamErrors.prefix(5))")
     }
 
     @Test(.timeLimit(.minutes(1))) func sigtermFinishesEveryAcceptedRequestThenExitsZero() throws {
@@ -228,6 +232,8 @@ import Testing
         #expect(lines.contains(#"fcgi_check_responses_total{status="200"} 311"#))
         #expect(lines.contains(#"fcgi_check_request_duration_seconds_bucket{le="+Inf"} 371"#))
         #expect(lines.contains("fcgi_check_request_duration_seconds_count 371"))
+
+        #expect(service.upstreamErrors.isEmpty, "\(service.upstreamErrors.prefix(5))")
 
         // /status is for local monitoring only, and only for GET.
         let posted = try HTTPClient.send(port: service.port, HTTPClient.request("POST", "/status"))

@@ -102,6 +102,19 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(server.log.contains("dropped: the body could not be read"), "\(server.log)")
         silent.close()
+
+        // A peer that connects and sends nothing at all, or stops inside its params: the params are read under the
+        // same timeout, so neither holds the only thread for more than about a second.
+        let mute = try FastCGIClient(socketPath: socket)
+        let halfParams = try FastCGIClient(socketPath: socket)
+        try halfParams.sendRaw([1, 1, 0, 1, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 4, 0, 1, 0, 200, 0, 0, 14])
+        let next = ContinuousClock.now
+        let afterSilence = try FastCGIClient.exchange(socketPath: socket, body: Self.body)
+        #expect(afterSilence.hasSuffix(NginxContractTests.referenceResponse))
+        #expect(ContinuousClock.now - next < .seconds(10))
+        #expect(server.isRunning, "\(server.log)")
+        mute.close()
+        halfParams.close()
     }
 
     @Test func bodiesOverTheLimitGet413FromTheAppItself() throws {

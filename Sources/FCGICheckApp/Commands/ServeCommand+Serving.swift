@@ -47,7 +47,7 @@ extension ServeCommand {
             clusterCheck: ClusterCheck(registry: policy.registry(), inventory: inventory), policy: policy,
             logger: logger)
         router.status = { [scoreboard] in scoreboard.snapshot() }
-        let server = FastCGIServer(
+        let server = try FastCGIServer(
             socket: socket,
             socketIsShared: socketIsShared,
             configuration: .init(

@@ -137,8 +137,8 @@ struct ServeCommand: ParsableCommand {
         }
         // Block exactly the stop signals (and, for a supervisor, SIGHUP and SIGCHLD) before any thread exists, so
         // every thread inherits the mask and only the main thread's sigwait sees them. SETMASK, not BLOCK: a process
-        // manager (or a test runner) may start us with other signals blocked, and the accept threads need SIGUSR2 to
-        // be deliverable for a stop to reach them.
+        // manager (or a test runner) may start us with other signals blocked, which our threads must not inherit
+        // (SIGSEGV and the like must still reach their default action).
         var waitedSignals = workers > 0 ? Supervisor.signalSet : Self.stopSignals
         for waited in [SIGTERM, SIGINT, SIGQUIT, SIGHUP] { signal(waited, SIG_DFL) }
         pthread_sigmask(SIG_SETMASK, &waitedSignals, nil)

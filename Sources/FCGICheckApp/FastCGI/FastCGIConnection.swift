@@ -27,18 +27,14 @@ struct FastCGIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// One accept thread's libfcgi request: accepts a connection, reads its params and body, writes the answer.
+/// One accept thread's libfcgi request: reads a connection's params and body, writes the answer.
 ///
+/// The connection is accepted by the caller (`ConnectionAcceptor`), not by libfcgi: the request is given no listening
+/// socket, and each accepted descriptor is handed to `FCGX_Accept_r`, which then only reads the params. So the
+/// read of the params is bounded by the I/O timeout like every other read, and no signal is needed to stop a thread.
 /// It is used by the thread that created it and by no other, so it is not `Sendable`. The `FCGX_Request` is
 /// heap-allocated because its streams point back into it.
 final class FastCGIConnection {
-    /// How an accept ended.
-    enum AcceptResult {
-        case accepted
-        /// The wait was interrupted by a signal (the server is stopping) or failed with this errno.
-        case failed(errno: Int32)
-    }
-
     /// A request body as read to end of input.
     enum Body {
         case complete([UInt8])
@@ -52,13 +48,14 @@ final class FastCGIConnection {
     private let ioTimeoutSeconds: Int
     private var isOpen = false
 
-    /// Prepares a request slot on a listening socket.
-    /// - Parameter ioTimeoutSeconds: how long one read or write of a request may block.
-    init(listeningOn socket: Int32, ioTimeoutSeconds: Int) throws(FastCGIError) {
+    /// Prepares a request slot.
+    /// - Parameter ioTimeoutSeconds: how long one read or write of a request (its params included) may block.
+    init(ioTimeoutSeconds: Int) throws(FastCGIError) {
         self.ioTimeoutSeconds = ioTimeoutSeconds
         request = .allocate(capacity: 1)
-        // FAIL_ACCEPT_ON_INTR: a signal sent to this thread ends a blocked accept, which is how a stop reaches it.
-        guard FCGX_InitRequest(request, socket, Int32(FCGI_FAIL_ACCEPT_ON_INTR)) == 0 else {
+        // No listening socket (-1): were libfcgi ever to accept by itself (after a connection whose params failed),
+        // its accept() fails at once with EBADF instead of blocking this thread where no stop can reach it.
+        guard FCGX_InitRequest(request, -1, 0) == 0 else {
             request.deallocate()
             throw FastCGIError("FCGX_InitRequest failed")
         }
@@ -69,22 +66,30 @@ final class FastCGIConnection {
         request.deallocate()
     }
 
-    /// Waits for the next request (finishing the previous one first, as `FCGX_Accept_r` does).
-    func accept() -> AcceptResult {
-        let result = FCGX_Accept_r(request)
-        if result == 0 {
-            isOpen = true
-            // A peer that stops sending or reading mid-request frees this thread after the timeout.
-            var timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
-            let length = socklen_t(MemoryLayout<timeval>.size)
-            setsockopt(request.pointee.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &timeout, length)
-            setsockopt(request.pointee.ipcFd, SOL_SOCKET, SO_SNDTIMEO, &timeout, length)
-            // A peer asking to keep the connection (FCGI_KEEP_CONN) would pin this thread while idle: never keep it.
+    /// Reads the params of a request on an accepted connection, which this object then owns (and closes).
+    /// - Returns: false when the peer sent no valid request start within the I/O timeout (libfcgi has closed the
+    ///   connection then).
+    func begin(connection descriptor: Int32) -> Bool {
+        finish()
+        // A peer that stops sending or reading mid-request frees this thread after the timeout.
+        var timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
+        let length = socklen_t(MemoryLayout<timeval>.size)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, length)
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, length)
+        // FCGX_Accept_r first finishes the previous request, closing its connection unless it is kept: marking this
+        // one "kept" makes libfcgi read from it as from a kept-alive connection instead of accepting.
+        request.pointee.ipcFd = descriptor
+        request.pointee.keepConnection = 1
+        guard FCGX_Accept_r(request) == 0 else {
+            // libfcgi closed the descriptor, then its own accept on no socket failed.
+            request.pointee.ipcFd = -1
             request.pointee.keepConnection = 0
-            return .accepted
+            return false
         }
-        isOpen = false
-        return .failed(errno: result < 0 && result != -9999 ? -result : errno)
+        isOpen = true
+        // A peer asking to keep the connection (FCGI_KEEP_CONN) would pin this thread while idle: never keep it.
+        request.pointee.keepConnection = 0
+        return true
     }
 
     /// A FastCGI param of the current request (`REQUEST_METHOD`, `CONTENT_TYPE`, ...), copied into Swift.

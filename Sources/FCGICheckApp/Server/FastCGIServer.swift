@@ -6,9 +6,8 @@ import Logging
 /// The FastCGI accept loop: a fixed set of threads, each accepting and answering one request at a time.
 ///
 /// libfcgi's calls block, so they run on these threads and never on Swift's cooperative pool; only a valid proposal's
-/// check run goes to the pool, and the accept thread waits for it. There is no mutex around `FCGX_Accept_r`: on
-/// Linux concurrent `accept()` calls on one socket are safe, and a mutex would let one idle kept-alive connection
-/// block every other thread.
+/// check run goes to the pool, and the accept thread waits for it. There is no mutex around accepting: each thread
+/// waits on the socket on its own (`ConnectionAcceptor`), and a lock would let one slow connection hold up the rest.
 final class FastCGIServer: Sendable {
     /// Settings that shape every request.
     struct Configuration: Sendable {
@@ -28,16 +27,6 @@ final class FastCGIServer: Sendable {
         var workerName: String = "0"
     }
 
-    private struct Worker {
-        var thread: pthread_t
-        var isAccepting = false
-    }
-
-    private struct State {
-        var isStopping = false
-        var workers: [Int: Worker] = [:]
-    }
-
     private let socket: Int32
     private let socketIsShared: Bool
     private let configuration: Configuration
@@ -46,13 +35,14 @@ final class FastCGIServer: Sendable {
     private let accessLogger: Logger?
     private let slot: Scoreboard.Slot
     private let onRetire: @Sendable () -> Void
-    private let state = LockedValue(State())
+    private let isStopping = LockedValue(false)
+    private let stopBell: StopBell
     private let running = DispatchGroup()
 
     /// Creates a server on a listening socket.
     /// - Parameters:
     ///   - socketIsShared: true for a socket inherited from a supervisor or process manager, which other processes
-    ///     may accept on too; it is then never shut down, only this process's threads are woken.
+    ///     may accept on too; it is then never shut down, only this process's threads stop waiting on it.
     ///   - accessLogger: where each request's access line goes; nil for none.
     ///   - slot: this process's scoreboard slot, where its counts go.
     ///   - onRetire: called once when `maximumRequests` have been accepted; it should stop the server.
@@ -65,7 +55,7 @@ final class FastCGIServer: Sendable {
         accessLogger: Logger?,
         slot: Scoreboard.Slot,
         onRetire: @escaping @Sendable () -> Void = {}
-    ) {
+    ) throws(FastCGIError) {
         self.socket = socket
         self.socketIsShared = socketIsShared
         self.configuration = configuration
@@ -74,98 +64,84 @@ final class FastCGIServer: Sendable {
         self.accessLogger = accessLogger
         self.slot = slot
         self.onRetire = onRetire
+        stopBell = try StopBell()
     }
 
-    /// Starts the accept threads and returns.
+    /// Starts the accept threads and returns once each is ready to accept.
+    /// - Throws: when a thread could not set up its wait (out of descriptors, say); the threads that did are stopped.
     func start() throws(FastCGIError) {
         try FastCGILibrary.initialize()
-        Self.installWakeSignal()
+        try ConnectionAcceptor.prepare(listener: socket)
+        let setUp = DispatchSemaphore(value: 0)
+        let failures = LockedValue<[FastCGIError]>([])
         for index in 0..<configuration.threads {
             running.enter()
             let thread = Thread { [self] in
-                acceptLoop(index: index)
-                running.leave()
+                defer { running.leave() }
+                // Made here, on the thread that alone uses them (neither is Sendable).
+                let acceptor: ConnectionAcceptor
+                let connection: FastCGIConnection
+                do throws(FastCGIError) {
+                    acceptor = try ConnectionAcceptor(listener: socket, stopBell: stopBell)
+                    connection = try FastCGIConnection(ioTimeoutSeconds: configuration.ioTimeoutSeconds)
+                } catch {
+                    failures.withLock { $0.append(error) }
+                    setUp.signal()
+                    return
+                }
+                setUp.signal()
+                acceptLoop(acceptor: acceptor, connection: connection)
             }
             thread.name = "fcgi-accept-\(index)"
             thread.stackSize = 4 << 20
             thread.start()
+        }
+        for _ in 0..<configuration.threads { setUp.wait() }
+        if let failure = failures.withLock({ $0.first }) {
+            _ = stop(timeout: .seconds(5))
+            throw FastCGIError("an accept thread cannot start: \(failure)")
         }
     }
 
     /// Stops accepting, lets the requests in flight finish, and waits for every thread to end.
     /// - Returns: false when threads were still busy after `timeout`.
     func stop(timeout: Duration) -> Bool {
-        state.withLock { $0.isStopping = true }
+        isStopping.withLock { $0 = true }
         if !socketIsShared {
-            // Refuses new connections and wakes every thread blocked in accept(). On a unix socket the connections
-            // already queued are still handed out, and the threads answer them before they exit (see acceptLoop);
-            // on TCP the kernel resets them.
+            // Refuses new connections. On a unix socket the connections already queued are still handed out, and the
+            // threads answer them before they exit (see acceptLoop); on TCP the kernel resets them.
             shutdown(socket, Int32(SHUT_RDWR))
         }
-        let deadline = ContinuousClock.now + timeout
-        while running.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-            guard ContinuousClock.now < deadline else { return false }
-            // A socket shared with other processes must not be shut down: interrupt this process's threads blocked
-            // in accept() instead (FCGI_FAIL_ACCEPT_ON_INTR makes it return); busy threads are left alone. Our own
-            // socket needs no signal, which could also cut short a connection libfcgi has just accepted.
-            guard socketIsShared else { continue }
-            state.withLock { state in
-                for worker in state.workers.values where worker.isAccepting {
-                    pthread_kill(worker.thread, Self.wakeSignal)
-                }
-            }
-        }
-        return true
+        // Wakes every thread waiting for a connection; busy threads see the stop when they come back.
+        stopBell.ring()
+        return running.wait(timeout: .now() + .microseconds(Int(timeout.microseconds))) == .success
     }
 
-    /// The signal that interrupts a blocked accept: its handler does nothing, and it is installed without
-    /// SA_RESTART so that the interrupted call returns EINTR.
-    private static let wakeSignal = SIGUSR2
-
-    private static func installWakeSignal() {
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in }
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
-        sigaction(wakeSignal, &action, nil)
-    }
-
-    private func acceptLoop(index: Int) {
-        let connection: FastCGIConnection
-        do {
-            connection = try FastCGIConnection(listeningOn: socket, ioTimeoutSeconds: configuration.ioTimeoutSeconds)
-        } catch {
-            logger.critical("accept thread cannot start", metadata: ["thread": "\(index)", "error": "\(error)"])
-            return
-        }
-        state.withLock { $0.workers[index] = Worker(thread: pthread_self()) }
-        defer { state.withLock { $0.workers[index] = nil } }
+    private func acceptLoop(acceptor: ConnectionAcceptor, connection: FastCGIConnection) {
         var failures = 0
         while true {
-            let stopping = state.withLock { state in
-                if !state.isStopping { state.workers[index]?.isAccepting = true }
-                return state.isStopping
+            if isStopping.withLock({ $0 }) {
+                // A stopping server answers what is still queued on a socket that was shut down (by this process, or
+                // by the supervisor at a full stop); on a socket it shares with other workers it takes nothing more.
+                guard ConnectionAcceptor.isShutDown(socket), let descriptor = acceptor.nextQueued() else { return }
+                slot.add(.idleThreads)
+                serve(descriptor, on: connection)
+                continue
             }
-            // A stopping server answers what is still queued on a socket that was shut down (by this process, or by
-            // the supervisor at a full stop): accept() then returns at once, with a connection or an error.
-            if stopping && !Self.isShutDown(socket) { return }
             slot.add(.idleThreads)
-            let accepted = connection.accept()
-            let stoppingNow = state.withLock { state in
-                state.workers[index]?.isAccepting = false
-                return state.isStopping
-            }
-            switch accepted {
-            case .accepted:
+            switch acceptor.next() {
+            case .connection(let descriptor):
                 failures = 0
-                answer(connection)
+                serve(descriptor, on: connection)
+            case .stopRequested:
+                slot.subtract(.idleThreads)
+            case .shutDown:
+                // The supervisor shut the shared socket down (a full stop) and the queue is empty: nothing more will
+                // come; the stop signal is on its way.
+                slot.subtract(.idleThreads)
+                return
             case .failed(let code):
                 slot.subtract(.idleThreads)
-                if stoppingNow { return }
-                if code == EINTR { continue }
-                // The supervisor shut the shared socket down (a full stop) and the queue is empty: nothing more
-                // will come; the stop signal is on its way.
-                if Self.isShutDown(socket) { return }
                 failures += 1
                 // Out of file descriptors and the like: back off (10 ms doubling to about 1 s) and log the first
                 // failure of a run and then every hundredth, not a line per attempt per thread.
@@ -183,11 +159,14 @@ final class FastCGIServer: Sendable {
         }
     }
 
-    /// Whether a listening socket has been shut down: poll() then reports a hang-up (a live one reports at most
-    /// a connection waiting).
-    private static func isShutDown(_ socket: Int32) -> Bool {
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLHUP) != 0
+    /// Reads the params of an accepted connection and answers its request; a thread counted idle until then.
+    private func serve(_ descriptor: Int32, on connection: FastCGIConnection) {
+        guard connection.begin(connection: descriptor) else {
+            slot.subtract(.idleThreads)
+            logger.debug("a connection closed or went silent before its request began; dropped")
+            return
+        }
+        answer(connection)
     }
 
     /// Reads one request, answers it, counts and logs it.
@@ -232,12 +211,13 @@ final class FastCGIServer: Sendable {
             return
         }
         let delivered = connection.write(head: response.cgiHead, body: response.body)
-        connection.finish()
         let elapsed = ContinuousClock.now - started
         let slow = configuration.slowLogThreshold.map { elapsed >= $0 } ?? false
         if timedOut { slot.add(.timedOut) }
+        // Counted before the connection closes: whoever has the answer finds it in /status already.
         slot.countFinished(
             status: response.status, duration: elapsed, bytesIn: bytesIn, bytesOut: response.body.count, slow: slow)
+        connection.finish()
         let entry = AccessLogEntry(
             method: method, uri: uri, status: response.status, duration: elapsed, bytesIn: bytesIn,
             bytesOut: response.body.count, worker: configuration.workerName, requestID: requestID,

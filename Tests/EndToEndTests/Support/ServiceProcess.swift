@@ -173,4 +173,14 @@ final class NginxFrontedService {
     var appLog: String {
         (try? String(contentsOf: directory.appendingPathComponent("run/fcgi-check.log"), encoding: .utf8)) ?? ""
     }
+
+    /// nginx's error log lines about the upstream at level error or worse: a connection the app dropped, reset or
+    /// refused. nginx retries such a request on another worker, so its client may still get a 200: this log is the
+    /// only place a dropped request shows.
+    var upstreamErrors: [String] {
+        let log = (try? String(contentsOf: directory.appendingPathComponent("run/nginx-error.log"), encoding: .utf8))
+        return (log ?? "").split(separator: "\n").map(String.init).filter { line in
+            ["[error]", "[crit]", "[alert]", "[emerg]"].contains { line.contains($0) }
+        }
+    }
 }

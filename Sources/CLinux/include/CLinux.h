@@ -1,0 +1,17 @@
+#ifndef CLINUX_H
+#define CLINUX_H
+
+// Linux interfaces Swift's Glibc module does not carry: epoll, eventfd, and two GNU functions that need
+// _GNU_SOURCE, wrapped in shim.c (as SwiftNIO's CNIOLinux does).
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+/// accept4(2) with no peer address: a connection from `socket`, with `flags` (SOCK_CLOEXEC, ...) set on it.
+int CLinux_accept4(int socket, int flags);
+
+/// Whether the kernel holds the system clock synchronised, as systemd's timedated judges it (`adjtimex`: maximum
+/// error under 16 s): 1 yes, 0 no, -1 when the kernel cannot be asked.
+int CLinux_clockSynchronized(void);
+
+#endif
