@@ -45,7 +45,13 @@ import Testing
         }
         // The socket comes from the socket unit, so serve must not be told to open its own.
         #expect(!service.contains("--listen"))
+        // Only unix sockets may be made (the journal's); the listening socket is systemd's.
+        let lines = Set(service.split(separator: "\n").map(String.init))
+        #expect(lines.contains("RestrictAddressFamilies=AF_UNIX"))
         let socket = try String(contentsOf: Self.units.appendingPathComponent("fcgi-check.socket"), encoding: .utf8)
         #expect(socket.contains("ListenStream=/run/fcgi-check/fcgi-check.sock") && socket.contains("SocketMode=0660"))
+        // A restart of the service must leave the socket (and the connections queued in it) alone.
+        let socketLines = socket.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(!socketLines.contains { $0.hasPrefix("PartOf=") || $0.hasPrefix("BindsTo=") }, "\(socket)")
     }
 }

@@ -180,6 +180,55 @@ import Testing
         #expect(response.hasSuffix(NginxContractTests.referenceResponse), "\(response)")
     }
 
+    @Test func workersStartedBetweenReloadsRunTheirGenerationsPolicyNotTheEditedFile() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("app.sock").path
+        let policy = directory.appendingPathComponent("policy.toml")
+        try FileManager.default.copyItem(atPath: TestEnvironment.referencePolicy, toPath: policy.path)
+        let edited = """
+            checks = ["check_os_version", "check_systemd_version"]
+            [check_systemd_version]
+            banned = []
+            """
+        let editedFile = directory.appendingPathComponent("edited.toml")
+        try Data(edited.utf8).write(to: editedFile)
+        let editedAnswer = try ProductionLoadTests.answer(underPolicy: editedFile.path, in: directory)
+        #expect(editedAnswer != NginxContractTests.referenceResponse)
+        // One worker retiring every 4 requests: it is replaced again and again.
+        let server = try ServiceProcess.serve(
+            [
+                "--demo", "--policy", policy.path, "--listen", "unix:\(socket)", "--workers", "1", "--threads", "2",
+                "--max-requests", "4",
+            ], in: directory)
+        defer { server.stop() }
+        func answer() throws -> String {
+            let response = try FastCGIClient.exchange(socketPath: socket, body: Self.body)
+            return String(response[(response.range(of: "\r\n\r\n")?.upperBound ?? response.startIndex)...])
+        }
+        #expect(try answer() == NginxContractTests.referenceResponse)
+
+        // The file is edited, and later broken, without a reload: replacements keep the policy of their generation.
+        try Data(edited.utf8).write(to: policy)
+        for _ in 0..<10 { #expect(try answer() == NginxContractTests.referenceResponse) }
+        try Data("compat = \"sometimes\"\n".utf8).write(to: policy)
+        for _ in 0..<10 { #expect(try answer() == NginxContractTests.referenceResponse) }
+        #expect(server.log.components(separatedBy: "(--max-requests): retiring").count - 1 >= 5, "\(server.log)")
+        #expect(!server.log.contains("while starting") && !server.log.contains("quick deaths"), "\(server.log)")
+
+        // A reload reads the file: refused while it is broken, in force once it is fixed.
+        server.signal(SIGHUP)
+        #expect(
+            TestEnvironment.wait(for: .seconds(10)) { server.log.contains("reload refused") }, "\(server.log)")
+        #expect(try answer() == NginxContractTests.referenceResponse)
+        try Data(edited.utf8).write(to: policy)
+        server.signal(SIGHUP)
+        #expect(
+            TestEnvironment.wait(for: .seconds(20)) { server.log.contains("reload complete: generation 2 ") },
+            "\(server.log)")
+        for _ in 0..<6 { #expect(try answer() == editedAnswer) }
+    }
+
     @Test func aCheckRunOverTheRequestTimeoutIsAnswered504AndLoggedAsSlow() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -95,6 +95,42 @@ import Testing
         #expect(worker.busyThreads == 0 && worker.requests == 0 && worker.counters.accepted == 1)
     }
 
+    @Test func concurrentCountsFromManyThreadsAndTwoMappingsAddUpExactly() throws {
+        let board = try scoreboard(slots: 2)
+        board.slot(1).claim(generation: 1)
+        board.slot(1).markReady(pid: 11)
+        // A second mapping of the same memory, at another address, as a second worker process has it.
+        let other = try Scoreboard.attach(descriptor: board.descriptor)
+        let perThread = 5_000
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            let slot = (thread.isMultiple(of: 2) ? board : other).slot(1)
+            for index in 0..<perThread {
+                slot.add(.idleThreads)
+                _ = slot.countAccepted(threads: 8)
+                slot.countFinished(
+                    status: index.isMultiple(of: 5) ? 422 : 200, duration: .milliseconds(2), bytesIn: 3, bytesOut: 7,
+                    slow: false)
+            }
+        }
+        let snapshot = board.snapshot()
+        let total = 8 * perThread
+        #expect(snapshot.totals.accepted == total && snapshot.totals.answered == total)
+        #expect(snapshot.totals.bytesIn == 3 * total && snapshot.totals.bytesOut == 7 * total)
+        #expect(snapshot.workers.first?.requests == total)
+        #expect(snapshot.workers.first?.busyThreads == 0 && snapshot.workers.first?.idleThreads == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(snapshot.json)) as? [String: Any])
+        let responses = try #require(json["responses"] as? [String: Int])
+        #expect(responses["200"] == total * 4 / 5 && responses["422"] == total / 5, "\(responses)")
+    }
+
+    @Test func aGaugeThatWentBelowZeroReadsZero() throws {
+        let board = try scoreboard(slots: 1)
+        board.slot(0).claim(generation: 1)
+        board.slot(0).markReady(pid: 5)
+        board.slot(0).subtract(.busyThreads)
+        #expect(board.snapshot().workers.first?.busyThreads == 0)
+    }
+
     @Test func aWorkerMapsTheSupervisorsScoreboard() throws {
         let board = try scoreboard()
         board.slot(2).claim(generation: 5)

@@ -6,6 +6,12 @@ extension Policy {
     /// unknown or repeated check item stops the load.
     /// - Throws: `PolicyError` naming the file, the key (or the line of a syntax error) and the problem.
     public static func load(path: String) throws(PolicyError) -> Policy {
+        try parse(readFile(path: path), file: path)
+    }
+
+    /// The text of a policy file, unchecked (`parse(_:file:)` checks it).
+    /// - Throws: `PolicyError` for a missing, unreadable or non-UTF-8 file.
+    public static func readFile(path: String) throws(PolicyError) -> String {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PolicyError(file: path, problem: "no such file")
         }
@@ -15,7 +21,7 @@ extension Policy {
         guard let text = String(data: data, encoding: .utf8) else {
             throw PolicyError(file: path, problem: "is not UTF-8 text")
         }
-        return try parse(text, file: path)
+        return text
     }
 
     /// Reads a policy from TOML text; `file` names it in errors.

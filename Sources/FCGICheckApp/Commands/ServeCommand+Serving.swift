@@ -96,10 +96,14 @@ extension ServeCommand {
             configuration: .init(
                 limits: limits, stopTimeout: .seconds(stopTimeout),
                 workerArguments: Array(CommandLine.arguments.dropFirst()),
-                // A reload starts workers that read the policy and the inventory anew: both must open first.
-                validate: {
-                    _ = try policyOptions.load()
+                // Each generation of workers opens the inventory anew, and runs the policy file as it was read here
+                // (checked first: a broken file refuses the reload, and the running workers carry on).
+                prepareGeneration: {
                     _ = try openInventory(logger: logger)
+                    guard let path = policyOptions.policy else { return nil }
+                    let text = try Policy.readFile(path: path)
+                    _ = try Policy.parse(text, file: path)
+                    return text
                 }),
             logger: logger)
         let inventoryName = inventorySource.name

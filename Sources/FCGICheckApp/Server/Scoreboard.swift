@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import Synchronization
 
@@ -69,18 +70,10 @@ final class Scoreboard: @unchecked Sendable {
         let description: String
     }
 
-    /// Creates a zeroed scoreboard with room for `slots` workers, backed by an unlinked file in /dev/shm (or the
-    /// temporary directory when /dev/shm cannot be written).
+    /// Creates a zeroed scoreboard with room for `slots` workers, in an unnamed in-memory file (close-on-exec: a
+    /// worker gets it on fd 3 through posix_spawn's dup2, and no second copy).
     static func create(slots: Int) throws(Failure) -> Scoreboard {
-        var descriptor: Int32 = -1
-        for directory in ["/dev/shm", ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"] {
-            var template = Array("\(directory)/fcgi-check-scoreboard-XXXXXX".utf8CString)
-            descriptor = mkstemp(&template)
-            if descriptor >= 0 {
-                template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-                break
-            }
-        }
+        let descriptor = CLinux_memfdCreate("fcgi-check-scoreboard")
         guard descriptor >= 0 else {
             throw Failure(description: "cannot create the scoreboard: \(String(cString: strerror(errno)))")
         }
@@ -279,9 +272,9 @@ final class Scoreboard: @unchecked Sendable {
                     state: state.name,
                     generation: Int(slot.load(.generation)),
                     uptimeSeconds: Double(now &- min(now, started)) / 1000,
-                    requests: Int(slot.load(.processRequests)),
-                    busyThreads: Int(slot.load(.busyThreads)),
-                    idleThreads: Int(slot.load(.idleThreads)),
+                    requests: Int(clamping: slot.load(.processRequests)),
+                    busyThreads: Self.gauge(slot.load(.busyThreads)),
+                    idleThreads: Self.gauge(slot.load(.idleThreads)),
                     counters: counters
                 )
             )
@@ -301,9 +294,18 @@ final class Scoreboard: @unchecked Sendable {
         )
     }
 
+    /// A gauge's word as a count. Its adds and subtracts pair up, but should a worker ever die between the two, a
+    /// wrapped-around "negative" word reads as 0, never as a trap on the request path.
+    private static func gauge(_ word: UInt64) -> Int {
+        let value = Int64(bitPattern: word)
+        return value < 0 ? 0 : Int(value)
+    }
+
+    /// Milliseconds on the monotonic clock (since boot, the same in every process): uptimes measured with it do not
+    /// jump when the wall clock is set.
     static func nowMilliseconds() -> UInt64 {
         var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
+        clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec / 1_000_000)
     }
 }

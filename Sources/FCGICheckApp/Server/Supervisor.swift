@@ -8,12 +8,13 @@ import Logging
 /// Holds the listening socket and keeps `workers` worker processes serving on it, as PHP-FPM's master does.
 ///
 /// Workers are fresh processes (`posix_spawn` of this same executable with `serve … --worker-slot N`), never forks of
-/// a process that has threads. Each gets the listening socket on fd 0 and the scoreboard on fd 3. The supervisor has
-/// one thread, which waits for signals with `sigtimedwait` and does everything else between them:
+/// a process that has threads. Each gets the listening socket on fd 0, the scoreboard on fd 3 and its generation's
+/// policy on fd 4 (`PolicySnapshot`). The supervisor has one thread, which waits for signals with `sigtimedwait` and
+/// does everything else between them:
 /// - a worker that exits or is killed is replaced; one that keeps dying soon after it started is restarted after a
 ///   growing pause (up to 30 s) and reported, not in a tight loop;
-/// - SIGHUP starts a new generation of workers (which read the configuration and policy anew) and retires the old
-///   one only when every new worker is ready; the listening socket stays open throughout;
+/// - SIGHUP reads the policy file anew and starts a new generation of workers with it (they open the inventory anew
+///   too), and retires the old one only when every new worker is ready; the listening socket stays open throughout;
 /// - SIGTERM, SIGINT or SIGQUIT shuts the socket down (on a unix socket the connections already queued are still
 ///   answered), lets every worker finish, and exits 0, or 1 when `stopTimeout` ran out first.
 final class Supervisor {
@@ -24,8 +25,9 @@ final class Supervisor {
         var stopTimeout: Duration
         /// The arguments of `serve` to start each worker with (without the executable).
         var workerArguments: [String]
-        /// Checks what a new generation of workers would read (inventory, policy) before it is started.
-        var validate: () throws -> Void
+        /// Checks what a new generation of workers will open (the inventory) and reads the policy file it is to run
+        /// with, before any of its workers is started; nil when there is no policy file (the built-in defaults).
+        var prepareGeneration: () throws -> String?
     }
 
     private struct Worker {
@@ -48,6 +50,9 @@ final class Supervisor {
     private var nextStart = ContinuousClock.now
     private var quickDeaths = 0
     private var reload: (generation: UInt64, deadline: ContinuousClock.Instant)?
+    /// The policy of the serving generation, and of the one a reload is starting.
+    private var policy: PolicySnapshot?
+    private var reloadPolicy: PolicySnapshot?
     private var reloadRequested = false
     private var reloadWaitLogged = false
 
@@ -78,6 +83,12 @@ final class Supervisor {
     /// - Returns: the exit status: 0 after a clean stop, 1 when workers had to be killed or never became ready.
     func run(onReady: () -> Void) -> Int32 {
         scoreboard.begin(limits: configuration.limits, supervisorPID: getpid())
+        do {
+            policy = try configuration.prepareGeneration().map(PolicySnapshot.init)
+        } catch {
+            logger.critical("cannot start the workers: \(error)")
+            return stopAll(exitStatus: 1)
+        }
         for _ in 0..<configuration.limits.workers {
             guard startWorker(generation: generation) else { return stopAll(exitStatus: 1) }
         }
@@ -129,7 +140,8 @@ final class Supervisor {
         let slot = scoreboard.slot(slotIndex)
         slot.claim(generation: generation)
         let arguments = configuration.workerArguments + ["--worker-slot", String(slotIndex)]
-        guard let pid = spawn(arguments: arguments) else {
+        let generationPolicy = generation == reload?.generation ? reloadPolicy : policy
+        guard let pid = spawn(arguments: arguments, policy: generationPolicy) else {
             slot.release()
             return false
         }
@@ -138,23 +150,28 @@ final class Supervisor {
         return true
     }
 
-    private func spawn(arguments: [String]) -> pid_t? {
+    private func spawn(arguments: [String], policy: PolicySnapshot?) -> pid_t? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // Listening socket on fd 0 (the FastCGI convention), scoreboard on fd 3; stdout and stderr are shared.
-        // dup2 onto another number clears close-on-exec; fd 0 inherited from our own parent never had it.
+        // Listening socket on fd 0 (the FastCGI convention), scoreboard on fd 3, policy on fd 4; stdout and stderr
+        // are shared. dup2 onto another number clears close-on-exec; fd 0 inherited from our own parent never had it.
         if listener != 0 { posix_spawn_file_actions_adddup2(&actions, listener, 0) }
         posix_spawn_file_actions_adddup2(&actions, scoreboard.descriptor, 3)
+        if let policy { posix_spawn_file_actions_adddup2(&actions, policy.descriptor, PolicySnapshot.workerDescriptor) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
+        // The worker starts with every handler at its default and the signals it cares about blocked, so that a stop
+        // sent before it has set itself up (an abandoned reload, a quick SIGTERM) waits for it instead of killing it
+        // outright; it sets its own mask once its handlers are in place.
+        var startMask = sigset_t()
+        sigemptyset(&startMask)
+        for blocked in [SIGTERM, SIGQUIT, SIGINT, SIGHUP] { sigaddset(&startMask, blocked) }
         var allSignals = sigset_t()
         sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigmask(&attributes, &startMask)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
@@ -255,7 +272,7 @@ final class Supervisor {
             reloadWaitLogged = false
             reloadRequested = false
             do {
-                try configuration.validate()
+                reloadPolicy = try configuration.prepareGeneration().map(PolicySnapshot.init)
             } catch {
                 logger.error("reload refused, the running workers carry on: \(error)")
                 return
@@ -280,6 +297,8 @@ final class Supervisor {
             }
             generation = current.generation
             reload = nil
+            policy = reloadPolicy
+            reloadPolicy = nil
             scoreboard.countReload()
             logger.notice("reload complete: generation \(current.generation) is serving, the previous one is finishing")
         } else if ContinuousClock.now > current.deadline {
@@ -296,12 +315,14 @@ final class Supervisor {
             kill(pid, SIGTERM)
         }
         reload = nil
+        reloadPolicy = nil
     }
 
     // MARK: Stop
 
     /// Stops every worker: shuts our own socket down first so that they answer what is queued and nothing more.
     private func stopAll(exitStatus: Int32) -> Int32 {
+        var exitStatus = exitStatus
         if !socketIsShared { shutdown(listener, Int32(SHUT_RDWR)) }
         for pid in workers.keys {
             workers[pid]!.retiring = true
@@ -309,7 +330,15 @@ final class Supervisor {
         }
         let deadline = ContinuousClock.now + configuration.stopTimeout + .seconds(2)
         while !workers.isEmpty && ContinuousClock.now < deadline {
-            if reapOne() == nil { usleep(10_000) }
+            guard let (worker, status) = reapOne() else {
+                usleep(10_000)
+                continue
+            }
+            // A worker that could not finish its requests within the stop timeout makes the whole stop unclean.
+            if status != 0 {
+                logger.error("worker \(worker.slot) (pid \(worker.pid)) \(Self.describe(status)) while stopping")
+                exitStatus = 1
+            }
         }
         guard workers.isEmpty else {
             logger.error("stop timeout reached with \(workers.count) workers still running; killing them")

@@ -1,3 +1,4 @@
+import CheckDomain
 import Foundation
 import Logging
 
@@ -5,8 +6,8 @@ import Logging
     import Glibc
 #endif
 
-/// `serve --worker-slot N`: one worker process under a `Supervisor`, serving on the socket it inherited on fd 0
-/// and counting into the scoreboard on fd 3.
+/// `serve --worker-slot N`: one worker process under a `Supervisor`, serving on the socket it inherited on fd 0,
+/// counting into the scoreboard on fd 3, under the policy on fd 4.
 struct WorkerProcess {
     let command: ServeCommand
     let slot: Int
@@ -33,7 +34,11 @@ struct WorkerProcess {
         guard slot >= 0 && slot < scoreboard.slotCount else {
             throw CommandFailure("--worker-slot \(slot) is not a slot of the scoreboard")
         }
-        let policy = try command.policyOptions.load()
+        // The policy as the supervisor read it for this generation, not the file as it may be now.
+        var policy = Policy()
+        if let path = command.policyOptions.policy {
+            policy = try Policy.parse(PolicySnapshot.read(), file: path)
+        }
         let (server, _) = try command.makeServer(
             socket: 0, socketIsShared: true, scoreboard: scoreboard, slot: slot, policy: policy, logger: logger)
         try server.start()

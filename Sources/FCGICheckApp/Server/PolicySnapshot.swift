@@ -1,0 +1,75 @@
+import CLinux
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The policy text one generation of workers runs with, held in an unnamed in-memory file that the supervisor hands
+/// to each of its workers on fd 4.
+///
+/// A worker started late in a generation (replacing one that died or retired after `--max-requests`) thereby runs
+/// exactly the policy the rest of its generation runs, even when the file on disk has been edited since: only a
+/// reload (SIGHUP) reads the file anew, and only after checking it. Without this, an edit saved without a reload
+/// would come into force one replacement at a time, and a broken edit would make every replacement fail to start.
+final class PolicySnapshot {
+    /// Where a worker finds the snapshot.
+    static let workerDescriptor: Int32 = 4
+
+    /// The in-memory file (close-on-exec; `posix_spawn`'s dup2 onto fd 4 hands it on).
+    let descriptor: Int32
+
+    /// Why a snapshot could not be made or read.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Holds `text` in a new in-memory file.
+    init(text: String) throws(Failure) {
+        descriptor = CLinux_memfdCreate("fcgi-check-policy")
+        guard descriptor >= 0 else {
+            throw Failure(description: "cannot hold the policy for the workers: \(String(cString: strerror(errno)))")
+        }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes {
+                pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset))
+            }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                let text = String(cString: strerror(errno))
+                _ = close(descriptor)
+                throw Failure(description: "cannot hold the policy for the workers: \(text)")
+            }
+            offset += written
+        }
+    }
+
+    deinit {
+        _ = close(descriptor)
+    }
+
+    /// A worker's side: the policy text on `descriptor`, read whole from its start (the workers of a generation
+    /// share one file offset, so they read with pread and never move it).
+    static func read(from descriptor: Int32 = workerDescriptor) throws(Failure) -> String {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw Failure(description: "fd \(descriptor) holds no policy (workers are started by `serve --workers N`)")
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.count
+            let read = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + offset, count - offset, off_t(offset))
+            }
+            if read < 0 && errno == EINTR { continue }
+            guard read > 0 else {
+                throw Failure(
+                    description: "cannot read the policy on fd \(descriptor): \(String(cString: strerror(errno)))")
+            }
+            offset += read
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
