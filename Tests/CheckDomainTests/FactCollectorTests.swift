@@ -36,6 +36,26 @@ import Testing
             #expect(facts.systemdVersion == nil)
         }
         #expect(facts.collectedAt.map { abs($0.timeIntervalSinceNow) < 60 } == true)
+        // The clock: what the kernel tells another asker (Python's ctypes calling adjtimex; struct timex's maxerror,
+        // in microseconds, is its fourth word on 64-bit Linux), judged as timedated judges it.
+        let kernel = try command(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import ctypes; b = ctypes.create_string_buffer(512); "
+                    + "r = ctypes.CDLL(None, use_errno=True).adjtimex(b); "
+                    + "print('unknown' if r < 0 else int.from_bytes(b.raw[24:32], 'little', signed=True) < 16000000)",
+            ])
+        #expect(facts.clockSynchronized.map { "\($0 ? "True" : "False")" } ?? "unknown" == kernel)
+    }
+
+    @Test func theClockFactIsWhatItsSourceSays() {
+        for answer in [true, false, nil] as [Bool?] {
+            let collector = FactCollector(
+                readFile: { _ in nil }, exists: { _ in false }, run: { _, _ in nil }, now: { Date() },
+                clockSynchronized: { answer })
+            #expect(collector.collect().clockSynchronized == answer)
+        }
     }
 
     @Test func unreadableSourcesStayUnknown() {

@@ -210,10 +210,4 @@ import Testing
         #expect(FactParsers.selinuxMode(enforce: nil, selinuxFilesystemPresent: false) == "disabled")
         #expect(FactParsers.selinuxMode(enforce: nil, selinuxFilesystemPresent: true) == nil)
     }
-
-    @Test func clockSynchronisation() {
-        #expect(FactParsers.clockSynchronized(timedatectl: "yes\n") == true)
-        #expect(FactParsers.clockSynchronized(timedatectl: "no\n") == false)
-        #expect(FactParsers.clockSynchronized(timedatectl: "Failed to connect to bus") == nil)
-    }
 }

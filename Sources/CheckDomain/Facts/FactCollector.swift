@@ -1,10 +1,12 @@
+import CLinux
 import Foundation
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Collects this machine's facts by reading system files and running `systemctl --version`.
+/// Collects this machine's facts by reading system files, running `systemctl --version` and asking the kernel
+/// whether the clock is synchronised.
 ///
 /// Every fact that cannot be read (a file missing, a command absent or failing) stays unknown.
 public struct FactCollector: Sendable {
@@ -16,6 +18,8 @@ public struct FactCollector: Sendable {
     public var run: @Sendable (String, [String]) -> String?
     /// The current time.
     public var now: @Sendable () -> Date
+    /// Whether the system clock is synchronised, or nil when that cannot be told.
+    public var clockSynchronized: @Sendable () -> Bool?
 
     /// A collector of the real machine.
     public init() {
@@ -23,6 +27,15 @@ public struct FactCollector: Sendable {
         exists = { path in FileManager.default.fileExists(atPath: path) }
         run = FactCollector.runCommand
         now = { Date() }
+        // The kernel's own account (adjtimex), as timedated reports it in `timedatectl`: it needs neither a D-Bus
+        // nor a systemd new enough for `timedatectl show` (CentOS 7's 219 has no such verb).
+        clockSynchronized = {
+            switch CLinux_clockSynchronized() {
+            case 1: true
+            case 0: false
+            default: nil
+            }
+        }
     }
 
     /// A collector over given sources, for tests.
@@ -30,12 +43,14 @@ public struct FactCollector: Sendable {
         readFile: @escaping @Sendable (String) -> String?,
         exists: @escaping @Sendable (String) -> Bool,
         run: @escaping @Sendable (String, [String]) -> String?,
-        now: @escaping @Sendable () -> Date
+        now: @escaping @Sendable () -> Date,
+        clockSynchronized: @escaping @Sendable () -> Bool? = { nil }
     ) {
         self.readFile = readFile
         self.exists = exists
         self.run = run
         self.now = now
+        self.clockSynchronized = clockSynchronized
     }
 
     /// This machine's facts.
@@ -49,7 +64,6 @@ public struct FactCollector: Sendable {
         )
         let memory = readFile("/proc/meminfo").map(FactParsers.memoryInfo)
         let systemctl = ["/usr/bin/systemctl", "/bin/systemctl"].first(where: exists)
-        let timedatectl = ["/usr/bin/timedatectl", "/bin/timedatectl"].first(where: exists)
         let online = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         return NodeFacts(
             osID: identity.id,
@@ -65,8 +79,7 @@ public struct FactCollector: Sendable {
                 enforce: readFile("/sys/fs/selinux/enforce"),
                 selinuxFilesystemPresent: exists("/sys/fs/selinux/enforce")
             ),
-            clockSynchronized: timedatectl.flatMap { run($0, ["show", "-p", "NTPSynchronized", "--value"]) }
-                .flatMap { FactParsers.clockSynchronized(timedatectl: $0) },
+            clockSynchronized: clockSynchronized(),
             hostname: Self.hostname(),
             collectedAt: now()
         )

@@ -104,13 +104,4 @@ public enum FactParsers {
         default: return nil
         }
     }
-
-    /// `timedatectl show -p NTPSynchronized --value`: `yes` or `no`.
-    public static func clockSynchronized(timedatectl output: String) -> Bool? {
-        switch output.trimmingCharacters(in: .whitespacesAndNewlines) {
-        case "yes": return true
-        case "no": return false
-        default: return nil
-        }
-    }
 }

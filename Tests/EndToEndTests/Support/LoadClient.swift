@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// A steady load of the test's own making: `connections` threads, each sending one request per connection through
-/// nginx on 127.0.0.1, until `total` requests were sent or `stop()` is called. Bounded in count and in time (each
-/// request has a 30 s read timeout), and every answer is kept for the test to judge.
+/// nginx on 127.0.0.1, until `total` requests were sent, `stop()` is called or `timeLimit` has passed. Bounded in
+/// count and in time (each request has a 30 s read timeout), and every answer is kept for the test to judge.
 final class LoadClient: @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`.
 
@@ -24,11 +24,17 @@ final class LoadClient: @unchecked Sendable {
     private let port: UInt16
     private let total: Int
     private let request: [UInt8]
+    /// No request is sent after this.
+    let deadline: ContinuousClock.Instant
 
     /// Starts the load at once.
-    init(port: UInt16, total: Int, connections: Int, body: String = NginxContractTests.referenceRequest) {
+    init(
+        port: UInt16, total: Int, connections: Int, body: String = NginxContractTests.referenceRequest,
+        timeLimit: Duration = .seconds(40)
+    ) {
         self.port = port
         self.total = total
+        deadline = .now + timeLimit
         request = HTTPClient.request("POST", "/", body: Array(body.utf8))
         for index in 0..<connections {
             done.enter()
@@ -44,7 +50,7 @@ final class LoadClient: @unchecked Sendable {
     private func run() {
         while true {
             let proceed = lock.withLock {
-                guard !stopped && sent < total else { return false }
+                guard !stopped && sent < total && ContinuousClock.now < deadline else { return false }
                 sent += 1
                 return true
             }
@@ -72,8 +78,8 @@ final class LoadClient: @unchecked Sendable {
         return lock.withLock { outcomes }
     }
 
-    /// Waits until at least `count` answers came (or 60 s passed).
+    /// Waits until at least `count` answers came, or the load's time limit has passed.
     func waitUntilAnswered(_ count: Int) {
-        _ = TestEnvironment.wait(for: .seconds(60)) { answered >= count }
+        _ = TestEnvironment.wait(for: max(.zero, deadline - .now)) { answered >= count }
     }
 }
