@@ -77,6 +77,47 @@ import Testing
             ])
     }
 
+    @Test func handEditedRowsOfTheWrongTypeNeverCrashALookup() async throws {
+        let path = try temporaryPath()
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
+        for id in [7, 8] {
+            let facts = NodeFacts(osID: "centos", osVersion: "7.9", systemdVersion: 219, cpuCount: 8)
+            try inventory.add(Node(id: NodeID(Int64(id)), name: "node\(id)", host: "10.0.0.\(id)", facts: facts))
+        }
+        // What an operator with sqlite3 might do (SQLite stores what it cannot convert as it is).
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c",
+            """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("UPDATE node SET systemd_version = 'two hundred', cpu_count = 1e300, "
+                       "clock_synchronized = 'maybe', facts_collected_at = 'yesterday' WHERE id = 7")
+            db.execute("UPDATE node SET facts_collected_at = -1e300 WHERE id = 8")
+            db.commit()
+            """,
+            path,
+        ]
+        try python.run()
+        python.waitUntilExit()
+        try #require(python.terminationStatus == 0)
+
+        // Unreadable facts are unknown, and the checks list them rather than pass them or crash.
+        let nodes = try await inventory.nodes(withIDs: [NodeID(7), NodeID(8)])
+        let seven = try #require(nodes[NodeID(7)]?.facts)
+        #expect(seven.systemdVersion == nil && seven.cpuCount == nil && seven.clockSynchronized == nil)
+        #expect(seven.collectedAt == nil && seven.osVersion == "7.9")
+        let results = try await ClusterCheck(registry: Policy().registry(), inventory: inventory).run(.on([7, 8]))
+        let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.notSuccessNodes) })
+        #expect(byName["check_systemd_version"]?.map(\.message) == ["10.0.0.7 systemd 版本未知"])
+        #expect(byName["check_cpu_count"]?.map(\.nodeID) == [NodeID(7)])
+        // Collected in the year -3e292: facts far too old, said in days, not an overflow.
+        let freshness = try #require(byName["check_facts_freshness"])
+        #expect(freshness.map(\.nodeID) == [NodeID(7), NodeID(8)])
+        #expect(freshness.last?.level == .fail && freshness.last?.message.contains(" d ") == true, "\(freshness)")
+    }
+
     @Test func changesAreSeenByTheNextLookupWithoutReopening() async throws {
         let path = try temporaryPath()
         let serving = try SQLiteInventory(path: path, mode: .createIfMissing)

@@ -34,7 +34,8 @@ public struct FactsFreshnessCheck: CheckItem {
 
     /// `2 h`, `3 d 4 h`, `15 min`.
     static func ageText(_ seconds: TimeInterval) -> String {
-        let minutes = Int(seconds / 60)
+        // An absurd collection time (year 1, say, from a hand-edited inventory) must not overflow: days are capped.
+        let minutes = Int(min(seconds / 60, 1e15))
         if minutes < 60 { return "\(minutes) min" }
         let hours = minutes / 60
         return hours < 48 ? "\(hours) h" : "\(hours / 24) d \(hours % 24) h"
@@ -47,9 +48,9 @@ public struct FactsFreshnessCheck: CheckItem {
                 return .unknown(node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)
             }
             let age = context.now.timeIntervalSince(collectedAt)
-            // Collected in the future (beyond a few minutes of clock skew): the node's clock or the stored time is
-            // wrong, so how old the facts are cannot be known.
-            if age < -Self.clockSkewTolerance {
+            // Collected in the future (beyond a few minutes of clock skew), or at no real time at all: the node's
+            // clock or the stored time is wrong, so how old the facts are cannot be known.
+            if !age.isFinite || age < -Self.clockSkewTolerance {
                 return .unknown(
                     node, ("节点信息采集时间", "facts collection time"), expected: limit,
                     actual: ISO8601DateFormatter().string(from: collectedAt), in: context)

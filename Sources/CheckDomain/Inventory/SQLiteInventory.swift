@@ -106,7 +106,7 @@ public final class SQLiteInventory: NodeInventory {
                 )
                 let rows = try Row.fetchCursor(statement, arguments: [list])
                 while let row = try rows.next() {
-                    let node = Self.node(from: row)
+                    let node = try Self.node(from: row)
                     found[node.id] = node
                 }
                 return found
@@ -120,31 +120,40 @@ public final class SQLiteInventory: NodeInventory {
     public func allNodes() throws(InventoryStoreError) -> [Node] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM node ORDER BY id").map(Self.node(from:))
+                try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM node ORDER BY id").map {
+                    try Self.node(from: $0)
+                }
             }
         } catch {
             throw InventoryStoreError(error, path: path)
         }
     }
 
-    private static func node(from row: Row) -> Node {
-        Node(
-            id: NodeID(row[0]),
-            name: row[1],
-            host: row[2],
+    /// A node from its row. Rows this program wrote always decode; a row edited by hand (`sqlite3`) may hold a value
+    /// of the wrong type in any column, which must never crash a request (GRDB's `row[i]` traps on a value it cannot
+    /// convert): an unreadable fact is unknown (the checks list the node, as for a fact never collected), and an
+    /// unreadable id, name or host fails the lookup (503).
+    private static func node(from row: Row) throws -> Node {
+        func fact<Value: DatabaseValueConvertible>(_ index: Int) -> Value? {
+            (try? row.decode(Value?.self, atIndex: index)) ?? nil
+        }
+        return Node(
+            id: NodeID(try row.decode(Int64.self, atIndex: 0)),
+            name: try row.decode(String.self, atIndex: 1),
+            host: try row.decode(String.self, atIndex: 2),
             facts: NodeFacts(
-                osID: row[3],
-                osVersion: row[4],
-                systemdVersion: row[5],
-                kernelRelease: row[6],
-                cpuCount: row[7],
-                memoryTotalBytes: row[8],
-                swapTotalBytes: row[9],
-                transparentHugePages: row[10],
-                selinuxMode: row[11],
-                clockSynchronized: row[12],
-                hostname: row[13],
-                collectedAt: row[14]
+                osID: fact(3),
+                osVersion: fact(4),
+                systemdVersion: fact(5),
+                kernelRelease: fact(6),
+                cpuCount: fact(7),
+                memoryTotalBytes: fact(8),
+                swapTotalBytes: fact(9),
+                transparentHugePages: fact(10),
+                selinuxMode: fact(11),
+                clockSynchronized: fact(12),
+                hostname: fact(13),
+                collectedAt: fact(14)
             )
         )
     }
