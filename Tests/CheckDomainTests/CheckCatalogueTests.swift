@@ -99,6 +99,31 @@ struct FixedInventory: NodeInventory {
         #expect(try await outcome("check_kernel_version", NodeFacts())?.message == "10.1.1.1 内核版本未知")
         let odd = try await findings("check_kernel_version", NodeFacts(kernelRelease: "custom"))
         #expect(odd.map(\.level) == [.fail] && odd.first?.actual == "custom")
+        // Digits run into letters are not a version: listed as unknown, not judged on the digits.
+        let runOn = try await findings("check_kernel_version", NodeFacts(kernelRelease: "5.4abc"))
+        #expect(runOn.map(\.message) == ["10.1.1.1 内核版本未知"] && runOn.first?.actual == "5.4abc")
+    }
+
+    @Test func releaseNumbersCompareWithMissingPartsAsZeros() async throws {
+        var policy = Policy()
+        policy.kernelMinimum = try #require(DottedVersion("3.10.0"))
+        let eight = try #require(DottedVersion("8.0"))
+        policy.osMinimums["rocky"] = eight
+        // 3.10 is 3.10.0 and 8 is 8.0: both pass (Python's list order, the reference's, would fail them).
+        #expect(try await findings("check_kernel_version", NodeFacts(kernelRelease: "3.10"), policy: policy).isEmpty)
+        #expect(
+            try await findings("check_os_version", NodeFacts(osID: "rocky", osVersion: "8"), policy: policy).isEmpty)
+        #expect(
+            try await findings("check_os_version", NodeFacts(osID: "rocky", osVersion: "7.9"), policy: policy).map(
+                \.level) == [.fail])
+        // Text after a separator is no part of the version; letters run into it make it unreadable.
+        #expect(
+            try await findings("check_os_version", NodeFacts(osID: "rocky", osVersion: "8.6 (Green Obsidian)"))
+                .isEmpty)
+        for garbled in ["8.x", "10abc"] {
+            let found = try await findings("check_os_version", NodeFacts(osID: "rocky", osVersion: garbled))
+            #expect(found.map(\.message) == ["10.1.1.1 操作系统版本未知"], "\(garbled)")
+        }
     }
 
     @Test(arguments: [(1, CheckLevel?.some(.fail)), (2, .warn), (3, .warn), (4, nil), (64, nil)])

@@ -13,7 +13,8 @@ import Testing
     ]
 
     func findings(
-        _ name: String, _ members: [(node: Int64, host: String, port: Int64)], language: Language = .chinese
+        _ name: String, _ members: [(node: Int64, host: String, port: Int64)], language: Language = .chinese,
+        policy: Policy = Policy(), nodes: [Node] = ClusterWideCheckTests.nodes
     ) async throws -> [NodeFailure] {
         let proposal = ClusterProposal(
             name: "c",
@@ -22,9 +23,8 @@ import Testing
                     nodeID: BigInteger(member.node), name: "m\(index + 1)", host: member.host,
                     port: BigInteger(member.port))
             })
-        let item = try #require(Policy().item(named: name))
-        let context = RequestContext(
-            proposal: proposal, inventory: FixedInventory(nodes: Self.nodes), language: language)
+        let item = try #require(policy.item(named: name))
+        let context = RequestContext(proposal: proposal, inventory: FixedInventory(nodes: nodes), language: language)
         return try await item.failures(in: context)
     }
 
@@ -47,6 +47,30 @@ import Testing
             language: .english)
         #expect(found.map(\.nodeID) == [NodeID(1)])
         #expect(found.first?.message == "10.0.0.1 port 5432 is used by more than one member: m1, m3")
+    }
+
+    @Test func twoNodesOnOneHostNamedInDifferentCaseShareItsPorts() async throws {
+        let nodes = [
+            Node(id: NodeID(5), name: "n5", host: "DB-A.example", facts: NodeFacts()),
+            Node(id: NodeID(6), name: "n6", host: "db-a.example", facts: NodeFacts()),
+        ]
+        let found = try await findings(
+            "check_member_port", [(5, "DB-A.example", 5432), (6, "db-a.example", 5432)], nodes: nodes)
+        #expect(found.map(\.nodeID) == [NodeID(5), NodeID(6)])
+        #expect(found.first?.message == "DB-A.example 端口 5432 被多个成员使用: m1, m2")
+    }
+
+    @Test func hostAndFamilyMismatchesWarnWhenThePolicySaysSo() async throws {
+        var policy = Policy()
+        policy.memberHostLevel = .warn
+        policy.osFamilyLevel = .warn
+        let host = try await findings("check_member_host", [(1, "10.0.0.9", 1)], policy: policy)
+        #expect(host.map(\.level) == [.warn])
+        let family = try await findings("check_os_family", [(1, "h", 1), (3, "h", 1), (2, "h", 1)], policy: policy)
+        #expect(family.map(\.nodeID) == [NodeID(3)] && family.map(\.level) == [.warn])
+        // An unknown fact is never a mere warning.
+        let unknown = try await findings("check_os_family", [(1, "h", 1), (4, "h", 1)], policy: policy)
+        #expect(unknown.map(\.nodeID) == [NodeID(4)] && unknown.map(\.level) == [.fail], "\(unknown)")
     }
 
     @Test func aHugePortIsInvalidNotACrash() async throws {

@@ -97,6 +97,9 @@ import Testing
             ("zh;q=0, en;q=0.1", .english), ("en;q=abc", .chinese), ("zh-Hans-CN", .chinese),
             (" en ; q=1.0 ", .english),
             ("de;q=1, en;q=0.2, zh;q=0.2", .english),
+            // `*` stands for the languages not named: not for one excluded by q=0, nor above one named lower.
+            ("zh;q=0, *", .english), ("en;q=0, *", .chinese), ("*;q=0.5, en;q=0.9", .english),
+            ("zh;q=0.1, *;q=0.5", .english), ("*, en", .chinese), ("en-US;q=0.3, en;q=0.9, zh;q=0.5", .english),
         ] as [(String?, Language)])
     func acceptLanguage(header: String?, language: Language) {
         #expect(Language.preferred(byAcceptLanguage: header) == language)

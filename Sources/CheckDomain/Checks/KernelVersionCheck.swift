@@ -23,7 +23,7 @@ public struct KernelVersionCheck: CheckItem {
             guard let release, let version = ReleaseVersion.leading(release) else {
                 return .unknown(node, ("内核版本", "kernel version"), expected: expected, actual: release, in: context)
             }
-            guard version < minimum else { return nil }
+            guard ReleaseVersion.isBelow(version, minimum) else { return nil }
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(

@@ -8,12 +8,14 @@ public enum Language: String, Sendable, Equatable, CaseIterable {
     /// The language an `Accept-Language` header prefers (RFC 9110 §12.5.4): the supported language with the highest
     /// q-value, the earlier one on a tie; Chinese when the header is absent, empty, unparsable or names neither.
     ///
-    /// `en`, `en-US` and `EN-gb` mean English, `zh`, `zh-CN` and `zh-Hans-CN` Chinese; `*` means either (Chinese);
-    /// `q=0` excludes a language.
+    /// `en`, `en-US` and `EN-gb` mean English, `zh`, `zh-CN` and `zh-Hans-CN` Chinese; `*` means any language the
+    /// header does not name otherwise (Chinese first); `q=0` excludes a language, even from `*`.
     public static func preferred(byAcceptLanguage header: String?) -> Language {
         guard let header else { return .chinese }
-        var best: (language: Language, quality: Double)?
-        for element in header.split(separator: ",") {
+        // Each language's q-value and the position of the element that gave it (for ties).
+        var named: [Language: (quality: Double, position: Int)] = [:]
+        var wildcard: (quality: Double, position: Int)?
+        for (position, element) in header.split(separator: ",").enumerated() {
             let parameters = element.split(separator: ";").map { $0.trimmingUnicodeWhitespace() }
             guard let range = parameters.first?.lowercased(), !range.isEmpty else { continue }
             var quality = 1.0
@@ -26,16 +28,25 @@ public enum Language: String, Sendable, Equatable, CaseIterable {
                 }
                 quality = value
             }
-            let language: Language
             if range == "*" {
-                language = .chinese
-            } else {
-                let primary = range.split(separator: "-", maxSplits: 1).first.map(String.init) ?? range
-                guard let known = Language(rawValue: primary) else { continue }
-                language = known
+                if wildcard == nil { wildcard = (quality, position) }
+                continue
             }
-            guard quality > 0 else { continue }
-            if quality > (best?.quality ?? 0) { best = (language, quality) }
+            let primary = range.split(separator: "-", maxSplits: 1).first.map(String.init) ?? range
+            guard let language = Language(rawValue: primary) else { continue }
+            // A language named twice (`en-US;q=0.5, en`) counts at its best.
+            if let earlier = named[language], earlier.quality >= quality { continue }
+            named[language] = (quality, position)
+        }
+        var best: (language: Language, quality: Double, position: Int)?
+        for language in [Language.chinese, .english] {
+            guard let (quality, position) = named[language] ?? wildcard, quality > 0 else { continue }
+            if let current = best,
+                current.quality > quality || (current.quality == quality && current.position <= position)
+            {
+                continue
+            }
+            best = (language, quality, position)
         }
         return best?.language ?? .chinese
     }

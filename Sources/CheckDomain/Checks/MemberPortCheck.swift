@@ -30,9 +30,11 @@ public struct MemberPortCheck: CheckItem {
         let members = context.proposal.members.compactMap { member in
             member.nodeID.flatMap { byID[$0] }.map { (member: member, node: $0) }
         }
-        var users: [String: [String]] = [:]  // "host\0port" -> member names, in request order
+        // "host\0port" -> member names, in request order. Host names are case-insensitive (as check_member_host
+        // compares them): two node ids on NODE-A and node-a are one machine.
+        var users: [String: [String]] = [:]
         for (member, node) in members {
-            users[node.host + "\u{0}" + member.port.description, default: []].append(member.name)
+            users[node.host.lowercased() + "\u{0}" + member.port.description, default: []].append(member.name)
         }
         let expected = "\(minimum)..\(maximum), unique per host"
         // Each node's members, found once: a scan of every member per node is quadratic in a 1,000-member request.
@@ -50,7 +52,7 @@ public struct MemberPortCheck: CheckItem {
                     actual.append("\(member.name):\(port)")
                     continue
                 }
-                let names = users[node.host + "\u{0}" + port] ?? []
+                let names = users[node.host.lowercased() + "\u{0}" + port] ?? []
                 guard names.count > 1, reported.insert(port).inserted else { continue }
                 let list = names.joined(separator: ", ")
                 chinese.append("端口 \(port) 被多个成员使用: \(list)")

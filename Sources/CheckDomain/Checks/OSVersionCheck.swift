@@ -51,7 +51,7 @@ public struct OSVersionCheck: CheckItem {
             guard let text, let version = lenient ? ReleaseVersion.leading(text) : DottedVersion(text) else {
                 return .unknown(node, ("操作系统版本", "OS version"), expected: expected, actual: text, in: context)
             }
-            guard version < minimum else { return nil }
+            guard lenient ? ReleaseVersion.isBelow(version, minimum) : version < minimum else { return nil }
             let osName = node.facts.osID ?? "OS"
             return NodeFailure(
                 nodeID: node.id,

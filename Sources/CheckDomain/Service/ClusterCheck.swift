@@ -27,10 +27,21 @@ public struct ClusterCheck: Sendable {
         language: Language = .chinese,
         now: Date = Date()
     ) async throws -> [CheckItemResult] {
+        try await runReportingNodes(proposal, selection: selection, language: language, now: now).results
+    }
+
+    /// As `run`, and also the member nodes (in order of first appearance) exactly as the items judged them: one
+    /// inventory call serves both, so a node changed meanwhile cannot make the two disagree.
+    public func runReportingNodes(
+        _ proposal: ClusterProposal,
+        selection: CheckRegistry? = nil,
+        language: Language = .chinese,
+        now: Date = Date()
+    ) async throws -> (results: [CheckItemResult], nodes: [Node]) {
         let context = RequestContext(proposal: proposal, inventory: inventory, language: language, now: now)
-        _ = try await context.memberNodes()
+        let nodes = try await context.memberNodes()
         let items = (selection ?? registry).items
-        return try await withThrowingTaskGroup(of: (Int, [NodeFailure]).self) { group in
+        let results = try await withThrowingTaskGroup(of: (Int, [NodeFailure]).self) { group in
             for (index, item) in items.enumerated() {
                 group.addTask { (index, try await item.failures(in: context)) }
             }
@@ -41,5 +52,6 @@ public struct ClusterCheck: Sendable {
                     name: item.name, description: item.description(in: language), notSuccessNodes: failures[index])
             }
         }
+        return (results, nodes)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CheckDomain
 import Foundation
-import Synchronization
 
 /// `fcgi-check check FILE|-`: the API's checks on a proposal file, in the terminal, without nginx.
 struct CheckCommand: ParsableCommand {
@@ -91,9 +90,7 @@ struct CheckCommand: ParsableCommand {
         }
         let clusterCheck = ClusterCheck(registry: registry, inventory: inventory)
         let outcome = try Self.wait { [selection, language] in
-            let results = try await clusterCheck.run(proposal, selection: selection, language: language)
-            let nodes = try await inventory.nodes(withIDs: proposal.distinctNodeIDs)
-            return (results, proposal.distinctNodeIDs.compactMap { nodes[$0] })
+            try await clusterCheck.runReportingNodes(proposal, selection: selection, language: language)
         }
         switch format {
         case .json:
@@ -108,7 +105,7 @@ struct CheckCommand: ParsableCommand {
 
     /// Runs async work from this synchronous command and waits for it (the main thread is not a pool thread).
     private static func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-        let result = Mutex<Result<T, any Error>?>(nil)
+        let result = LockedValue<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
             let outcome: Result<T, any Error>
