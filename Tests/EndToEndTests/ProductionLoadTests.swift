@@ -63,21 +63,31 @@ import Testing
         return process.log.trimmingCharacters(in: .newlines)
     }
 
+    /// A policy other than the reference's (its two items, in the full format, with no banned systemd version), and
+    /// what it answers to the reference request: how a test tells which policy a worker runs.
+    static let otherPolicy = """
+        checks = ["check_os_version", "check_systemd_version"]
+        [check_systemd_version]
+        banned = []
+        """
+
+    /// `otherPolicy`'s answer to the reference request (checked to differ from the reference's).
+    static func answerUnderOtherPolicy(in directory: URL) throws -> String {
+        let file = directory.appendingPathComponent("other-policy.toml")
+        try Data(otherPolicy.utf8).write(to: file)
+        let answer = try Self.answer(underPolicy: file.path, in: directory)
+        #expect(answer.hasPrefix(#"[{"name":"check_os_version""#) && answer != Self.expected, "\(answer)")
+        return answer
+    }
+
     @Test(.timeLimit(.minutes(1))) func reloadingWithSighupLosesNoRequestAndPutsTheNewPolicyInForce() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let policy = directory.appendingPathComponent("policy.toml")
         try FileManager.default.copyItem(atPath: TestEnvironment.referencePolicy, toPath: policy.path)
-        // The policy of the third reload: the reference's two items, in the full format, with no banned systemd.
-        let newPolicy = """
-            checks = ["check_os_version", "check_systemd_version"]
-            [check_systemd_version]
-            banned = []
-            """
-        let newPolicyFile = directory.appendingPathComponent("new-policy.toml")
-        try Data(newPolicy.utf8).write(to: newPolicyFile)
-        let newAnswer = try Self.answer(underPolicy: newPolicyFile.path, in: directory)
-        #expect(newAnswer.hasPrefix(#"[{"name":"check_os_version""#) && newAnswer != Self.expected, "\(newAnswer)")
+        // The third reload reads the other policy.
+        let newPolicy = Self.otherPolicy
+        let newAnswer = try Self.answerUnderOtherPolicy(in: directory)
 
         let service = try NginxFrontedService(policy: policy.path, workers: 2, arguments: ["--threads", "4"])
         let supervisor = try #require(service.appPID)
