@@ -102,6 +102,21 @@ import Testing
                     NginxContractTests.referenceResponse) == true
             })
         #expect(server.isRunning)
+        // The crash loop's end is noticed once the worker has lived past the 2 s, in the log and in /status (whose
+        // count during the loop is tested on the scoreboard: no worker lives long enough here to be asked).
+        func quickDeaths() -> Int? {
+            guard let client = try? FastCGIClient(socketPath: socket),
+                (try? client.begin(method: "GET", uri: "/status", contentType: nil, contentLength: 0)) != nil,
+                (try? client.endBody()) != nil, let response = try? client.readResponse(),
+                let body = response.range(of: "\r\n\r\n").map({ response[$0.upperBound...] }),
+                let status = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+            else { return nil }
+            return status["worker_quick_deaths"] as? Int
+        }
+        #expect(
+            TestEnvironment.wait(for: .seconds(10)) { server.log.contains("serve normally again after") },
+            "\(server.log)")
+        #expect(quickDeaths() == 0, "\(server.log)")
     }
 
     @Test func workersOfAKilledSupervisorStopByThemselves() throws {

@@ -123,6 +123,18 @@ import Testing
         #expect(responses["200"] == total * 4 / 5 && responses["422"] == total / 5, "\(responses)")
     }
 
+    @Test func aCrashLoopShowsInStatus() throws {
+        let board = try scoreboard(slots: 1)
+        board.setQuickDeaths(4)
+        let snapshot = board.snapshot()
+        #expect(snapshot.quickDeaths == 4)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(snapshot.json)) as? [String: Any])
+        #expect(json["worker_quick_deaths"] as? Int == 4)
+        #expect(snapshot.prometheus.split(separator: "\n").contains("fcgi_check_worker_quick_deaths 4"))
+        board.setQuickDeaths(0)
+        #expect(board.snapshot().quickDeaths == 0)
+    }
+
     @Test func aGaugeThatWentBelowZeroReadsZero() throws {
         let board = try scoreboard(slots: 1)
         board.slot(0).claim(generation: 1)

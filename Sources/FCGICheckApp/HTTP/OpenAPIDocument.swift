@@ -601,6 +601,7 @@ enum OpenAPIDocument {
                   "slow_requests",
                   "timed_out_requests",
                   "worker_restarts",
+                  "worker_quick_deaths",
                   "reloads",
                   "responses",
                   "request_duration_seconds",
@@ -665,6 +666,11 @@ enum OpenAPIDocument {
                   "worker_restarts": {
                     "type": "integer",
                     "minimum": 0
+                  },
+                  "worker_quick_deaths": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Workers in a row that died soon after they started; above 0, their replacements are paced (0.1 s doubling up to 30 s) and each death is logged at critical."
                   },
                   "reloads": {
                     "type": "integer",

@@ -43,7 +43,7 @@ final class Scoreboard: @unchecked Sendable {
 
     private enum Header: Int {
         case magic, startedAtMilliseconds, workers, threadsPerWorker, maximumRequests, requestTimeoutMilliseconds
-        case restarts, reloads, slotCount, supervisorPID
+        case restarts, reloads, slotCount, supervisorPID, quickDeaths
     }
     private static let headerWords = 16
     private static let magic: UInt64 = 0x6663_6769_6368_6b31  // "fcgichk1"
@@ -152,6 +152,8 @@ final class Scoreboard: @unchecked Sendable {
     func countRestart() { words[Header.restarts.rawValue].wrappingAdd(1, ordering: .relaxed) }
     /// Counts a completed reload.
     func countReload() { words[Header.reloads.rawValue].wrappingAdd(1, ordering: .relaxed) }
+    /// Records how many workers in a row died soon after they started (0 once workers start normally again).
+    func setQuickDeaths(_ count: Int) { store(.quickDeaths, UInt64(max(0, count))) }
 
     /// The slot numbered `index`.
     func slot(_ index: Int) -> Slot {
@@ -288,6 +290,7 @@ final class Scoreboard: @unchecked Sendable {
             maximumRequests: load(.maximumRequests) == 0 ? nil : Int(load(.maximumRequests)),
             requestTimeoutSeconds: Double(timeout) / 1000,
             restarts: Int(load(.restarts)),
+            quickDeaths: Int(clamping: load(.quickDeaths)),
             reloads: Int(load(.reloads)),
             workers: workers,
             totals: totals

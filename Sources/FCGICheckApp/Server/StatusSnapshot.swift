@@ -67,6 +67,8 @@ struct StatusSnapshot: Sendable, Equatable {
     var maximumRequests: Int?
     var requestTimeoutSeconds: Double
     var restarts: Int
+    /// Workers in a row that died soon after they started: above 0, replacements are being paced (a crash loop).
+    var quickDeaths: Int = 0
     var reloads: Int
     var workers: [Worker]
     var totals: Counters
@@ -92,6 +94,7 @@ struct StatusSnapshot: Sendable, Equatable {
             ("slow_requests", Self.int(totals.slow)),
             ("timed_out_requests", Self.int(totals.timedOut)),
             ("worker_restarts", Self.int(restarts)),
+            ("worker_quick_deaths", Self.int(quickDeaths)),
             ("reloads", Self.int(reloads)),
             ("responses", Self.responses(totals)),
             ("request_duration_seconds", Self.histogram(totals)),
@@ -178,6 +181,10 @@ struct StatusSnapshot: Sendable, Equatable {
         sample("threads_max", "", "\(configuredWorkers * threadsPerWorker)")
         family("worker_restarts_total", "counter", "Workers replaced after they exited or were killed.")
         sample("worker_restarts_total", "", "\(restarts)")
+        family(
+            "worker_quick_deaths", "gauge",
+            "Workers in a row that died soon after they started; above 0, their replacements are paced.")
+        sample("worker_quick_deaths", "", "\(quickDeaths)")
         family("reloads_total", "counter", "Reloads completed.")
         sample("reloads_total", "", "\(reloads)")
         perWorker("threads_active", "gauge", "Accept threads answering a request.") { "\($0.busyThreads)" }

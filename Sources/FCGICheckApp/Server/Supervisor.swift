@@ -228,9 +228,11 @@ final class Supervisor {
                 // Retired after --max-requests, or asked to stop by someone else: replaced at once.
                 logger.info("worker \(worker.slot) (pid \(worker.pid)) exited after \(lived.secondsText); replacing it")
                 quickDeaths = 0
+                scoreboard.setQuickDeaths(0)
                 continue
             }
             quickDeaths = lived < Self.quickDeathLimit ? quickDeaths + 1 : 0
+            scoreboard.setQuickDeaths(quickDeaths)
             // The first quick death is replaced at once; then 0.1 s, 0.2 s, ... up to 30 s between attempts.
             let pause: Duration = quickDeaths <= 1 ? .zero : .milliseconds(min(30_000, 100 << min(quickDeaths - 2, 9)))
             nextStart = .now + pause
@@ -245,6 +247,7 @@ final class Supervisor {
 
     /// Tops the serving generation up to `workers` (not during a reload: the new generation is on its way).
     private func replaceMissingWorkers() {
+        noticeRecovery()
         guard reload == nil, ContinuousClock.now >= nextStart else { return }
         let serving = workers.values.filter { $0.generation == generation && !$0.retiring }.count
         for _ in serving..<max(serving, configuration.limits.workers) {
@@ -253,6 +256,21 @@ final class Supervisor {
                 return
             }
         }
+    }
+
+    /// Ends a run of quick deaths once every serving worker is ready and has outlived the quick-death limit: the
+    /// crash loop is over (the inventory was fixed, say), and the next death is paced from the start again.
+    private func noticeRecovery() {
+        guard quickDeaths > 0 else { return }
+        let serving = workers.values.filter { $0.generation == generation && !$0.retiring }
+        guard serving.count == configuration.limits.workers,
+            serving.allSatisfy({
+                ContinuousClock.now - $0.started >= Self.quickDeathLimit && scoreboard.slot($0.slot).state == .ready
+            })
+        else { return }
+        logger.notice("workers start and serve normally again after \(quickDeaths) quick deaths in a row")
+        quickDeaths = 0
+        scoreboard.setQuickDeaths(0)
     }
 
     // MARK: Reload
