@@ -80,7 +80,7 @@ import Testing
     @Test func handEditedRowsOfTheWrongTypeNeverCrashALookup() async throws {
         let path = try temporaryPath()
         let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
-        for id in [7, 8] {
+        for id in [7, 8, 9] {
             let facts = NodeFacts(osID: "centos", osVersion: "7.9", systemdVersion: 219, cpuCount: 8)
             try inventory.add(Node(id: NodeID(Int64(id)), name: "node\(id)", host: "10.0.0.\(id)", facts: facts))
         }
@@ -95,6 +95,7 @@ import Testing
             db.execute("UPDATE node SET systemd_version = 'two hundred', cpu_count = 1e300, "
                        "clock_synchronized = 'maybe', facts_collected_at = 'yesterday' WHERE id = 7")
             db.execute("UPDATE node SET facts_collected_at = -1e300 WHERE id = 8")
+            db.execute("UPDATE node SET facts_collected_at = 9e999 WHERE id = 9")
             db.commit()
             """,
             path,
@@ -108,14 +109,16 @@ import Testing
         let seven = try #require(nodes[NodeID(7)]?.facts)
         #expect(seven.systemdVersion == nil && seven.cpuCount == nil && seven.clockSynchronized == nil)
         #expect(seven.collectedAt == nil && seven.osVersion == "7.9")
-        let results = try await ClusterCheck(registry: Policy().registry(), inventory: inventory).run(.on([7, 8]))
+        let results = try await ClusterCheck(registry: Policy().registry(), inventory: inventory).run(.on([7, 8, 9]))
         let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.notSuccessNodes) })
         #expect(byName["check_systemd_version"]?.map(\.message) == ["10.0.0.7 systemd 版本未知"])
         #expect(byName["check_cpu_count"]?.map(\.nodeID) == [NodeID(7)])
         // Collected in the year -3e292: facts far too old, said in days, not an overflow.
         let freshness = try #require(byName["check_facts_freshness"])
-        #expect(freshness.map(\.nodeID) == [NodeID(7), NodeID(8)])
-        #expect(freshness.last?.level == .fail && freshness.last?.message.contains(" d ") == true, "\(freshness)")
+        #expect(freshness.map(\.nodeID) == [NodeID(7), NodeID(8), NodeID(9)])
+        #expect(freshness[1].level == .fail && freshness[1].message.contains(" d ") == true, "\(freshness)")
+        // Collected at infinity: no instant at all, so unknown, its stored number shown.
+        #expect(freshness[2].message == "10.0.0.9 节点信息采集时间未知" && freshness[2].actual == "inf", "\(freshness)")
     }
 
     @Test func changesAreSeenByTheNextLookupWithoutReopening() async throws {

@@ -24,14 +24,18 @@ import Testing
         board.slot(1).markReady(pid: 101)
         for _ in 0..<4 { first.add(.idleThreads) }
         // Four requests on a four-thread worker: the fourth makes it saturated.
-        let accepted = (0..<4).map { _ in first.countAccepted(threads: 4) }
+        let accepted = (0..<4).map { _ in
+            first.takeConnection(threads: 4)
+            return first.countAccepted()
+        }
         #expect(accepted == [1, 2, 3, 4])
         #expect(first.load(.saturated) == 1)
         first.countFinished(status: 200, duration: .microseconds(300), bytesIn: 10, bytesOut: 100, slow: false)
         first.countFinished(status: 422, duration: .milliseconds(3), bytesIn: 5, bytesOut: 50, slow: false)
         first.countFinished(status: 418, duration: .seconds(20), bytesIn: 0, bytesOut: 7, slow: true)
         board.slot(1).add(.idleThreads)
-        _ = board.slot(1).countAccepted(threads: 4)
+        board.slot(1).takeConnection(threads: 4)
+        _ = board.slot(1).countAccepted()
         board.slot(1).countFinished(status: 200, duration: .milliseconds(1), bytesIn: 1, bytesOut: 2, slow: false)
         board.countRestart()
 
@@ -83,7 +87,8 @@ import Testing
         slot.claim(generation: 1)
         slot.markReady(pid: 7)
         slot.add(.idleThreads)
-        _ = slot.countAccepted(threads: 2)
+        slot.takeConnection(threads: 2)
+        _ = slot.countAccepted()
         // Killed mid-request: the supervisor releases the slot, clearing what belonged to the dead process.
         slot.release()
         #expect(board.emptySlot() == 0)
@@ -106,7 +111,8 @@ import Testing
             let slot = (thread.isMultiple(of: 2) ? board : other).slot(1)
             for index in 0..<perThread {
                 slot.add(.idleThreads)
-                _ = slot.countAccepted(threads: 8)
+                slot.takeConnection(threads: 8)
+                _ = slot.countAccepted()
                 slot.countFinished(
                     status: index.isMultiple(of: 5) ? 422 : 200, duration: .milliseconds(2), bytesIn: 3, bytesOut: 7,
                     slow: false)

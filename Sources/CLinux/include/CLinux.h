@@ -10,8 +10,11 @@
 /// accept4(2) with no peer address: a connection from `socket`, with `flags` (SOCK_CLOEXEC, ...) set on it.
 int CLinux_accept4(int socket, int flags);
 
-/// memfd_create(2) with MFD_CLOEXEC: an unnamed file in memory, `name` shown in /proc only.
+/// memfd_create(2) with MFD_CLOEXEC and MFD_ALLOW_SEALING: an unnamed file in memory, `name` shown in /proc only.
 int CLinux_memfdCreate(const char *name);
+
+/// Seals a memfd against every change (write, grow, shrink, further seals): 0, or -1 with errno.
+int CLinux_memfdSealAll(int descriptor);
 
 /// Whether the kernel holds the system clock synchronised, as systemd's timedated judges it (`adjtimex`: maximum
 /// error under 16 s): 1 yes, 0 no, -1 when the kernel cannot be asked.

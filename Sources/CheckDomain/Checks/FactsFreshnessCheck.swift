@@ -51,9 +51,11 @@ public struct FactsFreshnessCheck: CheckItem {
             // Collected in the future (beyond a few minutes of clock skew), or at no real time at all: the node's
             // clock or the stored time is wrong, so how old the facts are cannot be known.
             if !age.isFinite || age < -Self.clockSkewTolerance {
+                let actual =
+                    collectedAt.timeIntervalSince1970.magnitude < 1e11
+                    ? ISO8601DateFormatter().string(from: collectedAt) : "\(collectedAt.timeIntervalSince1970)"
                 return .unknown(
-                    node, ("节点信息采集时间", "facts collection time"), expected: limit,
-                    actual: ISO8601DateFormatter().string(from: collectedAt), in: context)
+                    node, ("节点信息采集时间", "facts collection time"), expected: limit, actual: actual, in: context)
             }
             let level: CheckLevel
             if age > TimeInterval(maximumAgeHours) * 3600 {

@@ -11,13 +11,21 @@ enum FastCGILibrary {
     /// `FCGX_Init` installs its own handlers for SIGPIPE, SIGUSR1 and SIGTERM when they are at their defaults; they
     /// set libfcgi's global shutdown flag, which makes every later read and write of every request fail. SIGPIPE and
     /// SIGUSR1 are set to "ignore" first (a vanished client then shows up as EPIPE on write, a stray SIGUSR1 is
-    /// harmless), and the stop signals are put back to their defaults afterwards: they are blocked in every thread
-    /// and taken by `sigwait`, never by a handler.
+    /// harmless), and the stop signals get back exactly the disposition they had: a serving process blocks them and
+    /// takes them with `sigwait`, a worker ignores SIGINT (a Ctrl-C reaches the whole process group, and only the
+    /// supervisor may act on it).
     static func initialize() throws(FastCGIError) {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGUSR1, SIG_IGN)
+        let stopSignals = [SIGTERM, SIGINT, SIGQUIT]
+        var saved: [sigaction] = []
+        for stopSignal in stopSignals {
+            var disposition = sigaction()
+            sigaction(stopSignal, nil, &disposition)
+            saved.append(disposition)
+        }
         guard FCGX_Init() == 0 else { throw FastCGIError("FCGX_Init failed") }
-        for stopSignal in [SIGTERM, SIGINT, SIGQUIT] { signal(stopSignal, SIG_DFL) }
+        for (index, stopSignal) in stopSignals.enumerated() { sigaction(stopSignal, &saved[index], nil) }
     }
 }
 

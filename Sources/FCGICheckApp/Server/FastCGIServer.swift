@@ -106,12 +106,14 @@ final class FastCGIServer: Sendable {
     /// Stops accepting, lets the requests in flight finish, and waits for every thread to end.
     /// - Returns: false when threads were still busy after `timeout`.
     func stop(timeout: Duration) -> Bool {
-        isStopping.withLock { $0 = true }
         if !socketIsShared {
             // Refuses new connections. On a unix socket the connections already queued are still handed out, and the
-            // threads answer them before they exit (see acceptLoop); on TCP the kernel resets them.
+            // threads answer them before they exit (see acceptLoop); on TCP the kernel resets them. Shut down before
+            // the flag is set: a thread that sees the flag must also see the shut-down socket, or it would leave
+            // without draining.
             shutdown(socket, Int32(SHUT_RDWR))
         }
+        isStopping.withLock { $0 = true }
         // Wakes every thread waiting for a connection; busy threads see the stop when they come back.
         stopBell.ring()
         return running.wait(timeout: .now() + .microseconds(Int(timeout.microseconds))) == .success
@@ -159,10 +161,11 @@ final class FastCGIServer: Sendable {
         }
     }
 
-    /// Reads the params of an accepted connection and answers its request; a thread counted idle until then.
+    /// Reads the params of an accepted connection and answers its request; the thread counts as busy throughout.
     private func serve(_ descriptor: Int32, on connection: FastCGIConnection) {
+        slot.takeConnection(threads: configuration.threads)
         guard connection.begin(connection: descriptor) else {
-            slot.subtract(.idleThreads)
+            slot.dropConnection()
             logger.debug("a connection closed or went silent before its request began; dropped")
             return
         }
@@ -172,7 +175,7 @@ final class FastCGIServer: Sendable {
     /// Reads one request, answers it, counts and logs it.
     private func answer(_ connection: FastCGIConnection) {
         let started = ContinuousClock.now
-        let accepted = slot.countAccepted(threads: configuration.threads)
+        let accepted = slot.countAccepted()
         if let maximum = configuration.maximumRequests, accepted == UInt64(maximum) {
             logger.notice(
                 "worker \(configuration.workerName) accepted its \(maximum) requests (--max-requests): retiring")

@@ -11,6 +11,10 @@ struct Listener: ~Copyable {
     let address: ListenAddress
     /// The unix socket file this process created, and its identity: a successor may have replaced it since.
     private let ownedPath: (path: String, device: UInt64, inode: UInt64)?
+    /// A handed-over socket's status flags as we found them: the accept threads make it non-blocking, a flag that
+    /// belongs to the socket itself and would outlive us in systemd's hands (an older release, or another program
+    /// given the socket next, may expect it blocking).
+    private let handedOverFlags: Int32?
 
     /// Why a socket could not be opened.
     struct Failure: Error, CustomStringConvertible {
@@ -33,6 +37,7 @@ struct Listener: ~Copyable {
             }
             descriptor = 3
             ownedPath = nil
+            handedOverFlags = fcntl(3, F_GETFL)
         case .inherited:
             var accepting: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
@@ -45,20 +50,25 @@ struct Listener: ~Copyable {
             }
             descriptor = 0
             ownedPath = nil
+            handedOverFlags = fcntl(0, F_GETFL)
         case .unix(let path):
             descriptor = try Self.openUnix(path: path, backlog: backlog, mode: socketMode, group: socketGroup)
             var status = stat()
             lstat(path, &status)
             ownedPath = (path, UInt64(status.st_dev), UInt64(status.st_ino))
+            handedOverFlags = nil
         case .tcp(let host, let port):
             descriptor = try Self.openTCP(host: host, port: port, backlog: backlog)
             ownedPath = nil
+            handedOverFlags = nil
         }
     }
 
     /// Closes the socket and removes the unix socket file it created, unless another server has replaced it since
     /// (a successor started while this one was finishing its last requests).
+    /// A socket handed over by systemd or spawn-fcgi is left open, with its status flags as they were.
     consuming func close() {
+        if let handedOverFlags, handedOverFlags >= 0 { _ = fcntl(descriptor, F_SETFL, handedOverFlags) }
         if !address.isHandedOver { _ = Glibc.close(descriptor) }
         if let ownedPath {
             var status = stat()

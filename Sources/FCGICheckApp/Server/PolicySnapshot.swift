@@ -12,9 +12,6 @@ import CLinux
 /// reload (SIGHUP) reads the file anew, and only after checking it. Without this, an edit saved without a reload
 /// would come into force one replacement at a time, and a broken edit would make every replacement fail to start.
 final class PolicySnapshot {
-    /// Where a worker finds the snapshot.
-    static let workerDescriptor: Int32 = 4
-
     /// The in-memory file (close-on-exec; `posix_spawn`'s dup2 onto fd 4 hands it on).
     let descriptor: Int32
 
@@ -23,9 +20,9 @@ final class PolicySnapshot {
         let description: String
     }
 
-    /// Holds `text` in a new in-memory file.
+    /// Holds `text` in a new in-memory file, sealed against change (workers only read it).
     init(text: String) throws(Failure) {
-        descriptor = CLinux_memfdCreate("fcgi-check-policy")
+        descriptor = WorkerDescriptors.movedAside(CLinux_memfdCreate("fcgi-check-policy"))
         guard descriptor >= 0 else {
             throw Failure(description: "cannot hold the policy for the workers: \(String(cString: strerror(errno)))")
         }
@@ -43,6 +40,11 @@ final class PolicySnapshot {
             }
             offset += written
         }
+        guard CLinux_memfdSealAll(descriptor) == 0 else {
+            let text = String(cString: strerror(errno))
+            _ = close(descriptor)
+            throw Failure(description: "cannot seal the policy for the workers: \(text)")
+        }
     }
 
     deinit {
@@ -51,7 +53,7 @@ final class PolicySnapshot {
 
     /// A worker's side: the policy text on `descriptor`, read whole from its start (the workers of a generation
     /// share one file offset, so they read with pread and never move it).
-    static func read(from descriptor: Int32 = workerDescriptor) throws(Failure) -> String {
+    static func read(from descriptor: Int32 = WorkerDescriptors.policy) throws(Failure) -> String {
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
             throw Failure(description: "fd \(descriptor) holds no policy (workers are started by `serve --workers N`)")

@@ -73,7 +73,7 @@ final class Scoreboard: @unchecked Sendable {
     /// Creates a zeroed scoreboard with room for `slots` workers, in an unnamed in-memory file (close-on-exec: a
     /// worker gets it on fd 3 through posix_spawn's dup2, and no second copy).
     static func create(slots: Int) throws(Failure) -> Scoreboard {
-        let descriptor = CLinux_memfdCreate("fcgi-check-scoreboard")
+        let descriptor = WorkerDescriptors.movedAside(CLinux_memfdCreate("fcgi-check-scoreboard"))
         guard descriptor >= 0 else {
             throw Failure(description: "cannot create the scoreboard: \(String(cString: strerror(errno)))")
         }
@@ -214,15 +214,22 @@ final class Scoreboard: @unchecked Sendable {
             store(.state, SlotState.empty.rawValue)
         }
 
-        /// Counts a request accepted, and a saturation when it made every one of the process's `threads` busy.
-        /// - Returns: the process's request count with it (each count is returned to exactly one caller).
-        func countAccepted(threads: Int) -> UInt64 {
-            add(.accepted)
+        /// A thread took a connection: one idle thread fewer, one busy more (it is busy from the accept on, reading
+        /// the request included), and a saturation when that made every one of the process's `threads` busy.
+        func takeConnection(threads: Int) {
             subtract(.idleThreads)
-            let requests = words[Field.processRequests.rawValue].wrappingAdd(1, ordering: .relaxed).newValue
             let busy = words[Field.busyThreads.rawValue].wrappingAdd(1, ordering: .relaxed).newValue
             if busy >= UInt64(threads) { add(.saturated) }
-            return requests
+        }
+
+        /// A connection that brought no request (closed, or silent before its params): its thread is free again.
+        func dropConnection() { subtract(.busyThreads) }
+
+        /// Counts a request accepted on a taken connection.
+        /// - Returns: the process's request count with it (each count is returned to exactly one caller).
+        func countAccepted() -> UInt64 {
+            add(.accepted)
+            return words[Field.processRequests.rawValue].wrappingAdd(1, ordering: .relaxed).newValue
         }
 
         /// Counts a request answered (or dropped, with `status` nil).

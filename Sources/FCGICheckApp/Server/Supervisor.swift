@@ -156,9 +156,11 @@ final class Supervisor {
         defer { posix_spawn_file_actions_destroy(&actions) }
         // Listening socket on fd 0 (the FastCGI convention), scoreboard on fd 3, policy on fd 4; stdout and stderr
         // are shared. dup2 onto another number clears close-on-exec; fd 0 inherited from our own parent never had it.
-        if listener != 0 { posix_spawn_file_actions_adddup2(&actions, listener, 0) }
-        posix_spawn_file_actions_adddup2(&actions, scoreboard.descriptor, 3)
-        if let policy { posix_spawn_file_actions_adddup2(&actions, policy.descriptor, PolicySnapshot.workerDescriptor) }
+        if listener != WorkerDescriptors.listener {
+            posix_spawn_file_actions_adddup2(&actions, listener, WorkerDescriptors.listener)
+        }
+        posix_spawn_file_actions_adddup2(&actions, scoreboard.descriptor, WorkerDescriptors.scoreboard)
+        if let policy { posix_spawn_file_actions_adddup2(&actions, policy.descriptor, WorkerDescriptors.policy) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -225,10 +227,9 @@ final class Supervisor {
             scoreboard.countRestart()
             let lived = ContinuousClock.now - worker.started
             if status == 0 {
-                // Retired after --max-requests, or asked to stop by someone else: replaced at once.
+                // Retired after --max-requests, or asked to stop by someone else: replaced at once. It says nothing
+                // of another slot's crash loop, whose count stands until every worker serves again.
                 logger.info("worker \(worker.slot) (pid \(worker.pid)) exited after \(lived.secondsText); replacing it")
-                quickDeaths = 0
-                scoreboard.setQuickDeaths(0)
                 continue
             }
             quickDeaths = lived < Self.quickDeathLimit ? quickDeaths + 1 : 0

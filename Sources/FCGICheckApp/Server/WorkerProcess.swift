@@ -30,7 +30,7 @@ struct WorkerProcess {
         guard let supervisorPID, getppid() == supervisorPID else {
             throw CommandFailure("--worker-slot is for workers started by `fcgi-check serve --workers N`")
         }
-        let scoreboard = try Scoreboard.attach(descriptor: 3)
+        let scoreboard = try Scoreboard.attach(descriptor: WorkerDescriptors.scoreboard)
         guard slot >= 0 && slot < scoreboard.slotCount else {
             throw CommandFailure("--worker-slot \(slot) is not a slot of the scoreboard")
         }
@@ -38,6 +38,7 @@ struct WorkerProcess {
         var policy = Policy()
         if let path = command.policyOptions.policy {
             policy = try Policy.parse(PolicySnapshot.read(), file: path)
+            close(WorkerDescriptors.policy)
         }
         let (server, _) = try command.makeServer(
             socket: 0, socketIsShared: true, scoreboard: scoreboard, slot: slot, policy: policy, logger: logger)

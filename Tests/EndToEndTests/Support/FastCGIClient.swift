@@ -51,10 +51,21 @@ final class FastCGIClient {
     func sendRaw(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes {
+                // A closed peer is EPIPE, not a SIGPIPE that would end the test run.
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return }  // the app may close on garbage; that is its right
             offset += written
         }
+    }
+
+    /// Whether the app closed this connection without a word (end of file, nothing read) within `seconds`.
+    func closedWithoutAnswer(within seconds: Int) -> Bool {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        return read(descriptor, &byte, 1) == 0
     }
 
     /// Reads whatever comes until the app closes the connection or `seconds` pass.
@@ -135,7 +146,10 @@ final class FastCGIClient {
         let bytes = header + content
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes {
+                // A closed peer is EPIPE, not a SIGPIPE that would end the test run.
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             try #require(written > 0, "write to the app failed: \(String(cString: strerror(errno)))")
             offset += written
         }

@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Where a worker finds what its supervisor hands it: the listening socket on fd 0 (the FastCGI convention), the
+/// scoreboard on fd 3 and its generation's policy on fd 4.
+enum WorkerDescriptors {
+    static let listener: Int32 = 0
+    static let scoreboard: Int32 = 3
+    static let policy: Int32 = 4
+
+    /// `descriptor` moved to a number of 10 or more (close-on-exec), so that putting the supervisor's descriptors on
+    /// fds 0, 3 and 4 of a new worker never overwrites one of them before it is handed over; -1 stays -1 (errno kept).
+    static func movedAside(_ descriptor: Int32) -> Int32 {
+        guard descriptor >= 0, descriptor < 10 else { return descriptor }
+        let moved = fcntl(descriptor, F_DUPFD_CLOEXEC, 10)
+        let saved = errno
+        _ = close(descriptor)
+        errno = saved
+        return moved
+    }
+}
