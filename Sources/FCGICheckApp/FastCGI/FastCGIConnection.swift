@@ -54,12 +54,19 @@ final class FastCGIConnection {
 
     private let request: UnsafeMutablePointer<FCGX_Request>
     private let ioTimeoutSeconds: Int
+    private let lingersOnClose: Bool
     private var isOpen = false
 
     /// Prepares a request slot.
-    /// - Parameter ioTimeoutSeconds: how long one read or write of a request (its params included) may block.
-    init(ioTimeoutSeconds: Int) throws(FastCGIError) {
+    /// - Parameters:
+    ///   - ioTimeoutSeconds: how long one read or write of a request (its params included) may block.
+    ///   - lingersOnClose: whether closing a connection whose input was read to its end still does libfcgi's
+    ///     lingering close (shut the sending side, wait for the peer to close). That guards TCP against a reset that
+    ///     would destroy the answer in flight; a unix socket has no such reset, and the wait holds the thread until
+    ///     the web server has read the answer and closed its end.
+    init(ioTimeoutSeconds: Int, lingersOnClose: Bool) throws(FastCGIError) {
         self.ioTimeoutSeconds = ioTimeoutSeconds
+        self.lingersOnClose = lingersOnClose
         request = .allocate(capacity: 1)
         // No listening socket (-1): were libfcgi ever to accept by itself (after a connection whose params failed),
         // its accept() fails at once with EBADF instead of blocking this thread where no stop can reach it.
@@ -146,11 +153,14 @@ final class FastCGIConnection {
         return tooLarge ? .tooLarge : .complete(body)
     }
 
-    /// Writes the response (CGI header block, then body) and flushes it.
+    /// Writes the response (CGI header block, then body) and ends the request's output: the last of the body, the
+    /// end of the stdout stream and FCGI_END_REQUEST go out in one write (stderr, never used, is closed first, so
+    /// that stdout is the last writer and carries the end record).
     /// - Returns: false when the web server has gone away (the client aborted), which is not an error of ours.
     func write(head: [UInt8], body: [UInt8]) -> Bool {
         guard isOpen, put(head), put(body) else { return false }
-        return FCGX_FFlush(request.pointee.out) == 0
+        FCGX_FClose(request.pointee.err)
+        return FCGX_FClose(request.pointee.out) == 0
     }
 
     /// `FCGX_PutStr` takes an `Int32` count: large bodies go in slices.
@@ -173,7 +183,11 @@ final class FastCGIConnection {
     /// Ends the current request and closes its connection.
     func finish() {
         guard isOpen else { return }
+        // `detached` makes libfcgi close at once; only when all input was read, so nothing unread is left behind.
+        let inputRead = FCGX_HasSeenEOF(request.pointee.in) != 0
+        request.pointee.detached = !lingersOnClose && inputRead ? 1 : 0
         FCGX_Finish_r(request)
+        request.pointee.detached = 0
         isOpen = false
     }
 }

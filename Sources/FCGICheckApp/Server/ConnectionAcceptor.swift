@@ -28,7 +28,8 @@ final class ConnectionAcceptor {
     private let listener: Int32
     private let epoll: Int32
     private let stopBell: Int32
-    private let isTCP: Bool
+    /// Whether the listener is a TCP socket (else a unix socket).
+    let isTCP: Bool
 
     /// Makes a listening socket non-blocking, as every acceptor needs it. The flag belongs to the socket, so it holds
     /// for every process that shares it (all of them accept through this type).

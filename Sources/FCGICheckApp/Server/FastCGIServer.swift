@@ -83,7 +83,8 @@ final class FastCGIServer: Sendable {
                 let connection: FastCGIConnection
                 do throws(FastCGIError) {
                     acceptor = try ConnectionAcceptor(listener: socket, stopBell: stopBell)
-                    connection = try FastCGIConnection(ioTimeoutSeconds: configuration.ioTimeoutSeconds)
+                    connection = try FastCGIConnection(
+                        ioTimeoutSeconds: configuration.ioTimeoutSeconds, lingersOnClose: acceptor.isTCP)
                 } catch {
                     failures.withLock { $0.append(error) }
                     setUp.signal()
