@@ -82,6 +82,16 @@ public final class SQLiteInventory: NodeInventory {
         "id, name, host, os_id, os_version, systemd_version, kernel_release, cpu_count, memory_total_bytes, "
         + "swap_total_bytes, transparent_hugepages, selinux_mode, clock_synchronized, hostname, facts_collected_at"
 
+    /// `columns` as read: a number or flag column holding anything but an integer (text or a float put there by
+    /// hand) reads as NULL, an unknown fact, since SQLite would otherwise convert it silently ('two hundred' is 0).
+    private static let readColumns = columns.split(separator: ",").map { column in
+        let name = column.trimmingCharacters(in: .whitespaces)
+        let integers = [
+            "systemd_version", "cpu_count", "memory_total_bytes", "swap_total_bytes", "clock_synchronized",
+        ]
+        return integers.contains(name) ? "CASE WHEN typeof(\(name)) = 'integer' THEN \(name) END" : name
+    }.joined(separator: ", ")
+
     // MARK: - Reading
 
     /// One query for all ids (`id IN (SELECT value FROM json_each(?))`: one bound parameter however many ids).
@@ -102,7 +112,7 @@ public final class SQLiteInventory: NodeInventory {
                 var found: [NodeID: Node] = [:]
                 found.reserveCapacity(ids.count)
                 let statement = try db.cachedStatement(
-                    sql: "SELECT \(Self.columns) FROM node WHERE id IN (SELECT value FROM json_each(?))"
+                    sql: "SELECT \(Self.readColumns) FROM node WHERE id IN (SELECT value FROM json_each(?))"
                 )
                 let rows = try Row.fetchCursor(statement, arguments: [list])
                 while let row = try rows.next() {
@@ -120,7 +130,7 @@ public final class SQLiteInventory: NodeInventory {
     public func allNodes() throws(InventoryStoreError) -> [Node] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM node ORDER BY id").map {
+                try Row.fetchAll(db, sql: "SELECT \(Self.readColumns) FROM node ORDER BY id").map {
                     try Self.node(from: $0)
                 }
             }
@@ -134,7 +144,8 @@ public final class SQLiteInventory: NodeInventory {
     /// convert): an unreadable fact is unknown (the checks list the node, as for a fact never collected), and an
     /// unreadable id, name or host fails the lookup (503).
     private static func node(from row: Row) throws -> Node {
-        func fact<Value: DatabaseValueConvertible>(_ index: Int) -> Value? {
+        // Decoded straight from the statement (GRDB's fast path for these types), never through `row[i]`'s trap.
+        func fact<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ index: Int) -> Value? {
             (try? row.decode(Value?.self, atIndex: index)) ?? nil
         }
         return Node(
