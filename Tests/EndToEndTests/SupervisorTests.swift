@@ -6,6 +6,12 @@ import Testing
 @Suite struct SupervisorTests {
     static let body = Array(NginxContractTests.referenceRequest.utf8)
 
+    /// `fcgi-check serve --demo` with `arguments` on a unix socket in `directory`, started; and the socket's path.
+    static func serveDemo(_ arguments: [String], in directory: URL) throws -> (ServiceProcess, String) {
+        let socket = directory.appendingPathComponent("app.sock").path
+        return (try ServiceProcess.serve(["--demo", "--listen", "unix:\(socket)"] + arguments, in: directory), socket)
+    }
+
     @Test func servesTheSocketSystemdPassesOnFd3AndLeavesItInPlace() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -72,9 +78,7 @@ import Testing
     @Test func aWorkerThatKeepsDyingIsBackedOffAndReported() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("app.sock").path
-        let server = try ServiceProcess.serve(
-            ["--demo", "--listen", "unix:\(socket)", "--workers", "1", "--threads", "2"], in: directory)
+        let (server, socket) = try Self.serveDemo(["--workers", "1", "--threads", "2"], in: directory)
         defer { server.stop() }
         // Kill each replacement as soon as it appears, five times: the pauses between starts must grow.
         var killed: Set<Int32> = []
@@ -122,9 +126,7 @@ import Testing
     @Test func workersOfAKilledSupervisorStopByThemselves() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("app.sock").path
-        let server = try ServiceProcess.serve(
-            ["--demo", "--listen", "unix:\(socket)", "--workers", "2", "--threads", "2"], in: directory)
+        let (server, socket) = try Self.serveDemo(["--workers", "2", "--threads", "2"], in: directory)
         defer { server.stop() }
         let workers = NginxFrontedService.processes(serving: socket).filter(\.isWorker)
         #expect(workers.count == 2)
@@ -175,11 +177,9 @@ import Testing
     @Test func aReloadWithABrokenPolicyFileIsRefusedAndTheWorkersCarryOn() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("app.sock").path
         let policy = directory.appendingPathComponent("policy.toml")
         try FileManager.default.copyItem(atPath: TestEnvironment.referencePolicy, toPath: policy.path)
-        let server = try ServiceProcess.serve(
-            ["--demo", "--policy", policy.path, "--listen", "unix:\(socket)", "--workers", "1"], in: directory)
+        let (server, socket) = try Self.serveDemo(["--policy", policy.path, "--workers", "1"], in: directory)
         defer { server.stop() }
         let workers = NginxFrontedService.processes(serving: socket).filter(\.isWorker).map(\.pid)
         try Data("compat = \"sometimes\"\n".utf8).write(to: policy)
@@ -198,17 +198,13 @@ import Testing
     @Test func workersStartedBetweenReloadsRunTheirGenerationsPolicyNotTheEditedFile() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("app.sock").path
         let policy = directory.appendingPathComponent("policy.toml")
         try FileManager.default.copyItem(atPath: TestEnvironment.referencePolicy, toPath: policy.path)
         let edited = ProductionLoadTests.otherPolicy
         let editedAnswer = try ProductionLoadTests.answerUnderOtherPolicy(in: directory)
         // One worker with one thread retiring every 3 requests: it is replaced again and again.
-        let server = try ServiceProcess.serve(
-            [
-                "--demo", "--policy", policy.path, "--listen", "unix:\(socket)", "--workers", "1", "--threads", "1",
-                "--max-requests", "3",
-            ], in: directory)
+        let (server, socket) = try Self.serveDemo(
+            ["--policy", policy.path, "--workers", "1", "--threads", "1", "--max-requests", "3"], in: directory)
         defer { server.stop() }
         func answer() throws -> String {
             let response = try FastCGIClient.exchange(socketPath: socket, body: Self.body)
@@ -241,9 +237,7 @@ import Testing
     @Test func ctrlCReachesTheWholeProcessGroupButOnlyTheSupervisorActsOnIt() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("app.sock").path
-        let server = try ServiceProcess.serve(
-            ["--demo", "--listen", "unix:\(socket)", "--workers", "2", "--threads", "2"], in: directory)
+        let (server, socket) = try Self.serveDemo(["--workers", "2", "--threads", "2"], in: directory)
         defer { server.stop() }
         // A request in flight, then Ctrl-C at the terminal: SIGINT to the supervisor and every worker at once.
         let client = try FastCGIClient(socketPath: socket)
@@ -264,12 +258,8 @@ import Testing
     @Test func aCheckRunOverTheRequestTimeoutIsAnswered504AndLoggedAsSlow() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("app.sock").path
-        let server = try ServiceProcess.serve(
-            [
-                "--demo", "--listen", "unix:\(socket)", "--request-timeout", "0.000001", "--slow-log", "0",
-                "--max-body-size", "8000000",
-            ], in: directory)
+        let (server, socket) = try Self.serveDemo(
+            ["--request-timeout", "0.000001", "--slow-log", "0", "--max-body-size", "8000000"], in: directory)
         defer { server.stop() }
         // 50,000 members: no check run takes under a microsecond, let alone this one.
         let member = #"{"node_id":1,"name":"m","host":"h","port":1}"#

@@ -16,7 +16,15 @@ struct PolicyOptions: ParsableArguments {
     /// The policy in force: the file's, read and checked now, or the defaults.
     /// - Throws: `PolicyError` naming the file, the key and the problem.
     func load() throws(PolicyError) -> Policy {
-        guard let policy else { return Policy() }
-        return try Policy.load(path: policy)
+        try read().policy
+    }
+
+    /// The policy in force and the file's text it was read from (nil for the built-in defaults), for a supervisor to
+    /// hand its workers exactly what it checked.
+    /// - Throws: `PolicyError` naming the file, the key and the problem.
+    func read() throws(PolicyError) -> (policy: Policy, text: String?) {
+        guard let policy else { return (Policy(), nil) }
+        let text = try Policy.readFile(path: policy)
+        return (try Policy.parse(text, file: policy), text)
     }
 }

@@ -80,7 +80,9 @@ extension ServeCommand {
     }
 
     /// Runs the supervisor until it stops; returns its exit status.
-    func supervise(listener: borrowing Listener, policy: Policy, logger: Logger) throws -> Int32 {
+    /// - Parameter policyText: the policy file's text as read at start-up (nil: the built-in defaults), which the
+    ///   first generation of workers runs.
+    func supervise(listener: borrowing Listener, policy: Policy, policyText: String?, logger: Logger) throws -> Int32 {
         let scoreboard: Scoreboard
         do {
             scoreboard = try Scoreboard.create(slots: 2 * workers + 2)
@@ -96,14 +98,12 @@ extension ServeCommand {
             configuration: .init(
                 limits: limits, stopTimeout: .seconds(stopTimeout),
                 workerArguments: Array(CommandLine.arguments.dropFirst()),
-                // Each generation of workers opens the inventory anew, and runs the policy file as it was read here
-                // (checked first: a broken file refuses the reload, and the running workers carry on).
-                prepareGeneration: {
+                initialPolicy: policyText,
+                // A reload's workers open the inventory anew, and run the policy file as it was read here (checked
+                // first: a broken file refuses the reload, and the running workers carry on).
+                prepareReload: {
                     _ = try openInventory(logger: logger)
-                    guard let path = policyOptions.policy else { return nil }
-                    let text = try Policy.readFile(path: path)
-                    _ = try Policy.parse(text, file: path)
-                    return text
+                    return try policyOptions.read().text
                 }),
             logger: logger)
         let inventoryName = inventorySource.name

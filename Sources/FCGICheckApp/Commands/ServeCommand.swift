@@ -144,7 +144,7 @@ struct ServeCommand: ParsableCommand {
         pthread_sigmask(SIG_SETMASK, &waitedSignals, nil)
         let logger = bootstrapLogging(worker: nil)
 
-        let policy = try policyOptions.load()
+        let (policy, policyText) = try policyOptions.read()
         let listener: Listener
         do {
             listener = try Listener(
@@ -157,7 +157,7 @@ struct ServeCommand: ParsableCommand {
         for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { unsetenv(name) }
 
         if workers > 0 {
-            let status = try supervise(listener: listener, policy: policy, logger: logger)
+            let status = try supervise(listener: listener, policy: policy, policyText: policyText, logger: logger)
             listener.close()
             Foundation.exit(status)
         }

@@ -25,9 +25,11 @@ final class Supervisor {
         var stopTimeout: Duration
         /// The arguments of `serve` to start each worker with (without the executable).
         var workerArguments: [String]
-        /// Checks what a new generation of workers will open (the inventory) and reads the policy file it is to run
-        /// with, before any of its workers is started; nil when there is no policy file (the built-in defaults).
-        var prepareGeneration: () throws -> String?
+        /// The policy text the first generation runs (nil: the built-in defaults), as checked at start-up.
+        var initialPolicy: String?
+        /// Checks what a reload's generation of workers will open (the inventory) and reads the policy file it is to
+        /// run with, before any of its workers is started; nil when there is no policy file (the built-in defaults).
+        var prepareReload: () throws -> String?
     }
 
     private struct Worker {
@@ -84,7 +86,7 @@ final class Supervisor {
     func run(onReady: () -> Void) -> Int32 {
         scoreboard.begin(limits: configuration.limits, supervisorPID: getpid())
         do {
-            policy = try configuration.prepareGeneration().map(PolicySnapshot.init)
+            policy = try configuration.initialPolicy.map(PolicySnapshot.init)
         } catch {
             logger.critical("cannot start the workers: \(error)")
             return stopAll(exitStatus: 1)
@@ -291,7 +293,7 @@ final class Supervisor {
             reloadWaitLogged = false
             reloadRequested = false
             do {
-                reloadPolicy = try configuration.prepareGeneration().map(PolicySnapshot.init)
+                reloadPolicy = try configuration.prepareReload().map(PolicySnapshot.init)
             } catch {
                 logger.error("reload refused, the running workers carry on: \(error)")
                 return
