@@ -28,14 +28,25 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func killingWorkersWithSigkillLosesNoRequest() throws {
         let service = try NginxFrontedService(workers: 2, arguments: ["--threads", "4"])
         let load = LoadClient(port: service.port, total: 20_000, connections: 8)
-        // Kill a worker every 100 answers, six times, never waiting for its replacement.
+        // Kill a worker every 100 answers, six times, never waiting for its replacement. Each victim was already
+        // running at the previous kill, so it has served: a kill never lands on a replacement still starting (which
+        // the supervisor would rightly take for a crash loop and pace). Bounded by the load's own deadline.
         var killed = 0
-        while killed < 6 {
+        var veterans = Set(service.workerPIDs)
+        while killed < 6 && ContinuousClock.now < load.deadline {
             load.waitUntilAnswered(load.answered + 100)
-            guard let victim = service.workerPIDs.randomElement() else { continue }
+            let live = service.workerPIDs
+            guard let victim = live.first(where: veterans.contains) else {
+                // No worker of the last round is left to kill yet: those alive now are the next round's.
+                veterans = Set(live)
+                usleep(50_000)
+                continue
+            }
             kill(victim, SIGKILL)
             killed += 1
+            veterans = Set(live).subtracting([victim])
         }
+        #expect(killed == 6, "only \(killed) kills before the load's deadline\n\(Self.events(service))")
         load.waitUntilAnswered(load.answered + 200)
         load.stop()
         let outcomes = load.wait()

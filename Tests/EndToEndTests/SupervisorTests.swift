@@ -37,12 +37,12 @@ import Testing
         }
         // The workers must not see the activation variables (they are not the process systemd meant).
         let workers = NginxFrontedService.processes(serving: "--worker-slot").map(\.pid).filter { pid in
-            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            let status = NginxFrontedService.procText("/proc/\(pid)/status") ?? ""
             return status.contains("PPid:\t\(server.pid)\n")
         }
         #expect(workers.count == 2)
         for pid in workers {
-            let environment = (try? String(contentsOfFile: "/proc/\(pid)/environ", encoding: .utf8)) ?? ""
+            let environment = NginxFrontedService.procText("/proc/\(pid)/environ") ?? ""
             #expect(!environment.contains("LISTEN_FDS"), "worker \(pid)")
         }
         server.signal(SIGTERM)

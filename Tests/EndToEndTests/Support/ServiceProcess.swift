@@ -160,12 +160,28 @@ final class NginxFrontedService {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry in
             guard let pid = Int32(entry),
-                let command = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
+                let command = procText("/proc/\(entry)/cmdline"),
                 command.contains("serve"), command.contains(socket),
-                let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
+                let status = procText("/proc/\(entry)/status"),
                 !status.contains("State:\tZ")
             else { return nil }
             return (pid, command.contains("--worker-slot"))
+        }
+    }
+
+    /// A small /proc file's text, read with plain read(2) into one reused buffer: tests poll /proc in loops, and
+    /// Foundation's file reading of /proc's size-less files grew without bound under ThreadSanitizer in CI.
+    static func procText(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var text: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return count == 0 ? String(decoding: text, as: UTF8.self) : nil }
+            text.append(contentsOf: buffer[..<count])
         }
     }
 
