@@ -3,7 +3,7 @@ import Testing
 
 /// The catalogue through a real nginx in front of the real binary: the default answer, `?checks=`,
 /// `Accept-Language`, `GET /checks`, `GET /openapi.json`, and `serve --policy` with good and bad files.
-@Suite(.serialized) struct CatalogueEndToEndTests {
+@Suite(.serialized, .ownThreads) struct CatalogueEndToEndTests {
     static let request = Array(NginxContractTests.referenceRequest.utf8)
 
     func json(_ reply: HTTPReply) throws -> Any { try JSONSerialization.jsonObject(with: Data(reply.body)) }

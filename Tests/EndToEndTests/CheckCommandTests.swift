@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `fcgi-check check`: the same checks in the terminal, its table, its JSON and its exit statuses.
-@Suite struct CheckCommandTests {
+@Suite(.ownThreads) struct CheckCommandTests {
     struct Outcome {
         var status: Int32
         var output: String

@@ -3,7 +3,7 @@ import Testing
 
 /// The systemd units in deploy/systemd, checked by systemd itself (the nginx configuration is exercised by every
 /// nginx-fronted test).
-@Suite struct DeployConfigurationTests {
+@Suite(.ownThreads) struct DeployConfigurationTests {
     static let units = TestEnvironment.packageRoot.appendingPathComponent("deploy/systemd")
 
     @Test func systemdAcceptsTheUnits() throws {

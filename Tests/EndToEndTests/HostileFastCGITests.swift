@@ -3,7 +3,7 @@ import Testing
 
 /// Raw FastCGI records no web server would send, straight to the app's socket: whatever libfcgi makes of them, the
 /// process stays up and the next request is answered correctly.
-@Suite struct HostileFastCGITests {
+@Suite(.ownThreads) struct HostileFastCGITests {
     static let begin = FastCGIClient.record(type: 1, [0, 1, 0, 0, 0, 0, 0, 0])
     static let endParams = FastCGIClient.record(type: 4, [])
     static let endStdin = FastCGIClient.record(type: 5, [])

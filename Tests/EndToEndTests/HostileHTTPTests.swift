@@ -3,7 +3,7 @@ import Testing
 
 /// What a browser, a script or an attacker may send through nginx: each input gets its expected status and body,
 /// and afterwards the same process still answers the reference request correctly.
-@Suite(.serialized) struct HostileHTTPTests {
+@Suite(.serialized, .ownThreads) struct HostileHTTPTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var request: [UInt8]

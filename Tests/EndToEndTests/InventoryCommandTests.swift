@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The inventory commands on a real SQLite file, and the service reading that file through nginx.
-@Suite struct InventoryCommandTests {
+@Suite(.ownThreads) struct InventoryCommandTests {
     struct Outcome {
         var status: Int32
         var output: String

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The API contract through a real nginx (deploy/nginx/fcgi-check.conf) in front of the real binary.
-@Suite(.serialized) struct NginxContractTests {
+@Suite(.serialized, .ownThreads) struct NginxContractTests {
     static let referenceRequest =
         #"{"name": "c1", "members": [{"node_id": 1, "name": "m1", "host": "172.16.70.101", "port": 5432}, {"node_id": 2, "name": "m2", "host": "172.16.70.102", "port": 5432}, {"node_id": 3, "name": "m3", "host": "172.16.70.103", "port": 5432}]}"#
     static let referenceResponse =

@@ -4,7 +4,7 @@ import Testing
 /// Proof under load: a real nginx (deploy/nginx/fcgi-check.conf) in front of `fcgi-check serve --workers N`, a steady
 /// load of the test's own making, and workers dying, reloading, retiring and stopping underneath it. Every answer is
 /// counted; each test is bounded in requests and in time.
-@Suite(.serialized) struct ProductionLoadTests {
+@Suite(.serialized, .ownThreads(queued: false)) struct ProductionLoadTests {
     static let expected = NginxContractTests.referenceResponse
 
     /// The answers that were not the exact reference answer, summarised for a failure message.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The binary on its own socket, spoken to in raw FastCGI: start-up errors, stopping, vanished clients.
-@Suite struct ServeLifecycleTests {
+@Suite(.ownThreads) struct ServeLifecycleTests {
     static let body = Array(NginxContractTests.referenceRequest.utf8)
 
     /// Starts `fcgi-check serve --demo` on a fresh unix socket and waits for it.

@@ -3,7 +3,7 @@ import Testing
 
 /// `serve --workers N` without nginx: how the supervisor gets its socket, starts and replaces workers, and how a
 /// request that runs too long is answered.
-@Suite struct SupervisorTests {
+@Suite(.ownThreads) struct SupervisorTests {
     static let body = Array(NginxContractTests.referenceRequest.utf8)
 
     /// `fcgi-check serve --demo` with `arguments` on a unix socket in `directory`, started; and the socket's path.
