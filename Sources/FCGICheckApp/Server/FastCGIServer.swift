@@ -45,7 +45,8 @@ final class FastCGIServer: Sendable {
     ///     may accept on too; it is then never shut down, only this process's threads stop waiting on it.
     ///   - accessLogger: where each request's access line goes; nil for none.
     ///   - slot: this process's scoreboard slot, where its counts go.
-    ///   - onRetire: called once when `maximumRequests` have been accepted; it should stop the server.
+    ///   - onRetire: called once when `maximumRequests` have been accepted, after the server stopped accepting; it
+    ///     should stop the server (which waits for the requests in flight) and end the process.
     init(
         socket: Int32,
         socketIsShared: Bool,
@@ -107,6 +108,13 @@ final class FastCGIServer: Sendable {
     /// Stops accepting, lets the requests in flight finish, and waits for every thread to end.
     /// - Returns: false when threads were still busy after `timeout`.
     func stop(timeout: Duration) -> Bool {
+        stopAccepting()
+        return running.wait(timeout: .now() + .microseconds(Int(timeout.microseconds))) == .success
+    }
+
+    /// Stops accepting at once, without waiting for the requests in flight: every thread takes nothing more once it
+    /// is done with its request (or at once, if it is waiting for one).
+    private func stopAccepting() {
         if !socketIsShared {
             // Refuses new connections. On a unix socket the connections already queued are still handed out, and the
             // threads answer them before they exit (see acceptLoop); on TCP the kernel resets them. Shut down before
@@ -117,7 +125,6 @@ final class FastCGIServer: Sendable {
         isStopping.withLock { $0 = true }
         // Wakes every thread waiting for a connection; busy threads see the stop when they come back.
         stopBell.ring()
-        return running.wait(timeout: .now() + .microseconds(Int(timeout.microseconds))) == .success
     }
 
     private func acceptLoop(acceptor: ConnectionAcceptor, connection: FastCGIConnection) {
@@ -180,6 +187,9 @@ final class FastCGIServer: Sendable {
         if let maximum = configuration.maximumRequests, accepted == UInt64(maximum) {
             logger.notice(
                 "worker \(configuration.workerName) accepted its \(maximum) requests (--max-requests): retiring")
+            // Takes nothing more from here on, not only once onRetire's stop has come round: the signal it sends
+            // may take a while to be handled, and a thread free by then would go on accepting past the maximum.
+            stopAccepting()
             onRetire()
         }
         let method = connection.param("REQUEST_METHOD") ?? "GET"
