@@ -231,6 +231,11 @@ import Testing
         #expect(
             TestEnvironment.wait(for: .seconds(20)) { server.log.contains("reload complete: generation 2 ") },
             "\(server.log)")
+        // The previous generation's worker takes nothing more once it has had its SIGTERM, which "reload complete"
+        // has sent but it may not have handled yet: the new policy alone answers once that worker is gone.
+        #expect(
+            TestEnvironment.wait(for: .seconds(20)) { server.log.contains("of generation 1 retired") },
+            "\(server.log)")
         for _ in 0..<3 { #expect(try answer() == editedAnswer) }
     }
 
