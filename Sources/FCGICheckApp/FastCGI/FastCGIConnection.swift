@@ -153,12 +153,19 @@ final class FastCGIConnection {
         return tooLarge ? .tooLarge : .complete(body)
     }
 
-    /// Writes the response (CGI header block, then body) and ends the request's output: the last of the body, the
-    /// end of the stdout stream and FCGI_END_REQUEST go out in one write (stderr, never used, is closed first, so
-    /// that stdout is the last writer and carries the end record).
+    /// Puts the response (CGI header block, then body) into the request's output. A small answer stays in libfcgi's
+    /// buffer; a large one partly leaves on the way. Either way the web server does not have all of it, and does not
+    /// pass it on as complete, before `endResponse()`.
     /// - Returns: false when the web server has gone away (the client aborted), which is not an error of ours.
-    func write(head: [UInt8], body: [UInt8]) -> Bool {
-        guard isOpen, put(head), put(body) else { return false }
+    func put(head: [UInt8], body: [UInt8]) -> Bool {
+        isOpen && put(head) && put(body)
+    }
+
+    /// Ends the request's output: the last of the body, the end of the stdout stream and FCGI_END_REQUEST go out in
+    /// one write (stderr, never used, is closed first, so that stdout is the last writer and carries the end record).
+    /// - Returns: false when the web server has gone away (the client aborted), which is not an error of ours.
+    func endResponse() -> Bool {
+        guard isOpen else { return false }
         FCGX_FClose(request.pointee.err)
         return FCGX_FClose(request.pointee.out) == 0
     }

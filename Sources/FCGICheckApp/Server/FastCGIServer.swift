@@ -224,13 +224,15 @@ final class FastCGIServer: Sendable {
             logger.warning("\(method) \(path) dropped: the body could not be read (peer gone or silent too long)")
             return
         }
-        let delivered = connection.write(head: response.cgiHead, body: response.body)
+        let put = connection.put(head: response.cgiHead, body: response.body)
         let elapsed = ContinuousClock.now - started
         let slow = configuration.slowLogThreshold.map { elapsed >= $0 } ?? false
         if timedOut { slot.add(.timedOut) }
-        // Counted before the connection closes: whoever has the answer finds it in /status already.
+        // Counted before the answer's end leaves (endResponse): the web server passes the answer on as soon as that
+        // arrives, and whoever has it must find it in /status already.
         slot.countFinished(
             status: response.status, duration: elapsed, bytesIn: bytesIn, bytesOut: response.body.count, slow: slow)
+        let delivered = put && connection.endResponse()
         connection.finish()
         let entry = AccessLogEntry(
             method: method, uri: uri, status: response.status, duration: elapsed, bytesIn: bytesIn,

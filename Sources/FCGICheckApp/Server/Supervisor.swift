@@ -271,9 +271,10 @@ final class Supervisor {
                 ContinuousClock.now - $0.started >= Self.quickDeathLimit && scoreboard.slot($0.slot).state == .ready
             })
         else { return }
+        // The scoreboard first, as everywhere: whoever reads the log line finds /status agreeing.
+        scoreboard.setQuickDeaths(0)
         logger.notice("workers start and serve normally again after \(quickDeaths) quick deaths in a row")
         quickDeaths = 0
-        scoreboard.setQuickDeaths(0)
     }
 
     // MARK: Reload
