@@ -74,11 +74,15 @@ if [ -z "${UPSTREAM:-}" ]; then
     policy_args=()
     [ -n "${POLICY:-}" ] && policy_args=(--policy "$POLICY")
     # shellcheck disable=SC2086 # FCGI_CHECK_ARGS is a list of words
+    app_log=$run_dir/fcgi-check.log
+    log_lines=$( (wc -l <"$app_log") 2>/dev/null || echo 0)
     "$bin" serve "${source_args[@]}" --listen "unix:$socket" "${policy_args[@]}" --workers "${WORKERS:-2}" \
-        ${FCGI_CHECK_ARGS:-} 2>>"$run_dir/fcgi-check.log" &
+        ${FCGI_CHECK_ARGS:-} 2>>"$app_log" &
     app_pid=$!
-    for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
-    [ -S "$socket" ] || { echo "run-local: fcgi-check did not start; see $run_dir/fcgi-check.log" >&2; cat "$run_dir/fcgi-check.log" >&2; exit 1; }
+    # Ready once it logs "listening on" (its workers started and serve), not when the socket appears (bound first).
+    started() { tail -n "+$((log_lines + 1))" "$app_log" 2>/dev/null | grep -q "listening on"; }
+    for _ in $(seq 300); do started && break; kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+    started || { echo "run-local: fcgi-check did not start; see $app_log" >&2; cat "$app_log" >&2; exit 1; }
 fi
 
 # nginx reads NGINX itself (listening sockets handed over in a binary upgrade): never pass it ours.
