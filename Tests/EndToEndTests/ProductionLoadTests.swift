@@ -111,7 +111,7 @@ import Testing
             if generation == 4 { try Data(newPolicy.utf8).write(to: policy) }
             kill(supervisor, SIGHUP)
             #expect(
-                TestEnvironment.wait(for: .seconds(15)) {
+                TestEnvironment.wait(for: .seconds(30)) {
                     service.appLog.contains("reload complete: generation \(generation) ")
                 }, "\(Self.events(service))")
         }

@@ -14,7 +14,7 @@ import Testing
                 + extra,
             logURL: directory.appendingPathComponent("app-\(UUID().uuidString.prefix(6)).log")
         )
-        let ready = TestEnvironment.wait(for: .seconds(10)) { server.log.contains("listening on") || !server.isRunning }
+        let ready = TestEnvironment.wait(for: .seconds(30)) { server.log.contains("listening on") || !server.isRunning }
         try #require(ready && server.isRunning, "server did not start:\n\(server.log)")
         return (server, socket)
     }
@@ -37,7 +37,7 @@ import Testing
         #expect(response.hasPrefix("Status: 200 OK\r\nContent-Type: application/json\r\n"))
         #expect(response.hasSuffix(NginxContractTests.referenceResponse))
 
-        #expect(server.waitForExit(timeout: .seconds(5)) == 0, "\(server.log)")
+        #expect(server.waitForExit(timeout: .seconds(15)) == 0, "\(server.log)")
         #expect(!FileManager.default.fileExists(atPath: socket), "the socket file was left behind")
         #expect(server.log.contains("signal 15 received"))
     }
@@ -47,7 +47,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let (server, _) = try startServer(in: directory, extra: ["--threads", "64"])
         server.signal(SIGINT)
-        #expect(server.waitForExit(timeout: .seconds(3)) == 0, "\(server.log)")
+        // An idle server has nothing to wait for: well within the 10 s stop timeout it would otherwise use up.
+        #expect(server.waitForExit(timeout: .seconds(8)) == 0, "\(server.log)")
     }
 
     @Test func servesTheSocketInheritedOnStandardInputAndStopsOnSigterm() throws {
@@ -66,7 +67,7 @@ import Testing
         let response = try FastCGIClient.exchange(socketPath: path, body: Self.body)
         #expect(response.hasSuffix(NginxContractTests.referenceResponse), "\(response)\n\(server.log)")
         server.signal(SIGTERM)
-        #expect(server.waitForExit(timeout: .seconds(5)) == 0, "\(server.log)")
+        #expect(server.waitForExit(timeout: .seconds(15)) == 0, "\(server.log)")
     }
 
     @Test func aClientThatHangsUpDoesNotHurtTheServer() throws {
@@ -177,12 +178,15 @@ import Testing
         let client = try FastCGIClient(socketPath: socket)
         try client.begin(contentLength: Self.body.count)
         old.signal(SIGTERM)  // old stops accepting but waits for this request
+        // Once the old server has handled the signal its socket refuses connections; before that, the successor's
+        // start-up probe would rightly find it alive and refuse to start.
+        try #require(TestEnvironment.wait(for: .seconds(20)) { TestEnvironment.refusesConnections(socket) })
         let (successor, sameSocket) = try startServer(in: directory)
         defer { successor.stop() }
         try client.sendBody(Self.body)
         try client.endBody()
         #expect(try client.readResponse().hasSuffix(NginxContractTests.referenceResponse))
-        #expect(old.waitForExit(timeout: .seconds(5)) == 0)
+        #expect(old.waitForExit(timeout: .seconds(15)) == 0)
         #expect(
             try FastCGIClient.exchange(socketPath: sameSocket, body: Self.body).hasSuffix(
                 NginxContractTests.referenceResponse))
@@ -202,7 +206,7 @@ import Testing
                 "serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(file.path)",
             ],
             logURL: directory.appendingPathComponent("a.log"))
-        #expect(refused.waitForExit(timeout: .seconds(5)).map { $0 != 0 } == true)
+        #expect(refused.waitForExit(timeout: .seconds(15)).map { $0 != 0 } == true)
         #expect(refused.log.contains("exists and is not a socket"), "\(refused.log)")
         #expect(try String(contentsOf: file, encoding: .utf8) == "keep me")
 
@@ -212,7 +216,7 @@ import Testing
             executable: binary,
             arguments: ["serve", "--demo", "--policy", TestEnvironment.referencePolicy, "--listen", "unix:\(socket)"],
             logURL: directory.appendingPathComponent("b.log"))
-        #expect(second.waitForExit(timeout: .seconds(5)).map { $0 != 0 } == true)
+        #expect(second.waitForExit(timeout: .seconds(15)).map { $0 != 0 } == true)
         #expect(second.log.contains("already listening"), "\(second.log)")
         #expect(
             try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(
@@ -220,7 +224,7 @@ import Testing
 
         // A stale socket left by a killed server is replaced.
         first.signal(SIGKILL)
-        _ = first.waitForExit(timeout: .seconds(5))
+        _ = first.waitForExit(timeout: .seconds(15))
         #expect(FileManager.default.fileExists(atPath: socket))
         let (replacement, sameSocket) = try startServer(in: directory)
         defer { replacement.stop() }
@@ -260,7 +264,7 @@ import Testing
             arguments: arguments,
             logURL: directory.appendingPathComponent("out.log"),
         )
-        let status = process.waitForExit(timeout: .seconds(5))
+        let status = process.waitForExit(timeout: .seconds(15))
         #expect(status != nil && status != 0)
         #expect(process.log.contains(message), "\(process.log)")
     }

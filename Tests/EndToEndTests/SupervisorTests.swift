@@ -132,7 +132,7 @@ import Testing
         #expect(workers.count == 2)
         server.signal(SIGKILL)
         #expect(
-            TestEnvironment.wait(for: .seconds(5)) {
+            TestEnvironment.wait(for: .seconds(15)) {
                 NginxFrontedService.processes(serving: socket).filter(\.isWorker).isEmpty
             }, "\(server.log)")
         #expect(server.log.contains("the supervisor (pid \(server.pid)) is gone: stopping"))
@@ -274,7 +274,7 @@ import Testing
         #expect(response.hasSuffix(#"{"detail":"Gateway Timeout"}"#))
         #expect(server.log.contains("exceeded the request timeout"), "\(server.log)")
         // The slow-request line follows the answer.
-        #expect(TestEnvironment.wait(for: .seconds(5)) { server.log.contains("slow request") }, "\(server.log)")
+        #expect(TestEnvironment.wait(for: .seconds(15)) { server.log.contains("slow request") }, "\(server.log)")
         #expect(server.log.contains("bytes_in=\(big.utf8.count)"))
         // Requests that need no check run are not subject to it.
         let ping = try FastCGIClient(socketPath: socket)

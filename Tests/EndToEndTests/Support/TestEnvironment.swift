@@ -59,6 +59,21 @@ enum TestEnvironment {
     }
 
     /// Waits until `condition` holds, polling; false after `timeout`.
+    /// Whether a connection to the unix socket at `path` is refused: nothing listens there (any more).
+    static func refusesConnections(_ path: String) -> Bool {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        return connected != 0 && errno == ECONNREFUSED
+    }
+
     static func wait(for timeout: Duration, until condition: () -> Bool) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
