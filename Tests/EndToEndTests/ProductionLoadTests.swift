@@ -14,9 +14,10 @@ import Testing
         }
     }
 
-    /// The app's log without its access lines: starts, reloads, deaths, errors.
+    /// The app's log without its access lines (starts, reloads, deaths, errors), then nginx's upstream errors.
     static func events(_ service: NginxFrontedService) -> String {
-        service.appLog.split(separator: "\n").filter { !$0.hasPrefix("{") }.suffix(60).joined(separator: "\n")
+        let app = service.appLog.split(separator: "\n").filter { !$0.hasPrefix("{") }.suffix(60).map(String.init)
+        return (app + ["nginx:"] + service.upstreamErrors.suffix(20)).joined(separator: "\n")
     }
 
     static func status(_ port: UInt16) throws -> [String: Any] {

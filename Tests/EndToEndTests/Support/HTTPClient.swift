@@ -18,20 +18,31 @@ struct HTTPReply {
 /// chunked bodies, invalid UTF-8) to 127.0.0.1 and reads the answer to the end.
 enum HTTPClient {
     static func send(port: UInt16, _ request: [UInt8]) throws -> HTTPReply {
-        let received = try #require(exchange(port: port, request), "cannot connect to 127.0.0.1:\(port)")
+        let received = try exchange(port: port, request).get()
         return try parse(received)
     }
 
-    /// The raw answer to `request`, or nil when no connection could be made (records no test issue, for load
-    /// threads that judge outcomes themselves).
-    static func answer(port: UInt16, _ request: [UInt8]) -> HTTPReply? {
-        guard let received = exchange(port: port, request) else { return nil }
-        return parseIfValid(received)
+    /// The answer to `request`, or why there was none (records no test issue, for load threads that judge outcomes
+    /// themselves and must be able to say what went wrong).
+    static func answer(port: UInt16, _ request: [UInt8]) -> Result<HTTPReply, NoAnswer> {
+        exchange(port: port, request).flatMap { received in
+            parseIfValid(received).map { .success($0) }
+                ?? .failure(NoAnswer("\(received.count) bytes, no HTTP response: \(received.prefix(80))"))
+        }
     }
 
-    private static func exchange(port: UInt16, _ request: [UInt8]) -> [UInt8]? {
+    /// Why a request got no HTTP answer: the call that failed and its errno, or what came instead.
+    struct NoAnswer: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+        init(_ call: String, errno code: Int32, after received: Int = 0) {
+            description = "\(call): \(String(cString: strerror(code))) (errno \(code)) after \(received) bytes"
+        }
+    }
+
+    private static func exchange(port: UInt16, _ request: [UInt8]) -> Result<[UInt8], NoAnswer> {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { return .failure(NoAnswer("socket", errno: errno)) }
         defer { close(descriptor) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -44,13 +55,14 @@ enum HTTPClient {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { return nil }
+        guard connected == 0 else { return .failure(NoAnswer("connect to 127.0.0.1:\(port)", errno: errno)) }
         var offset = 0
         while offset < request.count {
             let written = request[offset...].withUnsafeBytes {
                 // A closed peer is EPIPE, not a SIGPIPE that would end the test run.
                 Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
+            if written < 0 && errno == EINTR { continue }
             if written <= 0 { break }  // nginx may answer (413) and close before the whole body is sent
             offset += written
         }
@@ -58,10 +70,12 @@ enum HTTPClient {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = read(descriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && received.isEmpty { return .failure(NoAnswer("read", errno: errno)) }
             if count <= 0 { break }
             received.append(contentsOf: buffer[0..<count])
         }
-        return received
+        return .success(received)
     }
 
     /// A request with `Connection: close`, a `Content-Length` unless `chunked` or `contentLength: nil`.

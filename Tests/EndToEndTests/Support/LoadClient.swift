@@ -11,7 +11,7 @@ final class LoadClient: @unchecked Sendable {
     struct Outcome: Sendable {
         var started: ContinuousClock.Instant
         var finished: ContinuousClock.Instant
-        /// The HTTP status, or nil when no HTTP answer came (refused, reset).
+        /// The HTTP status, or nil when no HTTP answer came (refused, reset); `body` then says why.
         var status: Int?
         var body: String
     }
@@ -57,9 +57,12 @@ final class LoadClient: @unchecked Sendable {
             guard proceed else { return }
             let started = ContinuousClock.now
             var outcome = Outcome(started: started, finished: started, status: nil, body: "")
-            if let reply = HTTPClient.answer(port: port, request) {
+            switch HTTPClient.answer(port: port, request) {
+            case .success(let reply):
                 outcome.status = reply.status
                 outcome.body = reply.text
+            case .failure(let reason):
+                outcome.body = reason.description
             }
             outcome.finished = .now
             lock.withLock { outcomes.append(outcome) }
