@@ -5,11 +5,12 @@ import Testing
 /// nginx never does: pause mid-body, hang up before reading, send a body over the app's own limit.
 final class FastCGIClient {
     private let descriptor: Int32
+    private var isClosed = false
     private static let requestID: UInt16 = 1
 
     /// Connects to the app's unix socket.
     init(socketPath: String) throws {
-        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(descriptor >= 0)
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -28,7 +29,13 @@ final class FastCGIClient {
 
     deinit { close() }
 
-    func close() { _ = Foundation.close(descriptor) }
+    /// Closes the connection; once only. A second close(2) of the same number would close whatever another thread
+    /// opened under it since (a load client's socket failed with EBADF that way, and reads saw an early EOF).
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        _ = Foundation.close(descriptor)
+    }
 
     /// Sends BEGIN_REQUEST and the params of a request.
     func begin(

@@ -41,7 +41,7 @@ enum HTTPClient {
     }
 
     private static func exchange(port: UInt16, _ request: [UInt8]) -> Result<[UInt8], NoAnswer> {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return .failure(NoAnswer("socket", errno: errno)) }
         defer { close(descriptor) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
