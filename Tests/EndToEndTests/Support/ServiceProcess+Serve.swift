@@ -20,14 +20,7 @@ extension TestEnvironment {
     /// A listening unix socket at `path`, as spawn-fcgi or systemd creates it before handing it over.
     static func listeningSocket(at path: String) throws -> Int32 {
         let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let bound = withUnixAddress(path) { bind(listener, $0, $1) }
         try #require(bound == 0 && listen(listener, 64) == 0)
         return listener
     }
