@@ -2,6 +2,7 @@
 #include "CLinux.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -25,4 +26,8 @@ int CLinux_clockSynchronized(void) {
         return -1;
     }
     return state.maxerror < 16000000 ? 1 : 0;
+}
+
+int CLinux_pipe2(int descriptors[2], int flags) {
+    return pipe2(descriptors, flags);
 }

@@ -20,4 +20,8 @@ int CLinux_memfdSealAll(int descriptor);
 /// error under 16 s): 1 yes, 0 no, -1 when the kernel cannot be asked.
 int CLinux_clockSynchronized(void);
 
+/// pipe2(2): a pipe whose two ends get `flags` (O_CLOEXEC) atomically, so that no child spawned by another thread
+/// meanwhile inherits them.
+int CLinux_pipe2(int descriptors[2], int flags);
+
 #endif

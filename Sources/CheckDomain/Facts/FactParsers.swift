@@ -26,7 +26,7 @@ public enum FactParsers {
     /// also ships `/etc/redhat-release` (claiming to be Red Hat), so its own file is read first.
     public static let releaseFiles = [
         "/etc/centos-release", "/etc/oracle-release", "/etc/rocky-release", "/etc/almalinux-release",
-        "/etc/redhat-release",
+        "/etc/redhat-release", "/etc/kylin-release",
     ]
 
     /// The OS id and full version from `/etc/os-release` and the distribution's release files.
@@ -81,7 +81,7 @@ public enum FactParsers {
                 let parts = line.split(whereSeparator: \.isWhitespace)
                 guard parts.count >= 2, let value = Int64(parts[1]) else { return nil }
                 let unit = parts.count >= 3 ? parts[2].lowercased() : ""
-                return unit == "kb" ? value * 1024 : (unit.isEmpty ? value : nil)
+                return unit == "kb" ? kibibytes(value) : (unit.isEmpty ? value : nil)
             }
             return nil
         }

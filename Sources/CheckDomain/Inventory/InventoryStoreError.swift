@@ -3,8 +3,13 @@ import GRDB
 /// Why the inventory could not be read or changed, in words an operator can act on.
 public struct InventoryStoreError: Error, CustomStringConvertible, Sendable {
     public let description: String
+    /// The node that does not exist, when that is the error.
+    public let unknownNodeID: NodeID?
 
-    init(description: String) { self.description = description }
+    init(description: String, unknownNodeID: NodeID? = nil) {
+        self.description = description
+        self.unknownNodeID = unknownNodeID
+    }
 
     /// There is no database file.
     public static func missing(_ path: String) -> InventoryStoreError {
@@ -19,7 +24,7 @@ public struct InventoryStoreError: Error, CustomStringConvertible, Sendable {
 
     /// There is no such node.
     public static func unknownNode(_ id: NodeID) -> InventoryStoreError {
-        .init(description: "no node \(id) in the inventory")
+        .init(description: "no node \(id) in the inventory", unknownNodeID: id)
     }
 
     /// Maps a GRDB/SQLite error.

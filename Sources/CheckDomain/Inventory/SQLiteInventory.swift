@@ -75,22 +75,39 @@ public final class SQLiteInventory: NodeInventory {
                 table.column("facts_collected_at", .datetime)
             }
         }
+        migrator.registerMigration("v2: how to reach a node, its last collection, and the facts collect gathers") {
+            db in
+            try db.alter(table: "node") { table in
+                table.add(column: "ssh_user", .text)
+                table.add(column: "ssh_host", .text)
+                table.add(column: "ssh_port", .integer)
+                table.add(column: "last_collect_at", .datetime)
+                table.add(column: "last_collect_error", .text)
+                for column in FactColumns.all.dropFirst(12) {
+                    let type: Database.ColumnType =
+                        switch column.kind {
+                        case .integer, .boolean: .integer
+                        case .real: .double
+                        case .text, .lines: .text
+                        case .datetime: .datetime
+                        // An integer, or the text 'unlimited'.
+                        case .limit: .any
+                        }
+                    table.add(column: column.name, type)
+                }
+            }
+        }
         return migrator
     }
 
-    private static let columns =
-        "id, name, host, os_id, os_version, systemd_version, kernel_release, cpu_count, memory_total_bytes, "
-        + "swap_total_bytes, transparent_hugepages, selinux_mode, clock_synchronized, hostname, facts_collected_at"
-
-    /// `columns` as read: a number or flag column holding anything but an integer (text or a float put there by
-    /// hand) reads as NULL, an unknown fact, since SQLite would otherwise convert it silently ('two hundred' is 0).
-    private static let readColumns = columns.split(separator: ",").map { column in
-        let name = column.trimmingCharacters(in: .whitespaces)
-        let integers = [
-            "systemd_version", "cpu_count", "memory_total_bytes", "swap_total_bytes", "clock_synchronized",
-        ]
-        return integers.contains(name) ? "CASE WHEN typeof(\(name)) = 'integer' THEN \(name) END" : name
-    }.joined(separator: ", ")
+    /// The node's own columns, before its facts (`FactColumns.all`) in every row.
+    private static let nodeColumns = [
+        "id", "name", "host", "ssh_user", "ssh_host", "ssh_port", "last_collect_at", "last_collect_error",
+    ]
+    private static let columns = (nodeColumns + FactColumns.all.map(\.name)).joined(separator: ", ")
+    private static let readColumns =
+        (nodeColumns.map { $0 == "ssh_port" ? FactColumns.Kind.integer.select($0) : $0 }
+        + FactColumns.all.map { $0.kind.select($0.name) }).joined(separator: ", ")
 
     // MARK: - Reading
 
@@ -144,28 +161,20 @@ public final class SQLiteInventory: NodeInventory {
     /// convert): an unreadable fact is unknown (the checks list the node, as for a fact never collected), and an
     /// unreadable id, name or host fails the lookup (503).
     private static func node(from row: Row) throws -> Node {
-        // Decoded straight from the statement (GRDB's fast path for these types), never through `row[i]`'s trap.
-        func fact<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ index: Int) -> Value? {
-            (try? row.decode(Value?.self, atIndex: index)) ?? nil
+        var facts = NodeFacts()
+        for (offset, column) in FactColumns.all.enumerated() {
+            column.read(&facts, row, nodeColumns.count + offset)
         }
         return Node(
             id: NodeID(try row.decode(Int64.self, atIndex: 0)),
             name: try row.decode(String.self, atIndex: 1),
             host: try row.decode(String.self, atIndex: 2),
-            facts: NodeFacts(
-                osID: fact(3),
-                osVersion: fact(4),
-                systemdVersion: fact(5),
-                kernelRelease: fact(6),
-                cpuCount: fact(7),
-                memoryTotalBytes: fact(8),
-                swapTotalBytes: fact(9),
-                transparentHugePages: fact(10),
-                selinuxMode: fact(11),
-                clockSynchronized: fact(12),
-                hostname: fact(13),
-                collectedAt: fact(14)
-            )
+            facts: facts,
+            sshUser: FactColumns.decoded(row, 3),
+            sshHost: FactColumns.decoded(row, 4),
+            sshPort: FactColumns.decoded(row, 5),
+            lastCollectAt: FactColumns.decoded(row, 6),
+            lastCollectError: FactColumns.decoded(row, 7)
         )
     }
 
@@ -198,15 +207,28 @@ public final class SQLiteInventory: NodeInventory {
         }
     }
 
-    /// Replaces a node's facts.
-    /// - Throws: `.unknownNode` when there is no such node.
-    public func replaceFacts(of id: NodeID, with facts: NodeFacts) throws(InventoryStoreError) {
+    /// Replaces a node's facts, collected at `at` (by `nodes collect`, or elsewhere for `nodes facts`), and clears
+    /// its last collection error.
+    /// - Throws: `.unknownNode` when there is no such node (removed while its facts were being collected).
+    public func replaceFacts(of id: NodeID, with facts: NodeFacts, at: Date = Date()) throws(InventoryStoreError) {
         try write { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT name, host FROM node WHERE id = ?", arguments: [id.rawValue])
-            else { throw InventoryStoreError.unknownNode(id) }
-            try Self.upsert(Node(id: id, name: row[0], host: row[1], facts: facts), replacingFacts: true, in: db)
+            let assignments = FactColumns.all.map { "\($0.name) = ?" }.joined(separator: ", ")
+            try db.execute(
+                sql: "UPDATE node SET \(assignments), last_collect_at = ?, last_collect_error = NULL WHERE id = ?",
+                arguments: StatementArguments(FactColumns.all.map { $0.value(facts) } + [at, id.rawValue])
+            )
+            if db.changesCount == 0 { throw InventoryStoreError.unknownNode(id) }
+        }
+    }
+
+    /// Records that collecting a node's facts failed, keeping the facts it had.
+    /// - Throws: `.unknownNode` when there is no such node.
+    public func recordCollectionFailure(of id: NodeID, error: String, at: Date) throws(InventoryStoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE node SET last_collect_at = ?, last_collect_error = ? WHERE id = ?",
+                arguments: [at, error, id.rawValue])
+            if db.changesCount == 0 { throw InventoryStoreError.unknownNode(id) }
         }
     }
 
@@ -220,36 +242,25 @@ public final class SQLiteInventory: NodeInventory {
         }
     }
 
+    /// Inserts or updates a node: its name, host and SSH settings always; its facts and last collection only when
+    /// `replacingFacts` (an import entry without facts keeps the facts the node had).
     private static func upsert(_ node: Node, replacingFacts: Bool, in db: Database) throws {
-        let facts = node.facts
+        var names = ["id", "name", "host", "ssh_user", "ssh_host", "ssh_port"]
+        var values: [(any DatabaseValueConvertible)?] = [
+            node.id.rawValue, node.name, node.host, node.sshUser, node.sshHost, node.sshPort,
+        ]
         if replacingFacts {
-            try db.execute(
-                sql: """
-                    INSERT INTO node (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, host = excluded.host,
-                        os_id = excluded.os_id, os_version = excluded.os_version,
-                        systemd_version = excluded.systemd_version, kernel_release = excluded.kernel_release,
-                        cpu_count = excluded.cpu_count, memory_total_bytes = excluded.memory_total_bytes,
-                        swap_total_bytes = excluded.swap_total_bytes,
-                        transparent_hugepages = excluded.transparent_hugepages,
-                        selinux_mode = excluded.selinux_mode, clock_synchronized = excluded.clock_synchronized,
-                        hostname = excluded.hostname, facts_collected_at = excluded.facts_collected_at
-                    """,
-                arguments: [
-                    node.id.rawValue, node.name, node.host, facts.osID, facts.osVersion, facts.systemdVersion,
-                    facts.kernelRelease, facts.cpuCount, facts.memoryTotalBytes, facts.swapTotalBytes,
-                    facts.transparentHugePages, facts.selinuxMode, facts.clockSynchronized, facts.hostname,
-                    facts.collectedAt,
-                ]
-            )
-        } else {
-            try db.execute(
-                sql: """
-                    INSERT INTO node (id, name, host) VALUES (?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, host = excluded.host
-                    """,
-                arguments: [node.id.rawValue, node.name, node.host]
-            )
+            names += ["last_collect_at", "last_collect_error"] + FactColumns.all.map(\.name)
+            values += [node.lastCollectAt, node.lastCollectError] + FactColumns.all.map { $0.value(node.facts) }
         }
+        let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        try db.execute(
+            sql: """
+                INSERT INTO node (\(names.joined(separator: ", "))) \
+                VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", "))) \
+                ON CONFLICT(id) DO UPDATE SET \(updates)
+                """,
+            arguments: StatementArguments(values)
+        )
     }
 }
