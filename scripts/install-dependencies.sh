@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev and nginx to
 # build and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
-# reference FastAPI service; systemd-analyze, to verify the unit files), with --bench what bench/run.sh needs (wrk, gcc). Installs nothing that is already
+# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection), with --bench what bench/run.sh needs (wrk, gcc). Installs nothing that is already
 # there; runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -21,6 +21,10 @@ if $with_tests; then
     python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
     # systemd-analyze verifies deploy/systemd's units.
     command -v systemd-analyze >/dev/null || missing+=(systemd)
+    # nodes collect is tested against a real OpenSSH server on loopback, and its script under BusyBox sh.
+    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+    command -v ssh >/dev/null || missing+=(openssh-client)
+    command -v busybox >/dev/null || missing+=(busybox)
 fi
 
 if $with_bench; then
