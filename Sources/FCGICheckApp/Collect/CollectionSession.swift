@@ -216,6 +216,8 @@ struct CollectionSession {
         signal(SIGPIPE, SIG_IGN)
     }()
 
+    private static let spawnLock = NSLock()
+
     struct SpawnError: Error, CustomStringConvertible {
         let description: String
     }
@@ -252,7 +254,9 @@ struct CollectionSession {
             for variable in envp { free(variable) }
         }
         var pid: pid_t = 0
-        let status = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        // One spawn at a time: a spawn takes well under a millisecond, and ThreadSanitizer's handling of the vfork
+        // inside posix_spawn is not safe against other threads spawning at the same moment.
+        let status = spawnLock.withLock { posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp) }
         guard status == 0 else {
             return .failure(SpawnError(description: "cannot run \(arguments[0]): \(String(cString: strerror(status)))"))
         }
