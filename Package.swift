@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "fcgi-check", targets: ["FCGICheckApp"]),
         .library(name: "CheckDomain", targets: ["CheckDomain"]),
+        .library(name: "CheckService", targets: ["CheckService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -31,8 +32,18 @@ let package = Package(
             dependencies: [
                 "CLinux",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CheckService",
+            dependencies: [
+                "CheckDomain",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -41,6 +52,7 @@ let package = Package(
                 "CFastCGI",
                 "CLinux",
                 "CheckDomain",
+                "CheckService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -48,7 +60,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzRequestPath",
-            dependencies: ["CheckDomain"],
+            dependencies: ["CheckDomain", "CheckService", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -58,8 +70,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CheckServiceTests",
+            dependencies: ["CheckService"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FCGICheckAppTests",
-            dependencies: ["FCGICheckApp"],
+            dependencies: ["FCGICheckApp", "CheckService"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,9 +18,11 @@ rows = [json.loads(line) for line in open(results_path)]
 queries = json.loads(queries_json)
 
 runs = defaultdict(list)
+run_rows = defaultdict(list)
 for row in rows:
     if row["round"] > 0:
         runs[(row["contender"], row["connections"])].append(row["result"])
+        run_rows[(row["contender"], row["connections"])].append(row)
 
 
 def summary(results):
@@ -35,42 +37,58 @@ def summary(results):
     }
 
 
-contenders = ["nginx-static", "c-libfcgi", "fcgi-check"]
+def cpu(rows_of_run):
+    values = [row["cpu_us"] for row in rows_of_run if row.get("cpu_us") is not None]
+    return statistics.median(values) if values else None
+
+
+order = ["nginx-static", "c-libfcgi", "reference", "catalogue", "workers-2"]
+contenders = [name for name in order if any(key[0] == name for key in runs)]
 connections = sorted({c for (_, c) in runs})
 table = {(name, c): summary(runs[(name, c)]) for name in contenders for c in connections if runs[(name, c)]}
+for key in table:
+    table[key]["cpu_us"] = cpu(run_rows[key])
 
 lines = [
-    "| connections | contender | requests/s (median, min-max) | p50 ms | p99 ms | errors | fcgi-check / C |",
-    "|---:|---|---:|---:|---:|---:|---:|",
+    "CPU is the contender's own utime+stime per request (its process tree, from /proc); the ratios are against the C",
+    "program at the same connections, medians of the rounds.",
+    "",
+    "| connections | contender | requests/s (median, min-max) | p50 ms | p99 ms | errors | CPU µs/request | "
+    "requests/s vs C | CPU vs C |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
 ]
 for c in connections:
+    c_row = table.get(("c-libfcgi", c))
     for name in contenders:
         s = table.get((name, c))
         if not s:
             continue
-        ratio = ""
-        if name == "fcgi-check" and ("c-libfcgi", c) in table:
-            ratio = f"{s['rps'] / table[('c-libfcgi', c)]['rps']:.2f}"
+        rps_ratio = cpu_ratio = ""
+        if c_row and name not in ("c-libfcgi", "nginx-static"):
+            rps_ratio = f"{s['rps'] / c_row['rps']:.2f}"
+            if s["cpu_us"] and c_row["cpu_us"]:
+                cpu_ratio = f"{s['cpu_us'] / c_row['cpu_us']:.2f}"
+        cpu_text = f"{s['cpu_us']:.1f}" if s["cpu_us"] is not None else ""
         lines.append(
             f"| {c} | {name} | {s['rps']:,.0f} ({s['rps_min']:,.0f}-{s['rps_max']:,.0f}) | {s['p50_ms']:.2f} | "
-            f"{s['p99_ms']:.2f} | {s['errors']} | {ratio} |"
+            f"{s['p99_ms']:.2f} | {s['errors']} | {cpu_text} | {rps_ratio} | {cpu_ratio} |"
         )
 
 scaling = [row for row in rows if row["round"] == 0]
 lines += [
     "",
-    "Time per request by cluster size (fcgi-check, 1 connection, 1,000-node SQLite inventory):",
+    "Time per request by cluster size (reference, 1 connection, 1,000-node SQLite inventory):",
     "",
-    "| members | requests/s | p50 ms | p99 ms | SQL queries per request |",
-    "|---:|---:|---:|---:|---:|",
+    "| members | requests/s | p50 ms | p99 ms | CPU µs/request | SQL queries per request |",
+    "|---:|---:|---:|---:|---:|---:|",
 ]
 for row in sorted(scaling, key=lambda r: r["members"]):
     r = row["result"]
     lines.append(
         f"| {row['members']} | {r['requests'] / (r['duration_us'] / 1e6):,.0f} | {r['p50_us'] / 1000:.2f} | "
-        f"{r['p99_us'] / 1000:.2f} | {queries.get(str(row['members']), '?')} |"
+        f"{r['p99_us'] / 1000:.2f} | {row.get('cpu_us') or ''} | {queries.get(str(row['members']), '?')} |"
     )
-lines += ["", f"fcgi-check peak resident memory (VmHWM) over the whole run: {int(rss_kb) / 1024:.1f} MiB.", "",
+lines += ["", f"Peak resident memory (VmHWM) of the reference contender over the whole run: {int(rss_kb) / 1024:.1f} MiB.", "",
           f"Machine: {machine}.", ""]
 open(out_md, "w").write("\n".join(lines))
 

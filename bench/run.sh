@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
 # The benchmark, one command: ./bench/run.sh
 #
-# Starts one private nginx on 127.0.0.1 with three locations, all answering the 3-member reference request with the
-# same 437-byte body: nginx's own static reply (the front's limit), a minimal C libfcgi program (the FastCGI path's
-# limit, bench/minimal_fcgi.c), and fcgi-check from a release build on a 1,000-node SQLite inventory. The FastCGI
-# ones use the same nginx settings and unix sockets. wrk drives each at 1, 8, 32 and 128 connections, in interleaved
-# rounds; then fcgi-check alone at 1 connection with 3, 100 and 1,000 members; then the SQL statements per request
-# are counted from the service's trace log. Results: bench/results/latest.md and latest.png.
+# Starts one private nginx on 127.0.0.1 in front of these contenders, all on unix sockets with the same nginx
+# settings and the same accept threads for every FastCGI program:
+#   nginx-static   nginx's own reply of the reference body (the front's limit)
+#   c-libfcgi      a minimal C libfcgi program (bench/minimal_fcgi.c), the FastCGI path's limit
+#   reference      fcgi-check, compat = "reference", on a 1,000-node SQLite inventory (the same 437-byte body)
+#   catalogue      fcgi-check, the default catalogue, same inventory (every item; a longer answer)
+#   workers-2      fcgi-check --workers 2, reference, the threads split between the two workers
+# wrk drives each at 1, 8, 32 and 128 connections in interleaved rounds, and each run's CPU per request is the
+# contender's own utime+stime (its process tree, from /proc) over the run divided by the requests wrk counted: steadier
+# than requests/s on a shared machine. Then fcgi-check alone at 1 connection with 3, 100 and 1,000 members; then the
+# SQL statements per request, counted from the service's trace log. Results: bench/results/latest.md and latest.png.
 #
-# Knobs: ROUNDS (3), DURATION seconds per run (5), CONNECTIONS ("1 8 32 128"), THREADS of both FastCGI programs (8).
-# Loopback only; every run is bounded by DURATION.
+# Knobs: ROUNDS (3), DURATION seconds per run (5), CONNECTIONS ("1 8 32 128"), THREADS per FastCGI program (8),
+# CONTENDERS (all of the above). Loopback only; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root=$(pwd)
 
 rounds=${ROUNDS:-3}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-"1 8 32 128"}
 threads=${THREADS:-8}
+contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue workers-2"}
 port=${PORT:-18300}
 
 ./scripts/install-dependencies.sh --bench
 swift build -c release --product fcgi-check >/dev/null
-bin="$(swift build -c release --show-bin-path)/fcgi-check"
+bin=${FCGI_CHECK_BIN:-"$(swift build -c release --show-bin-path)/fcgi-check"}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-bench.XXXXXX")
 pids=()
@@ -32,6 +37,7 @@ cleanup() {
     # libfcgi's own SIGTERM handler only sets a flag: the C program needs SIGKILL.
     for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -39,17 +45,37 @@ gcc -O2 -o "$work/minimal_fcgi" bench/minimal_fcgi.c -lfcgi -lpthread
 python3 bench/make_requests.py "$work"
 "$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
 
-"$bin" serve --inventory "$work/inventory.sqlite" --policy deploy/policy.reference.toml --listen "unix:$work/app.sock" --threads "$threads" 2>"$work/app.log" &
-app_pid=$!
-pids+=("$app_pid")
-"$work/minimal_fcgi" "$work/c.sock" "$threads" "$work/reply.json" &
+declare -A pid_of
+serve() { # name, then serve's arguments
+    local name=$1
+    shift
+    "$bin" serve --inventory "$work/inventory.sqlite" --listen "unix:$work/$name.sock" "$@" 2>"$work/$name.log" &
+    pid_of[$name]=$!
+    pids+=($!)
+}
+serve reference --policy deploy/policy.reference.toml --threads "$threads"
+serve catalogue --threads "$threads"
+serve workers-2 --policy deploy/policy.reference.toml --workers 2 --threads "$(((threads + 1) / 2))"
+"$work/minimal_fcgi" "$work/c-libfcgi.sock" "$threads" "$work/reply.json" &
+pid_of[c-libfcgi]=$!
 pids+=($!)
-for _ in $(seq 100); do [ -S "$work/app.sock" ] && [ -S "$work/c.sock" ] && break; sleep 0.1; done
+for name in reference catalogue workers-2; do
+    for _ in $(seq 300); do grep -q "listening on" "$work/$name.log" 2>/dev/null && break; sleep 0.1; done
+    grep -q "listening on" "$work/$name.log" || { echo "bench: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
+done
 
 user_line=""
 [ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
 mkdir -p "$work/tmp"
-cp /etc/nginx/fastcgi_params "$work/fastcgi_params"
+locations=""
+for name in c-libfcgi reference catalogue workers-2; do
+    locations+="
+        location = /$name {
+            include fastcgi_params;
+            fastcgi_pass unix:$work/$name.sock;
+            fastcgi_keep_conn off;
+        }"
+done
 cat >"$work/nginx.conf" <<CONF
 $user_line
 daemon off;
@@ -68,74 +94,78 @@ http {
     client_body_buffer_size 1m;
     server {
         listen 127.0.0.1:$port;
-        location = /static {
+        location = /nginx-static {
             default_type application/json;
             return 200 '$(cat "$work/reply.json")';
-        }
-        location = /c {
-            include fastcgi_params;
-            fastcgi_pass unix:$work/c.sock;
-            fastcgi_keep_conn off;
-        }
-        location = / {
-            include fastcgi_params;
-            fastcgi_pass unix:$work/app.sock;
-            fastcgi_keep_conn off;
-        }
+        }$locations
     }
 }
 CONF
+# Each contender has its own location, but fcgi-check answers POST / only: the request URI it sees is /.
+sed -e 's#^fastcgi_param *REQUEST_URI .*#fastcgi_param REQUEST_URI /;#' \
+    -e 's#^fastcgi_param *DOCUMENT_URI .*#fastcgi_param DOCUMENT_URI /;#' /etc/nginx/fastcgi_params >"$work/fastcgi_params"
 nginx -p "$work" -c "$work/nginx.conf" &
 pids+=($!)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
-# The three answer the same bytes, or the comparison means nothing.
+post() { curl -s -X POST -H 'Content-Type: application/json' --data-binary "@$work/body-$2.json" "http://127.0.0.1:$port/$1"; }
+# The reference contenders answer the same bytes, or the comparison means nothing.
 expected=$(cat "$work/reply.json")
-for path in static c ""; do
-    got=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary "@$work/body-3.json" "http://127.0.0.1:$port/$path")
+for path in nginx-static c-libfcgi reference workers-2; do
+    got=$(post "$path" 3)
     [ "$got" = "$expected" ] || { echo "bench: /$path does not answer the reference body: $got" >&2; exit 1; }
 done
+catalogue_bytes=$(post catalogue 3 | wc -c)
 
-results="$work/results.jsonl"
-peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$app_pid/status"; }
-drive() { # contender path connections body label
-    local line
-    line=$(BODY="$work/body-$4.json" wrk -t"$(($3 < 2 ? 1 : 2))" -c"$3" -d"${duration}s" --timeout 5s \
-        -s bench/wrk-post.lua "http://127.0.0.1:$port/$2" | tail -1)
-    [[ "$line" == "{"* ]] || { echo "bench: wrk failed for $1 at $3 connections" >&2; exit 1; }
-    echo "{\"contender\":\"$1\",\"connections\":$3,\"members\":$4,\"round\":$5,\"result\":$line}" >>"$results"
-    echo "  $1 c=$3 members=$4: $line"
+clock_ticks=$(getconf CLK_TCK)
+# utime+stime of a process and its descendants, in clock ticks.
+cpu_ticks() {
+    local total=0 pid child
+    for pid in "$@"; do
+        [ -r "/proc/$pid/stat" ] || continue
+        total=$((total + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat")))
+        for child in $(pgrep -P "$pid" || true); do total=$((total + $(cpu_ticks "$child"))); done
+    done
+    echo "$total"
 }
 
-echo "== throughput: $rounds rounds x connections ($connections) x contenders, ${duration}s each"
+results="$work/results.jsonl"
+drive() { # contender connections members round
+    local line before after pid=${pid_of[$1]:-}
+    [ -n "$pid" ] && before=$(cpu_ticks "$pid")
+    line=$(BODY="$work/body-$3.json" wrk -t"$(($2 < 2 ? 1 : 2))" -c"$2" -d"${duration}s" --timeout 5s \
+        -s bench/wrk-post.lua "http://127.0.0.1:$port/$1" | tail -1)
+    [[ "$line" == "{"* ]] || { echo "bench: wrk failed for $1 at $2 connections" >&2; exit 1; }
+    local cpu_us=null
+    if [ -n "$pid" ]; then
+        after=$(cpu_ticks "$pid")
+        cpu_us=$(python3 -c "import json,sys; r=json.loads(sys.argv[1]); print(round(($after-$before)*1e6/$clock_ticks/max(r['requests'],1),1))" "$line")
+    fi
+    echo "{\"contender\":\"$1\",\"connections\":$2,\"members\":$3,\"round\":$4,\"cpu_us\":$cpu_us,\"result\":$line}" >>"$results"
+    echo "  $1 c=$2 members=$3: $line cpu/request=${cpu_us} us"
+}
+
+echo "== throughput: $rounds rounds x connections ($connections) x contenders ($contenders), ${duration}s each"
 for round in $(seq "$rounds"); do
     for c in $connections; do
-        drive nginx-static static "$c" 3 "$round"
-        drive c-libfcgi c "$c" 3 "$round"
-        drive fcgi-check "" "$c" 3 "$round"
+        for name in $contenders; do drive "$name" "$c" 3 "$round"; done
     done
 done
-echo "== time per request by members (fcgi-check, 1 connection)"
-for members in 3 100 1000; do drive fcgi-check "" 1 "$members" 0; done
-rss_kb=$(peak_rss)
+echo "== time per request by members (reference, 1 connection)"
+for members in 3 100 1000; do drive reference 1 "$members" 0; done
+peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/${pid_of[reference]}/status")
 
-echo "== SQL statements per request (fcgi-check at trace level)"
-"$bin" serve --inventory "$work/inventory.sqlite" --policy deploy/policy.reference.toml --listen "unix:$work/trace.sock" --threads 2 --log-level trace \
-    2>"$work/trace.log" &
-trace_pid=$!
-pids+=("$trace_pid")
-for _ in $(seq 100); do [ -S "$work/trace.sock" ] && break; sleep 0.1; done
-sed -i "s#unix:$work/app.sock#unix:$work/trace.sock#" "$work/nginx.conf"
+echo "== SQL statements per request (reference at trace level)"
+serve trace --policy deploy/policy.reference.toml --threads 2 --log-level trace
+for _ in $(seq 300); do grep -q "listening on" "$work/trace.log" 2>/dev/null && break; sleep 0.1; done
+sed -i "s#unix:$work/reference.sock#unix:$work/trace.sock#" "$work/nginx.conf"
 nginx -p "$work" -c "$work/nginx.conf" -s reload
 sleep 1
 queries=""
 for members in 3 100 1000; do
-    before=$(grep -c "FROM node WHERE id IN" "$work/trace.log" || true)
-    for _ in $(seq 10); do
-        curl -s -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary "@$work/body-$members.json" \
-            "http://127.0.0.1:$port/"
-    done
-    after=$(grep -c "FROM node WHERE id IN" "$work/trace.log" || true)
+    before=$(grep -c "sql: SELECT" "$work/trace.log" || true)
+    for _ in $(seq 10); do post reference "$members" >/dev/null; done
+    after=$(grep -c "sql: SELECT" "$work/trace.log" || true)
     queries="$queries\"$members\":$(awk "BEGIN {print ($after - $before) / 10}"),"
 done
 
@@ -143,7 +173,8 @@ venv=.build/bench-venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check matplotlib==3.10.7
 mkdir -p bench/results
-"$venv/bin/python" bench/report.py "$results" "{${queries%,}}" "$rss_kb" \
-    "$(nproc) cores, nginx $(nginx -v 2>&1 | cut -d/ -f2), wrk -t2 (-t1 at 1 connection), ${duration}s x $rounds rounds, $threads threads per FastCGI program" \
+machine="$(nproc) cores, nginx $(nginx -v 2>&1 | cut -d/ -f2), wrk -t2 (-t1 at 1 connection), ${duration}s x $rounds rounds"
+machine+=", $threads threads per FastCGI program; the catalogue's answer is $catalogue_bytes bytes"
+"$venv/bin/python" bench/report.py "$results" "{${queries%,}}" "$peak_rss_kb" "$machine" \
     bench/results/latest.md bench/results/latest.png
 cat bench/results/latest.md

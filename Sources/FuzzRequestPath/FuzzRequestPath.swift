@@ -1,5 +1,7 @@
 import CheckDomain
+import CheckService
 import Foundation
+import Logging
 
 /// The request path under libFuzzer: bytes in, a status and a body out, and every body must be strict JSON.
 ///
@@ -12,51 +14,27 @@ enum RequestPathFuzzer {
         "application/json", "application/json; charset=utf-8", "application/vnd.api+json", "text/plain", nil,
     ]
 
-    /// One input: decode, validate, check on the demo inventory, encode; traps on any broken invariant.
+    /// The reference policy's pipeline, the one `POST /` runs.
+    static let proposals = ProposalCheck(policy: .reference)
+
+    /// One input through the pipeline of `POST /` on the demo inventory; traps on any broken invariant.
     static func run(_ input: [UInt8]) {
         guard let selector = input.first else { return }
         let contentType = contentTypes[Int(selector) % contentTypes.count]
-        let body = Array(input.dropFirst())
-        let responseBody: [UInt8]
-        switch ClusterProposalDecoder.decode(body: body, contentType: contentType) {
-        case .success(let proposal):
-            precondition(ClusterProposalDecoder.isJSON(contentType: contentType), "a non-JSON body was accepted")
-            responseBody = check(proposal)
-        case .failure(.unprocessable(let errors)):
-            responseBody = errors
-        case .failure(.unreadable):
-            responseBody = Array(#"{"detail":"There was an error parsing the body"}"#.utf8)
-        }
+        let request = HTTPRequest(method: "POST", path: "/", contentType: contentType, body: Array(input.dropFirst()))
+        let response = proposals.answer(
+            request, reader: DemoInventory(), deadline: nil,
+            logger: Logger(label: "fuzz", factory: SwiftLogNoOpLogHandler.init))
+        precondition(
+            response.status != 200 || ClusterProposalDecoder.isJSON(contentType: contentType),
+            "a non-JSON body was accepted")
+        precondition([200, 400, 422].contains(response.status), "unexpected status \(response.status)")
         // Strict JSON (no NaN literals, valid UTF-8), whatever came in.
         do {
-            _ = try JSONSerialization.jsonObject(with: Data(responseBody), options: [.fragmentsAllowed])
+            _ = try JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed])
         } catch {
-            preconditionFailure("response is not JSON: \(String(decoding: responseBody.prefix(200), as: UTF8.self))")
+            preconditionFailure("response is not JSON: \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }
-    }
-
-    private static func check(_ proposal: ClusterProposal) -> [UInt8] {
-        let done = DispatchSemaphore(value: 0)
-        let result = ResultBox()
-        Task {
-            do {
-                let results = try await ClusterCheck(registry: .standard, inventory: DemoInventory()).run(proposal)
-                result.set(CheckItemResult.responseBody(results))
-            } catch let error as UnknownNodesError {
-                result.set(ValidationIssue.responseBody(error.issues))
-            } catch {
-                preconditionFailure("the demo inventory failed: \(error)")
-            }
-            done.signal()
-        }
-        done.wait()
-        return result.value
-    }
-
-    private final class ResultBox: @unchecked Sendable {
-        // @unchecked: written once by the task before `done.signal()`, read after `done.wait()`.
-        private(set) var value: [UInt8] = []
-        func set(_ bytes: [UInt8]) { value = bytes }
     }
 }
 

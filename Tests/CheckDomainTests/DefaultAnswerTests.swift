@@ -5,35 +5,36 @@ import Testing
 
 /// The default answer, the reference setting, languages and selections, on the demo inventory.
 @Suite struct DefaultAnswerTests {
-    func body(_ policy: Policy, _ ids: [Int64] = [1, 2, 3], language: Language = .chinese) async throws -> String {
-        let results = try await ClusterCheck(registry: policy.registry(), inventory: DemoInventory())
-            .run(.on(ids), language: language)
+    func body(_ policy: Policy, _ ids: [Int64] = [1, 2, 3], language: Language = .chinese) throws -> String {
+        let results = try ClusterCheck(registry: policy.registry()).results(
+            on: DemoInventory(), .on(ids), language: language)
         return String(decoding: CheckItemResult.responseBody(results, fields: policy.fields), as: UTF8.self)
     }
 
-    @Test func theReferenceSettingGivesTheReferenceBytes() async throws {
-        #expect(try await body(.reference) == ClusterCheckTests.referenceBody)
+    @Test func theReferenceSettingGivesTheReferenceBytes() throws {
+        #expect(try body(.reference) == ClusterCheckTests.referenceBody)
     }
 
-    @Test func theDefaultAnswerStartsWithTheReferencesTwoEntries() async throws {
-        let results = try await ClusterCheck(registry: Policy().registry(), inventory: DemoInventory()).run(
+    @Test func theDefaultAnswerStartsWithTheReferencesTwoEntries() throws {
+        let results = try ClusterCheck(registry: Policy().registry()).results(
+            on: DemoInventory(),
             .on([1, 2, 3]))
-        let reference = try await ClusterCheck(registry: .standard, inventory: DemoInventory()).run(.on([1, 2, 3]))
+        let reference = try ClusterCheck(registry: .standard).results(on: DemoInventory(), .on([1, 2, 3]))
         #expect(results.count == 13)
         for (ours, theirs) in zip(results.prefix(2), reference) {
             #expect(ours.name == theirs.name && ours.description == theirs.description)
             #expect(ours.notSuccessNodes.map(\.nodeID) == theirs.notSuccessNodes.map(\.nodeID))
             #expect(ours.notSuccessNodes.map(\.message) == theirs.notSuccessNodes.map(\.message))
         }
-        let text = try await body(Policy())
+        let text = try body(Policy())
         #expect(
             text.hasPrefix(
                 #"[{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[{"node_id":1,"message":"172.16.70.101 操作系统版本过低, 当前系统版本为 7.1","level":"fail","expected":">= 7.2","actual":"7.1","fix":null}]},{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[{"node_id":2,"message":"172.16.70.102 当前 systemd 版本为:231","level":"fail","expected":">= 214, != 231","actual":"231","fix":null},"#
             ), "\(text)")
     }
 
-    @Test func englishMessagesAndDescriptions() async throws {
-        let text = try await body(Policy(), [1], language: .english)
+    @Test func englishMessagesAndDescriptions() throws {
+        let text = try body(Policy(), [1], language: .english)
         #expect(
             text.hasPrefix(
                 #"[{"name":"check_os_version","description":"Operating system version","not_success_nodes":[{"node_id":1,"message":"172.16.70.101 OS version is too old: centos 7.1, at least 7.2 needed","#
@@ -41,12 +42,12 @@ import Testing
         #expect(!text.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF })
     }
 
-    @Test func aSelectionRunsOnlyThoseInPolicyOrder() async throws {
+    @Test func aSelectionRunsOnlyThoseInPolicyOrder() throws {
         let registry = Policy().registry()
         let selection = try registry.selecting(["check_swap", "check_os_version", "check_swap"]).get()
         #expect(selection.names == ["check_os_version", "check_swap"])
-        let results = try await ClusterCheck(registry: registry, inventory: DemoInventory())
-            .run(.on([1, 2, 3]), selection: selection)
+        let results = try ClusterCheck(registry: registry).results(
+            on: DemoInventory(), .on([1, 2, 3]), selection: selection)
         #expect(results.map(\.name) == ["check_os_version", "check_swap"])
         #expect(results[1].notSuccessNodes.map(\.nodeID) == [NodeID(2)])
     }

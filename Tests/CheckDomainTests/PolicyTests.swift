@@ -20,8 +20,10 @@ import Testing
         #expect(try parse("# nothing here\n") == Policy())
         let policy = Policy()
         #expect(policy.compatibility == .none && policy.fields == .extended && policy.honoursRequestOptions)
-        #expect(policy.osMinimums["centos"] == DottedVersion("7.2") && policy.osDefaultMinimum == DottedVersion("7.2"))
-        #expect(policy.systemdMinimum == 214 && policy.systemdBanned == [231])
+        let os = policy.item(OSVersionCheck.self)
+        #expect(os.minimums["centos"] == DottedVersion("7.2") && os.defaultMinimum == DottedVersion("7.2"))
+        let systemd = policy.item(SystemdVersionCheck.self)
+        #expect(systemd.minimum == 214 && systemd.banned == [231])
     }
 
     @Test func theExampleFileInDeployHoldsTheDefaults() throws {
@@ -71,22 +73,31 @@ import Testing
             """)
         #expect(policy.checks == ["check_swap", "check_os_version"])
         #expect(policy.registry().names == ["check_swap", "check_os_version"])
-        #expect(policy.osDefaultMinimum == DottedVersion("8"))
+        let os = policy.item(OSVersionCheck.self)
+        #expect(os.defaultMinimum == DottedVersion("8"))
+        #expect(os.minimums["centos"] == DottedVersion("7.9") && os.minimums["kylin"] == DottedVersion("10"))
+        #expect(os.minimums["ubuntu"]?.text == "20.04" && os.minimums["debian"] == DottedVersion("10"))
+        let systemd = policy.item(SystemdVersionCheck.self)
+        #expect(systemd.minimum == 219 && systemd.banned == [231, 232])
+        #expect(policy.item(KernelVersionCheck.self).minimum == DottedVersion("4.18"))
+        let cpu = policy.item(CPUCountCheck.self)
+        #expect(cpu.minimum == 8 && cpu.recommended == 16)
+        let memory = policy.item(MemoryCheck.self)
+        #expect(memory.minimumMiB == 16000 && memory.recommendedMiB == 32000)
+        #expect(policy.item(SwapCheck.self).maximumMiB == 512)
         #expect(
-            policy.osMinimums["centos"] == DottedVersion("7.9") && policy.osMinimums["kylin"] == DottedVersion("10"))
-        #expect(policy.osMinimums["ubuntu"]?.text == "20.04" && policy.osMinimums["debian"] == DottedVersion("10"))
-        #expect(policy.systemdMinimum == 219 && policy.systemdBanned == [231, 232])
-        #expect(policy.kernelMinimum == DottedVersion("4.18"))
-        #expect(policy.cpuMinimum == 8 && policy.cpuRecommended == 16)
-        #expect(policy.memoryMinimumMiB == 16000 && policy.memoryRecommendedMiB == 32000)
-        #expect(policy.swapMaximumMiB == 512)
-        #expect(policy.transparentHugePages == AllowedSettings(pass: ["never", "madvise"], warn: []))
-        #expect(policy.selinux == AllowedSettings(pass: ["disabled", "permissive"], warn: ["enforcing"]))
-        #expect(policy.clockSyncLevel == .warn && policy.memberHostLevel == .warn && policy.osFamilyLevel == .warn)
-        #expect(policy.factsMaximumAgeHours == 48 && policy.factsWarnAgeHours == 0)
-        #expect(policy.portMinimum == 1024 && policy.portMaximum == 32767)
-        let systemd = try #require(policy.item(named: "check_systemd_version"))
-        #expect(systemd.description == "检测 systemd 检查版本 >218 且 != 231 且 != 232")
+            policy.item(TransparentHugePagesCheck.self).allowed
+                == AllowedSettings(pass: ["never", "madvise"], warn: []))
+        #expect(
+            policy.item(SELinuxCheck.self).allowed
+                == AllowedSettings(pass: ["disabled", "permissive"], warn: ["enforcing"]))
+        #expect(policy.item(ClockSyncCheck.self).level == .warn && policy.item(MemberHostCheck.self).level == .warn)
+        #expect(policy.item(OSFamilyCheck.self).level == .warn)
+        let freshness = policy.item(FactsFreshnessCheck.self)
+        #expect(freshness.maximumAgeHours == 48 && freshness.warnAgeHours == 0)
+        let port = policy.item(MemberPortCheck.self)
+        #expect(port.minimum == 1024 && port.maximum == 32767)
+        #expect(systemd.description(in: .chinese) == "检测 systemd 检查版本 >218 且 != 231 且 != 232")
     }
 
     @Test func compatReferenceIsTheReferenceCatalogue() throws {
@@ -185,6 +196,6 @@ import Testing
         }
         let good = directory.appendingPathComponent("good.toml")
         try Data("[check_cpu_count]\nminimum = 3\n".utf8).write(to: good)
-        #expect(try Policy.load(path: good.path).cpuMinimum == 3)
+        #expect(try Policy.load(path: good.path).item(CPUCountCheck.self).minimum == 3)
     }
 }

@@ -52,13 +52,14 @@ import Testing
             })
         let before = log.nodeLookups
         let proposal = ClusterProposal.on(Array(1...1000) + [5000])
-        let check = ClusterCheck(registry: .standard, inventory: inventory)
+        let check = ClusterCheck(registry: .standard)
+        let reader = try inventory.makeReader()
         do {
-            _ = try await check.run(proposal)
+            _ = try check.run(proposal, reader: reader)
             Issue.record("node 5000 does not exist")
         } catch is UnknownNodesError {}
         #expect(log.nodeLookups - before == 1)
-        let results = try await check.run(.on(Array(1...1000)))
+        let results = try check.run(.on(Array(1...1000)), reader: reader).results
         #expect(results.allSatisfy { $0.notSuccessNodes.isEmpty })
         #expect(log.nodeLookups - before == 2)
     }
@@ -68,7 +69,7 @@ import Testing
         let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
         try inventory.upsert(Self.referenceNodes.map { ($0, true) })
         try inventory.add(Node(id: NodeID(7), name: "node7", host: "10.0.0.7", facts: NodeFacts()))
-        let results = try await ClusterCheck(registry: .standard, inventory: inventory).run(.on([1, 2, 3, 7]))
+        let results = try ClusterCheck(registry: .standard).results(on: inventory, .on([1, 2, 3, 7]))
         #expect(
             results[0].notSuccessNodes.map(\.message) == ["172.16.70.101 操作系统版本过低, 当前系统版本为 7.1", "10.0.0.7 操作系统版本未知"])
         #expect(
@@ -105,11 +106,11 @@ import Testing
         try #require(python.terminationStatus == 0)
 
         // Unreadable facts are unknown, and the checks list them rather than pass them or crash.
-        let nodes = try await inventory.nodes(withIDs: [NodeID(7), NodeID(8)])
+        let nodes = try inventory.nodes(withIDs: [NodeID(7), NodeID(8)])
         let seven = try #require(nodes[NodeID(7)]?.facts)
         #expect(seven.systemdVersion == nil && seven.cpuCount == nil && seven.clockSynchronized == nil)
         #expect(seven.collectedAt == nil && seven.osVersion == "7.9")
-        let results = try await ClusterCheck(registry: Policy().registry(), inventory: inventory).run(.on([7, 8, 9]))
+        let results = try ClusterCheck(registry: Policy().registry()).results(on: inventory, .on([7, 8, 9]))
         let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.notSuccessNodes) })
         #expect(byName["check_systemd_version"]?.map(\.message) == ["10.0.0.7 systemd 版本未知"])
         #expect(byName["check_cpu_count"]?.map(\.nodeID) == [NodeID(7)])
@@ -123,15 +124,16 @@ import Testing
 
     @Test func changesAreSeenByTheNextLookupWithoutReopening() async throws {
         let path = try temporaryPath()
-        let serving = try SQLiteInventory(path: path, mode: .createIfMissing)
-        #expect(try await serving.nodes(withIDs: [NodeID(4)]).isEmpty)
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
+        let serving = try inventory.makeReader()
+        #expect(try serving.nodes(withIDs: [NodeID(4)], deadline: nil).isEmpty)
         let admin = try SQLiteInventory(path: path, mode: .existing)
         try admin.add(Node(id: NodeID(4), name: "node4", host: "10.0.0.4", facts: NodeFacts()))
-        #expect(try await serving.nodes(withIDs: [NodeID(4)])[NodeID(4)]?.facts.systemdVersion == nil)
+        #expect(try serving.nodes(withIDs: [NodeID(4)], deadline: nil)[NodeID(4)]?.facts.systemdVersion == nil)
         try admin.replaceFacts(of: NodeID(4), with: NodeFacts(systemdVersion: 252))
-        #expect(try await serving.nodes(withIDs: [NodeID(4)])[NodeID(4)]?.facts.systemdVersion == 252)
+        #expect(try serving.nodes(withIDs: [NodeID(4)], deadline: nil)[NodeID(4)]?.facts.systemdVersion == 252)
         try admin.remove(NodeID(4))
-        #expect(try await serving.nodes(withIDs: [NodeID(4)]).isEmpty)
+        #expect(try serving.nodes(withIDs: [NodeID(4)], deadline: nil).isEmpty)
     }
 
     @Test func readersNeverSeeHalfAWrite() async throws {
@@ -145,15 +147,23 @@ import Testing
         let writer = Task.detached {
             for value in 1...100 { try inventory.upsert(generation(value)) }
         }
-        // Every read sees one generation for all 50 nodes: a transaction is all or nothing to a reader.
-        try await withThrowingTaskGroup(of: Set<Int?>.self) { group in
-            for _ in 0..<200 {
-                group.addTask { Set(try await inventory.nodes(withIDs: ids).values.map(\.facts.cpuCount)) }
+        // Every read sees one generation for all 50 nodes: a transaction is all or nothing to a reader. Each reading
+        // thread has its reader, as each accept thread has.
+        let readers = (0..<4).map { _ in
+            Task.detached {
+                let reader = try inventory.makeReader()
+                var seen: [Set<Int?>] = []
+                for _ in 0..<50 {
+                    seen.append(Set(try reader.nodes(withIDs: ids, deadline: nil).values.map(\.facts.cpuCount)))
+                }
+                return seen
             }
-            for try await generations in group { #expect(generations.count == 1) }
+        }
+        for reader in readers {
+            for generations in try await reader.value { #expect(generations.count == 1) }
         }
         try await writer.value
-        #expect(try await inventory.nodes(withIDs: ids).values.allSatisfy { $0.facts.cpuCount == 100 })
+        #expect(try inventory.nodes(withIDs: ids).values.allSatisfy { $0.facts.cpuCount == 100 })
     }
 
     @Test func writesAreAllOrNothing() throws {

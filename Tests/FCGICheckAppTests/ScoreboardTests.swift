@@ -1,4 +1,5 @@
 import CheckDomain
+import CheckService
 import Foundation
 import Logging
 import Testing
@@ -166,16 +167,12 @@ import Testing
     @Test func statusAndPingRoutes() throws {
         let board = try scoreboard()
         // Under compat = "reference" too: the service's own endpoints are for operators, not consoles.
-        var router = Router(
-            clusterCheck: ClusterCheck(registry: .standard, inventory: DemoInventory()), policy: .reference,
-            logger: Logger(label: "t"))
-        router.status = { board.snapshot() }
+        let router = Router(policy: .reference, logger: Logger(label: "t"), status: { board.snapshot() })
         func respond(_ method: String, _ uri: String) -> HTTPResponse? {
             let parts = uri.split(separator: "?", maxSplits: 1).map(String.init)
             let request = HTTPRequest(
                 method: method, path: parts[0], contentType: nil, body: [], query: parts.count > 1 ? parts[1] : "")
-            if case .respond(let response) = router.route(request) { return response }
-            return nil
+            return router.respond(to: request, reader: DemoInventory())
         }
         #expect(respond("GET", "/ping") == .text(200, "pong"))
         let notGet = try #require(respond("POST", "/ping"))

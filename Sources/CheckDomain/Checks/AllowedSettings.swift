@@ -1,4 +1,5 @@
-/// The values of a setting that pass, and those that only warn; any other value fails.
+/// The values of a setting that pass, and those that only warn; any other value fails. Judged by
+/// `check_transparent_hugepages` and `check_selinux`.
 public struct AllowedSettings: Sendable, Equatable {
     /// Values that pass.
     public var pass: [String]
@@ -21,8 +22,44 @@ public struct AllowedSettings: Sendable, Equatable {
     /// `never`, or `disabled | permissive`.
     var expected: String { pass.joined(separator: " | ") }
 
-    /// The thresholds as `GET /checks` shows them.
-    var thresholds: [CheckThreshold] {
-        [CheckThreshold("pass", .strings(pass)), CheckThreshold("warn", .strings(warn))]
+    /// At least one value passes, and none both passes and warns.
+    func validate() throws(CheckSettingError) {
+        guard !pass.isEmpty else { throw CheckSettingError(key: "pass", problem: "must name at least one setting") }
+        if let both = pass.first(where: warn.contains) {
+            throw CheckSettingError(key: "warn", problem: "\"\(both)\" is also in pass")
+        }
+    }
+
+    /// The member nodes whose setting does not pass: a value in `warn` warns, any other fails, an unknown one is
+    /// listed as unknown.
+    /// - Parameters:
+    ///   - subject: the setting's name in messages, e.g. `("SELinux ", "SELinux")`.
+    ///   - unknownFact: the fact's name when it is unknown, e.g. `("SELinux 状态", "SELinux mode")`.
+    ///   - setting: the node's value.
+    ///   - fix: a command that puts the setting right.
+    func failures(
+        in context: RequestContext,
+        subject: (chinese: String, english: String),
+        unknownFact: (chinese: String, english: String),
+        setting: (NodeFacts) -> String?,
+        fix: String
+    ) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
+            guard let value = setting(node.facts) else {
+                return .unknown(node, unknownFact, expected: expected, in: context)
+            }
+            guard let level = level(of: value) else { return nil }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) \(subject.chinese)为 \(value), 应为 \(expected)",
+                    en: "\(node.host) \(subject.english) is \(value), expected \(expected)"
+                ),
+                level: level,
+                expected: expected,
+                actual: value,
+                fix: fix
+            )
+        }
     }
 }

@@ -1,28 +1,30 @@
 /// `check_cpu_count`: a node needs at least `minimum` online CPUs (fail), and should have `recommended` (warn).
 public struct CPUCountCheck: CheckItem {
-    public let name = "check_cpu_count"
-    public let description = "检查 CPU 核数"
+    public static let name = "check_cpu_count"
     /// Fewer CPUs fail.
-    public let minimum: Int
+    public var minimum = 2
     /// Fewer CPUs (but at least `minimum`) warn.
-    public let recommended: Int
+    public var recommended = 4
 
-    /// Creates the check.
-    public init(minimum: Int, recommended: Int) {
-        self.minimum = minimum
-        self.recommended = recommended
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.integer("minimum", \.minimum, atLeast: 1), .integer("recommended", \.recommended, atLeast: 1)]
+    }
+
+    public func validate() throws(CheckSettingError) {
+        guard recommended >= minimum else {
+            throw CheckSettingError(key: "recommended", problem: "must be at least minimum (\(minimum))")
+        }
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "CPU count" : description
+        language == .english ? "CPU count" : "检查 CPU 核数"
     }
 
-    public var thresholds: [CheckThreshold] {
-        [CheckThreshold("minimum", .int(minimum)), CheckThreshold("recommended", .int(recommended))]
-    }
-
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        try await context.memberNodes().compactMap { node in
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
             guard let count = node.facts.cpuCount else {
                 return .unknown(node, ("CPU 核数", "CPU count"), expected: ">= \(minimum)", in: context)
             }

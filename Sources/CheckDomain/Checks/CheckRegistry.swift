@@ -19,7 +19,7 @@ public struct CheckRegistry: Sendable {
     }
 
     /// The reference service's catalogue: `check_os_version`, then `check_systemd_version`, with its thresholds.
-    public static let standard = CheckRegistry(validated: [OSVersionCheck(), SystemdVersionCheck()])
+    public static let standard = Policy.reference.registry()
 
     /// The names of the items, in order.
     public var names: [String] { items.map(\.name) }

@@ -1,27 +1,26 @@
 /// `check_clock_sync`: a node's clock must be synchronised (NTP, chrony or systemd-timesyncd); an unsynchronised
 /// clock gets the policy's level.
 public struct ClockSyncCheck: CheckItem {
-    public let name = "check_clock_sync"
-    public let description = "检查时钟是否同步"
+    public static let name = "check_clock_sync"
     /// The level of a node whose clock is not synchronised.
-    public let level: CheckLevel
+    public var level = CheckLevel.fail
 
-    /// Creates the check.
-    public init(level: CheckLevel) {
-        self.level = level
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.level(\.level)]
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "Clock is synchronised" : description
+        language == .english ? "Clock is synchronised" : "检查时钟是否同步"
     }
-
-    public var thresholds: [CheckThreshold] { [CheckThreshold("level", .string(level.rawValue))] }
 
     /// Turns on the system's time synchronisation.
     static let fix = "timedatectl set-ntp true"
 
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        try await context.memberNodes().compactMap { node in
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
             guard let synchronized = node.facts.clockSynchronized else {
                 return .unknown(node, ("时钟同步状态", "clock synchronisation"), expected: "synchronized", in: context)
             }

@@ -12,14 +12,30 @@ public struct DottedVersion: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Parses `numeric` (a part of `text`) and keeps `text` for display.
     init?(_ text: String, parsing numeric: Substring) {
-        let pieces = numeric.split(separator: ".", omittingEmptySubsequences: false)
+        // Byte by byte: every check item of every request reads a version or two per node.
         var parts: [Int] = []
-        for piece in pieces {
-            guard !piece.isEmpty, piece.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(piece) else {
+        parts.reserveCapacity(4)
+        var current = 0
+        var digits = 0
+        for byte in numeric.utf8 {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard digits > 0 else { return nil }
+                parts.append(current)
+                current = 0
+                digits = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let (shifted, overflowed) = current.multipliedReportingOverflow(by: 10)
+                let (sum, carried) = shifted.addingReportingOverflow(Int(byte &- UInt8(ascii: "0")))
+                guard !overflowed && !carried else { return nil }
+                current = sum
+                digits += 1
+            default:
                 return nil
             }
-            parts.append(value)
         }
+        guard digits > 0 else { return nil }
+        parts.append(current)
         self.parts = parts
         self.text = text
     }

@@ -3,25 +3,31 @@ import Foundation
 /// `check_facts_freshness`: facts older than `maximumAgeHours` are not trusted (fail), older than `warnAgeHours`
 /// are getting old (warn); facts without a collection time are listed as unknown.
 public struct FactsFreshnessCheck: CheckItem {
-    public let name = "check_facts_freshness"
-    public let description = "检查节点信息是否过期"
+    public static let name = "check_facts_freshness"
     /// Older facts fail, in hours.
-    public let maximumAgeHours: Int
+    public var maximumAgeHours = 24
     /// Older facts (but within the maximum) warn, in hours.
-    public let warnAgeHours: Int
+    public var warnAgeHours = 12
 
-    /// Creates the check.
-    public init(maximumAgeHours: Int, warnAgeHours: Int) {
-        self.maximumAgeHours = maximumAgeHours
-        self.warnAgeHours = warnAgeHours
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [
+            .integer("max_age_hours", \.maximumAgeHours, atLeast: 1),
+            .integer("warn_age_hours", \.warnAgeHours, atLeast: 0),
+        ]
+    }
+
+    public func validate() throws(CheckSettingError) {
+        guard warnAgeHours <= maximumAgeHours else {
+            throw CheckSettingError(
+                key: "warn_age_hours", problem: "must not exceed max_age_hours (\(maximumAgeHours))")
+        }
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "Facts are recent" : description
-    }
-
-    public var thresholds: [CheckThreshold] {
-        [CheckThreshold("max_age_hours", .int(maximumAgeHours)), CheckThreshold("warn_age_hours", .int(warnAgeHours))]
+        language == .english ? "Facts are recent" : "检查节点信息是否过期"
     }
 
     /// Collects the node's facts again and stores them (run where the inventory is).
@@ -41,8 +47,8 @@ public struct FactsFreshnessCheck: CheckItem {
         return hours < 48 ? "\(hours) h" : "\(hours / 24) d \(hours % 24) h"
     }
 
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        try await context.memberNodes().compactMap { node in
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
             let limit = "<= \(maximumAgeHours) h"
             guard let collectedAt = node.facts.collectedAt else {
                 return .unknown(node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)

@@ -1,23 +1,22 @@
 /// `check_kernel_version`: a node's kernel release (`uname -r`) must be at least the minimum.
 public struct KernelVersionCheck: CheckItem {
-    public let name = "check_kernel_version"
-    public let description = "检查内核版本"
+    public static let name = "check_kernel_version"
     /// The lowest kernel version that passes, compared on the release's leading dotted numbers.
-    public let minimum: DottedVersion
+    public var minimum = DottedVersion("3.10")!
 
-    /// Creates the check.
-    public init(minimum: DottedVersion) {
-        self.minimum = minimum
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.version("minimum", \.minimum)]
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "Kernel version" : description
+        language == .english ? "Kernel version" : "检查内核版本"
     }
 
-    public var thresholds: [CheckThreshold] { [CheckThreshold("minimum", .string(minimum.description))] }
-
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        try await context.memberNodes().compactMap { node in
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
             let expected = ">= \(minimum)"
             let release = node.facts.kernelRelease
             guard let release, let version = ReleaseVersion.leading(release) else {

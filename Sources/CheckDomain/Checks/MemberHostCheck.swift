@@ -1,24 +1,23 @@
 /// `check_member_host`: a member's `host` must be its node's host in the inventory (case-insensitive); a mismatch
 /// gets the policy's level.
 public struct MemberHostCheck: CheckItem {
-    public let name = "check_member_host"
-    public let description = "检查成员地址与节点地址是否一致"
+    public static let name = "check_member_host"
     /// The level of a mismatch.
-    public let level: CheckLevel
+    public var level = CheckLevel.fail
 
-    /// Creates the check.
-    public init(level: CheckLevel) {
-        self.level = level
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.level(\.level)]
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "Member host matches its node's host" : description
+        language == .english ? "Member host matches its node's host" : "检查成员地址与节点地址是否一致"
     }
 
-    public var thresholds: [CheckThreshold] { [CheckThreshold("level", .string(level.rawValue))] }
-
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        let nodes = try await context.memberNodes()
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        let nodes = try context.memberNodes()
         // Each node's members, found once: a scan of every member per node is quadratic in a 1,000-member request.
         let membersByNode = Dictionary(
             grouping: context.proposal.members.compactMap { member in member.nodeID.map { (id: $0, member: member) } },

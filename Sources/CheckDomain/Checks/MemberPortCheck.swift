@@ -3,29 +3,31 @@
 ///
 /// A node is listed once, with every problem of its members in one message.
 public struct MemberPortCheck: CheckItem {
-    public let name = "check_member_port"
-    public let description = "检查成员端口是否有效且不重复"
+    public static let name = "check_member_port"
     /// The lowest valid port.
-    public let minimum: Int
+    public var minimum = 1
     /// The highest valid port.
-    public let maximum: Int
+    public var maximum = 65535
 
-    /// Creates the check.
-    public init(minimum: Int, maximum: Int) {
-        self.minimum = minimum
-        self.maximum = maximum
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.integer("minimum", \.minimum, atLeast: 1), .integer("maximum", \.maximum, atLeast: 1, atMost: 65535)]
+    }
+
+    public func validate() throws(CheckSettingError) {
+        guard minimum <= maximum else {
+            throw CheckSettingError(key: "minimum", problem: "must not exceed maximum (\(maximum))")
+        }
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "Member ports are valid and not used twice on a host" : description
+        language == .english ? "Member ports are valid and not used twice on a host" : "检查成员端口是否有效且不重复"
     }
 
-    public var thresholds: [CheckThreshold] {
-        [CheckThreshold("minimum", .int(minimum)), CheckThreshold("maximum", .int(maximum))]
-    }
-
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        let nodes = try await context.memberNodes()
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        let nodes = try context.memberNodes()
         let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let members = context.proposal.members.compactMap { member in
             member.nodeID.flatMap { byID[$0] }.map { (member: member, node: $0) }

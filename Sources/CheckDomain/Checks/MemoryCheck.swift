@@ -3,29 +3,34 @@
 /// `MemTotal` is what the kernel can use, a little less than what is installed: an "8 GB" machine shows about
 /// 7.6 GiB, so thresholds are best set a little under round sizes.
 public struct MemoryCheck: CheckItem {
-    public let name = "check_memory"
-    public let description = "检查内存大小"
+    public static let name = "check_memory"
     /// Less memory fails, in MiB.
-    public let minimumMiB: Int
+    public var minimumMiB = 3584
     /// Less memory (but at least the minimum) warns, in MiB.
-    public let recommendedMiB: Int
+    public var recommendedMiB = 7680
 
-    /// Creates the check.
-    public init(minimumMiB: Int, recommendedMiB: Int) {
-        self.minimumMiB = minimumMiB
-        self.recommendedMiB = recommendedMiB
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [
+            .integer("minimum_mib", \.minimumMiB, atLeast: 1),
+            .integer("recommended_mib", \.recommendedMiB, atLeast: 1),
+        ]
+    }
+
+    public func validate() throws(CheckSettingError) {
+        guard recommendedMiB >= minimumMiB else {
+            throw CheckSettingError(key: "recommended_mib", problem: "must be at least minimum_mib (\(minimumMiB))")
+        }
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "Memory size" : description
+        language == .english ? "Memory size" : "检查内存大小"
     }
 
-    public var thresholds: [CheckThreshold] {
-        [CheckThreshold("minimum_mib", .int(minimumMiB)), CheckThreshold("recommended_mib", .int(recommendedMiB))]
-    }
-
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        try await context.memberNodes().compactMap { node in
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
             let minimum = ByteSize.text(mebibytes: minimumMiB)
             guard let bytes = node.facts.memoryTotalBytes else {
                 return .unknown(node, ("内存大小", "memory size"), expected: ">= \(minimum)", in: context)

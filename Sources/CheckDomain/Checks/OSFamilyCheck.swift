@@ -2,21 +2,20 @@
 /// Linux are one family; Debian and Ubuntu another). Nodes outside the family most nodes run (the first node's on a
 /// tie) get the policy's level; a node whose OS id is unknown is listed.
 public struct OSFamilyCheck: CheckItem {
-    public let name = "check_os_family"
-    public let description = "检查集群操作系统是否属同一系列"
+    public static let name = "check_os_family"
     /// The level of a node outside the cluster's family.
-    public let level: CheckLevel
+    public var level = CheckLevel.fail
 
-    /// Creates the check.
-    public init(level: CheckLevel) {
-        self.level = level
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.level(\.level)]
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "One OS family across the cluster" : description
+        language == .english ? "One OS family across the cluster" : "检查集群操作系统是否属同一系列"
     }
-
-    public var thresholds: [CheckThreshold] { [CheckThreshold("level", .string(level.rawValue))] }
 
     /// The family of an `/etc/os-release` `ID`; an id of no known family is its own family.
     public static func family(of osID: String) -> String {
@@ -29,8 +28,8 @@ public struct OSFamilyCheck: CheckItem {
         }
     }
 
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        let nodes = try await context.memberNodes()
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        let nodes = try context.memberNodes()
         var counts: [String: Int] = [:]
         var order: [String] = []
         for node in nodes {

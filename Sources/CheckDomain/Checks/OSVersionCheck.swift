@@ -1,41 +1,36 @@
 /// `check_os_version`: a node's OS version must be at least the minimum for its OS id (the reference service's rule,
 /// 7.2 for every OS, when no per-id minimum is given).
 public struct OSVersionCheck: CheckItem {
-    public let name = "check_os_version"
-    public let description = "检查操作系统版本"
-    /// The lowest version that passes, per `/etc/os-release` `ID` (`centos`, `ubuntu`, …).
-    public let minimums: [String: DottedVersion]
-    /// The lowest version that passes for an OS id not in `minimums`, or an unknown id.
-    public let defaultMinimum: DottedVersion
-    /// Whether versions are read leniently (`V10` as 10); the reference reads only dotted integers.
-    public let lenient: Bool
+    public static let name = "check_os_version"
+    /// The lowest version that passes, per `/etc/os-release` `ID` (`centos`, `ubuntu`, …), ids in lower case.
+    public var minimums: [String: DottedVersion] = [
+        "centos": version("7.2"), "rhel": version("7.2"), "ol": version("7.2"), "rocky": version("8"),
+        "almalinux": version("8"), "anolis": version("8"), "ubuntu": version("18.04"), "debian": version("10"),
+        "kylin": version("V10"), "openeuler": version("20.03"),
+    ]
+    /// The lowest version that passes for an OS id not in `minimums`, or an unknown id (the reference's 7.2).
+    public var defaultMinimum = version("7.2")
+    /// Whether versions are read leniently (`V10` as 10, `7.9.2009` on its leading numbers); the reference reads
+    /// only dotted integers.
+    public var lenient = true
 
-    /// The reference service's check: one minimum for every OS, strict version syntax.
-    public init(minimum: DottedVersion = DottedVersion("7.2")!) {
-        self.minimums = [:]
-        self.defaultMinimum = minimum
-        self.lenient = false
+    /// The defaults: a minimum per OS id, versions read leniently.
+    public init() {}
+
+    /// The reference service's check: 7.2 for every OS, strict version syntax.
+    public static var reference: OSVersionCheck {
+        var check = OSVersionCheck()
+        check.minimums = [:]
+        check.lenient = false
+        return check
     }
 
-    /// A check with a minimum per OS id, reading versions leniently.
-    public init(minimums: [String: DottedVersion], defaultMinimum: DottedVersion) {
-        self.minimums = minimums
-        self.defaultMinimum = defaultMinimum
-        self.lenient = true
+    public static var settings: [CheckSetting<Self>] {
+        [.versionsByOSID("minimum", \.minimums), .version("default_minimum", \.defaultMinimum)]
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "Operating system version" : description
-    }
-
-    public var thresholds: [CheckThreshold] {
-        [
-            CheckThreshold(
-                "minimum",
-                .object(JSONObject(minimums.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value.description)) }))
-            ),
-            CheckThreshold("default_minimum", .string(defaultMinimum.description)),
-        ]
+        language == .english ? "Operating system version" : "检查操作系统版本"
     }
 
     /// The minimum that applies to an OS id.
@@ -43,25 +38,30 @@ public struct OSVersionCheck: CheckItem {
         osID.flatMap { minimums[$0.lowercased()] } ?? defaultMinimum
     }
 
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        try await context.memberNodes().compactMap { node in
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
             let minimum = minimum(for: node.facts.osID)
-            let expected = ">= \(minimum)"
             let text = node.facts.osVersion
             guard let text, let version = lenient ? ReleaseVersion.leading(text) : DottedVersion(text) else {
-                return .unknown(node, ("操作系统版本", "OS version"), expected: expected, actual: text, in: context)
+                return .unknown(node, ("操作系统版本", "OS version"), expected: ">= \(minimum)", actual: text, in: context)
             }
             guard lenient ? ReleaseVersion.isBelow(version, minimum) : version < minimum else { return nil }
-            let osName = node.facts.osID ?? "OS"
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
                     "\(node.host) 操作系统版本过低, 当前系统版本为 \(text)",
-                    en: "\(node.host) OS version is too old: \(osName) \(text), at least \(minimum) needed"
+                    en:
+                        "\(node.host) OS version is too old: \(node.facts.osID ?? "OS") \(text), at least \(minimum) needed"
                 ),
-                expected: expected,
+                expected: ">= \(minimum)",
                 actual: text
             )
         }
+    }
+
+    /// A version written in this file, known to parse.
+    private static func version(_ text: StaticString) -> DottedVersion {
+        guard let version = ReleaseVersion.exact("\(text)") else { preconditionFailure("bad default version \(text)") }
+        return version
     }
 }

@@ -6,18 +6,34 @@ enum ReleaseVersion {
     /// not read as its digits: it is unreadable, so the node is listed as unknown rather than judged on half of it.
     static func leading(_ text: String) -> DottedVersion? {
         let rest = withoutLetterPrefix(text)
-        var numeric = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-        if let next = rest.dropFirst(numeric.count).first, next.isLetter { return nil }
-        while numeric.hasSuffix(".") { numeric.removeLast() }
+        let bytes = rest.utf8
+        var end = bytes.startIndex
+        while end < bytes.endIndex, bytes[end] == UInt8(ascii: ".") || (0x30...0x39).contains(bytes[end]) {
+            end = bytes.index(after: end)
+        }
+        if end < bytes.endIndex {
+            let next = bytes[end]
+            // An ASCII letter, or any other letter (judged as a character only then, which is rare).
+            if next < 0x80 {
+                if (0x41...0x5A).contains(next) || (0x61...0x7A).contains(next) { return nil }
+            } else if rest[end...].first?.isLetter == true {
+                return nil
+            }
+        }
+        var numeric = rest[..<end]
+        while numeric.utf8.last == UInt8(ascii: ".") { numeric = numeric.dropLast() }
         return DottedVersion(text, parsing: numeric)
     }
 
     /// Whether `version` is below `minimum` as release numbers compare: missing parts count as zeros (`8` is `8.0`,
     /// `3.10` is `3.10.0`). The reference's own check compares as Python lists instead (`7.2 < 7.2.0`).
     static func isBelow(_ version: DottedVersion, _ minimum: DottedVersion) -> Bool {
-        let count = max(version.parts.count, minimum.parts.count)
-        let padded = { (parts: [Int]) in parts + Array(repeating: 0, count: count - parts.count) }
-        return padded(version.parts).lexicographicallyPrecedes(padded(minimum.parts))
+        for index in 0..<max(version.parts.count, minimum.parts.count) {
+            let left = index < version.parts.count ? version.parts[index] : 0
+            let right = index < minimum.parts.count ? minimum.parts[index] : 0
+            if left != right { return left < right }
+        }
+        return false
     }
 
     /// The whole of `text` as a version, with an optional `V`/`v` before it (`7.2`, `18.04`, `V10`); nil otherwise.

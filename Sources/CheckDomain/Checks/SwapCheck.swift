@@ -1,26 +1,25 @@
 /// `check_swap`: swap must be off (a node's swap total at most `maximumMiB`, 0 by default).
 public struct SwapCheck: CheckItem {
-    public let name = "check_swap"
-    public let description = "检查 swap 是否关闭"
+    public static let name = "check_swap"
     /// More swap than this fails, in MiB.
-    public let maximumMiB: Int
+    public var maximumMiB = 0
 
-    /// Creates the check.
-    public init(maximumMiB: Int) {
-        self.maximumMiB = maximumMiB
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.integer("maximum_mib", \.maximumMiB, atLeast: 0)]
     }
 
     public func description(in language: Language) -> String {
-        language == .english ? "Swap is off" : description
+        language == .english ? "Swap is off" : "检查 swap 是否关闭"
     }
-
-    public var thresholds: [CheckThreshold] { [CheckThreshold("maximum_mib", .int(maximumMiB))] }
 
     /// Turns swap off now and on every boot.
     static let fix = #"swapoff -a && sed -ri '/\sswap\s/s/^#?/#/' /etc/fstab"#
 
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        try await context.memberNodes().compactMap { node in
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
             let expected = maximumMiB == 0 ? "0" : "<= \(ByteSize.text(mebibytes: maximumMiB))"
             guard let bytes = node.facts.swapTotalBytes else {
                 return .unknown(node, ("swap 大小", "swap size"), expected: expected, in: context)

@@ -1,33 +1,29 @@
 /// `check_systemd_version`: a node's systemd must be at least the minimum and not a banned version (the reference
 /// service's rule: newer than 213, not 231).
 public struct SystemdVersionCheck: CheckItem {
-    public let name = "check_systemd_version"
-    /// The reference's description for the reference's thresholds, the same shape for others.
-    public let description: String
+    public static let name = "check_systemd_version"
     /// The lowest version that passes.
-    public let minimum: Int
+    public var minimum = 214
     /// Versions that fail whatever the minimum.
-    public let banned: [Int]
+    public var banned = [231]
 
-    /// Creates the check; the defaults are the reference service's (> 213, != 231).
-    public init(minimum: Int = 214, banned: [Int] = [231]) {
-        self.minimum = minimum
-        self.banned = banned
-        self.description = "检测 systemd 检查版本 >\(minimum - 1)" + banned.map { " 且 != \($0)" }.joined()
+    /// The defaults, the reference service's (> 213, != 231).
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.integer("minimum", \.minimum, atLeast: 1), .integers("banned", \.banned, atLeast: 1)]
     }
 
+    /// The reference's description for the reference's thresholds, the same shape for others.
     public func description(in language: Language) -> String {
-        language == .english ? "systemd version: \(expected)" : description
-    }
-
-    public var thresholds: [CheckThreshold] {
-        [CheckThreshold("minimum", .int(minimum)), CheckThreshold("banned", .array(banned.map { .int($0) }))]
+        language == .english
+            ? "systemd version: \(expected)" : "检测 systemd 检查版本 >\(minimum - 1)" + banned.map { " 且 != \($0)" }.joined()
     }
 
     private var expected: String { ">= \(minimum)" + banned.map { ", != \($0)" }.joined() }
 
-    public func failures(in context: RequestContext) async throws -> [NodeFailure] {
-        try await context.memberNodes().compactMap { node in
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
             guard let version = node.facts.systemdVersion else {
                 return .unknown(node, ("systemd 版本", "systemd version"), expected: expected, in: context)
             }

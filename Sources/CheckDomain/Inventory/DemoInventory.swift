@@ -2,7 +2,7 @@
 ///
 /// Their OS and systemd versions are the reference's; the other facts are made up so that every check item has
 /// something to show (node 3's clock state and every collection time are unknown, and are listed as such).
-public struct DemoInventory: NodeInventory {
+public struct DemoInventory: NodeInventory, NodeReader {
     /// The demo nodes by id.
     public static let nodes: [NodeID: Node] = [
         NodeID(1): Node(
@@ -32,7 +32,7 @@ public struct DemoInventory: NodeInventory {
     /// Creates the demo inventory.
     public init() {}
 
-    public func nodes(withIDs ids: [NodeID]) async throws -> [NodeID: Node] {
+    public func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant? = nil) -> [NodeID: Node] {
         var found: [NodeID: Node] = [:]
         for id in ids { found[id] = Self.nodes[id] }
         return found

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The inventory's fact columns, one per fact, and how each is stored: the one table the SQL, the reading and the
 /// writing of `SQLiteInventory` are built from, so that a new fact is one line here (and its migration).
@@ -11,51 +12,94 @@ enum FactColumns {
     /// How a column holds its fact.
     enum Kind {
         case text, integer, boolean, real, limit, lines, datetime
-
-        /// The expression a column is read with: a value of the wrong type (put there by hand) reads as NULL, an
-        /// unknown fact, since SQLite would otherwise convert it silently ('two hundred' is 0).
-        func select(_ name: String) -> String {
-            switch self {
-            case .integer, .boolean: "CASE WHEN typeof(\(name)) = 'integer' THEN \(name) END"
-            case .real: "CASE WHEN typeof(\(name)) IN ('real', 'integer') THEN \(name) END"
-            case .limit: "CASE WHEN typeof(\(name)) = 'integer' OR \(name) = 'unlimited' THEN \(name) END"
-            case .text, .lines, .datetime: name
-            }
-        }
     }
 
-    /// A fact's column: its name, kind, and how it is read from and written to `NodeFacts`.
+    /// A fact's column: its name, kind, and how it is read from a row and written from `NodeFacts`.
     struct Column: Sendable {
         let name: String
         let kind: Kind
-        let read: @Sendable (inout NodeFacts, Row, Int) -> Void
+        /// Reads the stored value (never NULL: a NULL column leaves the fact unknown without a call) into the facts;
+        /// a value of the wrong type (put there by hand) is an unknown fact.
+        let read: @Sendable (inout NodeFacts, StoredColumn) -> Void
         let value: @Sendable (NodeFacts) -> (any DatabaseValueConvertible)?
     }
 
-    static func text(_ name: String, _ path: any WritableKeyPath<NodeFacts, String?> & Sendable) -> Column {
-        Column(
-            name: name, kind: .text, read: { $0[keyPath: path] = decoded($1, $2) }, value: { $0[keyPath: path] })
+    /// One column of the current row of a statement, read with SQLite's own calls: a request reads every fact of up to
+    /// thousands of nodes, and no wrapper may stand between.
+    struct StoredColumn {
+        let statement: SQLiteStatement
+        let index: Int32
+
+        /// SQLite's type of the stored value (`SQLITE_INTEGER`, `SQLITE_TEXT`, ...).
+        var type: Int32 { sqlite3_column_type(statement, index) }
+
+        /// An integer value; nil for any other type (a number stored as text included).
+        var integer: Int64? { type == SQLITE_INTEGER ? sqlite3_column_int64(statement, index) : nil }
+
+        /// A number, integer or real; nil for any other type.
+        var real: Double? {
+            switch type {
+            case SQLITE_INTEGER, SQLITE_FLOAT: sqlite3_column_double(statement, index)
+            default: nil
+            }
+        }
+
+        /// A text value; nil for any other type.
+        var text: String? {
+            guard type == SQLITE_TEXT, let bytes = sqlite3_column_text(statement, index) else { return nil }
+            let count = Int(sqlite3_column_bytes(statement, index))
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+        }
+
+        /// The value as GRDB holds it (for dates, whose formats GRDB owns).
+        var databaseValue: DatabaseValue { DatabaseValue(sqliteStatement: statement, index: index) }
     }
-    static func integer<Value: DatabaseValueConvertible & StatementColumnConvertible & Sendable>(
-        _ name: String, _ path: any WritableKeyPath<NodeFacts, Value?> & Sendable
+
+    static func text(
+        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> String?,
+        _ set: @escaping @Sendable (inout NodeFacts, String?) -> Void
+    ) -> Column {
+        Column(name: name, kind: .text, read: { set(&$0, $1.text) }, value: get)
+    }
+    static func int(
+        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Int?,
+        _ set: @escaping @Sendable (inout NodeFacts, Int?) -> Void
+    ) -> Column {
+        Column(name: name, kind: .integer, read: { set(&$0, $1.integer.flatMap { Int(exactly: $0) }) }, value: get)
+    }
+    static func int64(
+        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Int64?,
+        _ set: @escaping @Sendable (inout NodeFacts, Int64?) -> Void
+    ) -> Column {
+        Column(name: name, kind: .integer, read: { set(&$0, $1.integer) }, value: get)
+    }
+    static func bool(
+        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Bool?,
+        _ set: @escaping @Sendable (inout NodeFacts, Bool?) -> Void
+    ) -> Column {
+        Column(name: name, kind: .boolean, read: { set(&$0, $1.integer.map { $0 != 0 }) }, value: get)
+    }
+    static func real(
+        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Double?,
+        _ set: @escaping @Sendable (inout NodeFacts, Double?) -> Void
+    ) -> Column {
+        Column(name: name, kind: .real, read: { set(&$0, $1.real) }, value: get)
+    }
+    static func limit(
+        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> ResourceLimit?,
+        _ set: @escaping @Sendable (inout NodeFacts, ResourceLimit?) -> Void
     ) -> Column {
         Column(
-            name: name, kind: Value.self == Bool.self ? .boolean : (Value.self == Double.self ? .real : .integer),
-            read: { $0[keyPath: path] = decoded($1, $2) }, value: { $0[keyPath: path] })
-    }
-    static func limit(_ name: String, _ path: any WritableKeyPath<NodeFacts, ResourceLimit?> & Sendable) -> Column {
-        Column(
             name: name, kind: .limit,
-            read: { facts, row, index in
-                let stored = row[index] as DatabaseValue
-                switch stored.storage {
-                case .int64(let value) where value >= 0: facts[keyPath: path] = .limited(value)
-                case .string("unlimited"): facts[keyPath: path] = .unlimited
-                default: facts[keyPath: path] = nil
+            read: { facts, stored in
+                if let value = stored.integer {
+                    set(&facts, value >= 0 ? .limited(value) : nil)
+                } else {
+                    set(&facts, stored.text == "unlimited" ? .unlimited : nil)
                 }
             },
             value: { facts in
-                switch facts[keyPath: path] {
+                switch get(facts) {
                 case .limited(let value): value
                 case .unlimited: "unlimited"
                 case nil: nil
@@ -63,44 +107,42 @@ enum FactColumns {
             })
     }
     static func lines<Value: Sendable>(
-        _ name: String, _ path: any WritableKeyPath<NodeFacts, Value?> & Sendable,
+        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Value?,
+        _ set: @escaping @Sendable (inout NodeFacts, Value?) -> Void,
         encode: @escaping @Sendable (Value) -> [[String]], decode: @escaping @Sendable ([[String]]) -> Value?
     ) -> Column {
         Column(
-            name: name, kind: .lines,
-            read: { facts, row, index in
-                facts[keyPath: path] = (decoded(row, index) as String?).flatMap { decode(FactColumns.lines($0)) }
-            },
-            value: { facts in facts[keyPath: path].map { FactColumns.text(encode($0)) } })
+            name: name, kind: .lines, read: { set(&$0, $1.text.flatMap { decode(FactColumns.lines($0)) }) },
+            value: { facts in get(facts).map { FactColumns.text(encode($0)) } })
     }
 
     /// Every fact column, in the order of the SELECT (after the node's own columns).
     static let all: [Column] = [
-        text("os_id", \.osID),
-        text("os_version", \.osVersion),
-        integer("systemd_version", \.systemdVersion),
-        text("kernel_release", \.kernelRelease),
-        integer("cpu_count", \.cpuCount),
-        integer("memory_total_bytes", \.memoryTotalBytes),
-        integer("swap_total_bytes", \.swapTotalBytes),
-        text("transparent_hugepages", \.transparentHugePages),
-        text("selinux_mode", \.selinuxMode),
-        integer("clock_synchronized", \.clockSynchronized),
-        text("hostname", \.hostname),
+        text("os_id", { $0.osID }, { $0.osID = $1 }),
+        text("os_version", { $0.osVersion }, { $0.osVersion = $1 }),
+        int("systemd_version", { $0.systemdVersion }, { $0.systemdVersion = $1 }),
+        text("kernel_release", { $0.kernelRelease }, { $0.kernelRelease = $1 }),
+        int("cpu_count", { $0.cpuCount }, { $0.cpuCount = $1 }),
+        int64("memory_total_bytes", { $0.memoryTotalBytes }, { $0.memoryTotalBytes = $1 }),
+        int64("swap_total_bytes", { $0.swapTotalBytes }, { $0.swapTotalBytes = $1 }),
+        text("transparent_hugepages", { $0.transparentHugePages }, { $0.transparentHugePages = $1 }),
+        text("selinux_mode", { $0.selinuxMode }, { $0.selinuxMode = $1 }),
+        bool("clock_synchronized", { $0.clockSynchronized }, { $0.clockSynchronized = $1 }),
+        text("hostname", { $0.hostname }, { $0.hostname = $1 }),
         Column(
-            name: "facts_collected_at", kind: .datetime, read: { $0.collectedAt = decoded($1, $2) },
-            value: { $0.collectedAt }),
+            name: "facts_collected_at", kind: .datetime,
+            read: { $0.collectedAt = Date.fromDatabaseValue($1.databaseValue) }, value: { $0.collectedAt }),
         // v2: the facts `nodes collect` gathers.
-        text("selinux_config_mode", \.selinuxConfigMode),
-        integer("clock_offset_seconds", \.clockOffsetSeconds),
-        integer("clock_offset_error_seconds", \.clockOffsetErrorSeconds),
-        text("timezone", \.timezone),
-        limit("nofile_soft", \.nofileSoft),
-        limit("nofile_hard", \.nofileHard),
-        limit("nproc_soft", \.nprocSoft),
-        limit("nproc_hard", \.nprocHard),
+        text("selinux_config_mode", { $0.selinuxConfigMode }, { $0.selinuxConfigMode = $1 }),
+        real("clock_offset_seconds", { $0.clockOffsetSeconds }, { $0.clockOffsetSeconds = $1 }),
+        real("clock_offset_error_seconds", { $0.clockOffsetErrorSeconds }, { $0.clockOffsetErrorSeconds = $1 }),
+        text("timezone", { $0.timezone }, { $0.timezone = $1 }),
+        limit("nofile_soft", { $0.nofileSoft }, { $0.nofileSoft = $1 }),
+        limit("nofile_hard", { $0.nofileHard }, { $0.nofileHard = $1 }),
+        limit("nproc_soft", { $0.nprocSoft }, { $0.nprocSoft = $1 }),
+        limit("nproc_hard", { $0.nprocHard }, { $0.nprocHard = $1 }),
         lines(
-            "limits_rules", \.limitsRules,
+            "limits_rules", { $0.limitsRules }, { $0.limitsRules = $1 },
             encode: { $0.map { [$0.file, $0.domain, $0.type, $0.item, $0.value] } },
             decode: { rows in
                 rows.compactMap {
@@ -108,16 +150,20 @@ enum FactColumns {
                 }
             }),
         lines(
-            "sysctl", \.sysctl,
+            "sysctl", { $0.sysctl }, { $0.sysctl = $1 },
             encode: { $0.sorted { $0.key < $1.key }.map { [$0.key, $0.value] } },
             decode: { rows in
                 Dictionary(rows.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }, uniquingKeysWith: { $1 })
             }),
-        lines("cpu_governors", \.cpuGovernors, encode: { $0.map { [$0] } }, decode: { $0.map { $0.joined() } }),
-        lines("listening_tcp", \.listeningTCP, encode: { $0.map { [$0] } }, decode: { $0.map { $0.joined() } }),
-        text("firewall", \.firewall),
         lines(
-            "mounts", \.mounts,
+            "cpu_governors", { $0.cpuGovernors }, { $0.cpuGovernors = $1 }, encode: { $0.map { [$0] } },
+            decode: { $0.map { $0.joined() } }),
+        lines(
+            "listening_tcp", { $0.listeningTCP }, { $0.listeningTCP = $1 }, encode: { $0.map { [$0] } },
+            decode: { $0.map { $0.joined() } }),
+        text("firewall", { $0.firewall }, { $0.firewall = $1 }),
+        lines(
+            "mounts", { $0.mounts }, { $0.mounts = $1 },
             encode: {
                 $0.map {
                     [
@@ -134,16 +180,14 @@ enum FactColumns {
                         sizeBytes: Int64(fields[4]), freeBytes: Int64(fields[5]))
                 }
             }),
-        integer("numa_nodes", \.numaNodes),
-        integer("irqbalance_running", \.irqbalanceRunning),
+        int("numa_nodes", { $0.numaNodes }, { $0.numaNodes = $1 }),
+        bool("irqbalance_running", { $0.irqbalanceRunning }, { $0.irqbalanceRunning = $1 }),
     ]
 
-    /// A value decoded straight from the statement (GRDB's fast path), never through `row[i]`, which traps on a
-    /// value it cannot convert: a row edited by hand must never crash a request.
-    static func decoded<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ row: Row, _ index: Int)
-        -> Value?
-    {
-        (try? row.decode(Value?.self, atIndex: index)) ?? nil
+    /// A text value; nil for any other.
+    static func text(_ stored: DatabaseValue) -> String? {
+        if case .string(let text) = stored.storage { return text }
+        return nil
     }
 
     // MARK: - The lines codec

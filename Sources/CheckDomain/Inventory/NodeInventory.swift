@@ -1,9 +1,25 @@
-/// Where nodes come from: a store that answers a batch of ids in one call.
+/// Where nodes come from: a store that hands each thread answering requests a reader of its own.
 ///
-/// A request loads all the nodes it needs with one call (see `RequestContext`); an implementation should answer a
-/// batch with one round trip to its store, never one per id.
+/// A request loads all the nodes it needs with one call (see `RequestContext`); a reader should answer a batch with
+/// one round trip to its store, never one per id. A new store is one type conforming to this protocol, with its
+/// reader.
 public protocol NodeInventory: Sendable {
+    /// A reader for the calling thread's use alone: an accept thread makes one when it starts and uses it for every
+    /// request it answers, so that no lock sits on the request path.
+    /// - Throws: when the store cannot be opened.
+    func makeReader() throws -> any NodeReader
+}
+
+/// One thread's reader of a node inventory (a connection with its lookup prepared, for a database): it is used by
+/// the thread that made it and by no other.
+public protocol NodeReader {
     /// The nodes with these ids; ids the inventory does not know are absent from the answer.
+    /// - Parameter deadline: when to abandon the lookup (`DeadlineExceededError`); nil for never.
     /// - Throws: when the store cannot be read; the request then fails, and nothing is cached.
-    func nodes(withIDs ids: [NodeID]) async throws -> [NodeID: Node]
+    func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node]
+}
+
+extension NodeInventory where Self: NodeReader {
+    /// A store that needs no per-thread state is its own reader.
+    public func makeReader() throws -> any NodeReader { self }
 }

@@ -1,15 +1,19 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
-/// The node inventory in one SQLite file (WAL mode), through GRDB.
+/// The node inventory in one SQLite file (WAL mode): written through GRDB, read by each thread through a connection
+/// of its own (`SQLiteNodeReader`).
 ///
-/// Requests read through a `DatabasePool`: readers never block each other nor wait for a writer, and each lookup
-/// sees only committed changes, so a change made by `fcgi-check nodes ...` is seen by the next request and a request
-/// never sees half of one. A request's lookup is one query for all of its ids.
+/// Readers never block each other nor wait for a writer, and each lookup sees only committed changes, so a change
+/// made by `fcgi-check nodes ...` is seen by the next request and a request never sees half of one. A request's
+/// lookup is one query for all of its ids. The pool opened here stays open while the inventory is in use: it keeps
+/// the WAL's shared memory in place for the read-only connections of the readers.
 public final class SQLiteInventory: NodeInventory {
     /// The database file.
     public let path: String
     private let pool: DatabasePool
+    private let onStatement: (@Sendable (String) -> Void)?
 
     /// Whether opening may create the file.
     public enum OpenMode: Sendable {
@@ -31,6 +35,7 @@ public final class SQLiteInventory: NodeInventory {
         onStatement: (@Sendable (String) -> Void)? = nil
     ) throws(InventoryStoreError) {
         self.path = path
+        self.onStatement = onStatement
         if mode == .existing && !FileManager.default.fileExists(atPath: path) {
             throw .missing(path)
         }
@@ -104,77 +109,48 @@ public final class SQLiteInventory: NodeInventory {
     private static let nodeColumns = [
         "id", "name", "host", "ssh_user", "ssh_host", "ssh_port", "last_collect_at", "last_collect_error",
     ]
-    private static let columns = (nodeColumns + FactColumns.all.map(\.name)).joined(separator: ", ")
-    private static let readColumns =
-        (nodeColumns.map { $0 == "ssh_port" ? FactColumns.Kind.integer.select($0) : $0 }
-        + FactColumns.all.map { $0.kind.select($0.name) }).joined(separator: ", ")
+    /// Every column a node is read from, in the order `node(from:)` reads them.
+    static let columns = (nodeColumns + FactColumns.all.map(\.name)).joined(separator: ", ")
 
     // MARK: - Reading
 
-    /// One query for all ids (`id IN (SELECT value FROM json_each(?))`: one bound parameter however many ids).
-    public func nodes(withIDs ids: [NodeID]) async throws -> [NodeID: Node] {
-        try lookup(ids)
-    }
-
-    /// The lookup, synchronous on purpose: one indexed read of a few hundred microseconds at most, cheaper than
-    /// GRDB's hop to a reader queue and back. Each reader has its own connection in WAL mode, so concurrent lookups
-    /// never wait for each other nor for a writer.
-    private func lookup(_ ids: [NodeID]) throws(InventoryStoreError) -> [NodeID: Node] {
-        guard !ids.isEmpty else { return [:] }
-        let list = "[" + ids.map { String($0.rawValue) }.joined(separator: ",") + "]"
-        do {
-            // One statement is one consistent snapshot in WAL mode, so no transaction is wrapped around it; the
-            // statement is prepared once per reader connection and reused.
-            return try pool.unsafeRead { db in
-                var found: [NodeID: Node] = [:]
-                found.reserveCapacity(ids.count)
-                let statement = try db.cachedStatement(
-                    sql: "SELECT \(Self.readColumns) FROM node WHERE id IN (SELECT value FROM json_each(?))"
-                )
-                let rows = try Row.fetchCursor(statement, arguments: [list])
-                while let row = try rows.next() {
-                    let node = try Self.node(from: row)
-                    found[node.id] = node
-                }
-                return found
-            }
-        } catch {
-            throw InventoryStoreError(error, path: path)
-        }
+    /// A reader with its own read-only connection, for the calling thread alone (see `SQLiteNodeReader`).
+    public func makeReader() throws -> any NodeReader {
+        try SQLiteNodeReader(path: path, onStatement: onStatement)
     }
 
     /// Every node, by id.
     public func allNodes() throws(InventoryStoreError) -> [Node] {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT \(Self.readColumns) FROM node ORDER BY id").map {
-                    try Self.node(from: $0)
-                }
-            }
-        } catch {
-            throw InventoryStoreError(error, path: path)
-        }
+        try SQLiteNodeReader(path: path, onStatement: onStatement).allNodes()
     }
 
-    /// A node from its row. Rows this program wrote always decode; a row edited by hand (`sqlite3`) may hold a value
-    /// of the wrong type in any column, which must never crash a request (GRDB's `row[i]` traps on a value it cannot
-    /// convert): an unreadable fact is unknown (the checks list the node, as for a fact never collected), and an
-    /// unreadable id, name or host fails the lookup (503).
-    private static func node(from row: Row) throws -> Node {
+    /// A node from the current row of a statement over `columns`. Rows this program wrote always decode; a row edited
+    /// by hand (`sqlite3`) may hold a value of the wrong type in any column, which must never crash a request: an
+    /// unreadable fact is unknown (the checks list the node, as for a fact never collected), as is a number stored
+    /// as text ('two hundred' is not SQLite's silent 0); an unreadable id, name or host fails the lookup (503).
+    static func node(from statement: SQLiteStatement) throws(InventoryStoreError) -> Node {
+        func column(_ index: Int) -> FactColumns.StoredColumn {
+            FactColumns.StoredColumn(statement: statement, index: Int32(index))
+        }
+        guard let id = column(0).integer, let name = column(1).text, let host = column(2).text else {
+            throw InventoryStoreError(description: "the inventory holds a node whose id, name or host is unreadable")
+        }
         var facts = NodeFacts()
-        for (offset, column) in FactColumns.all.enumerated() {
-            column.read(&facts, row, nodeColumns.count + offset)
+        for (offset, fact) in FactColumns.all.enumerated() {
+            let stored = column(nodeColumns.count + offset)
+            // Most facts of most rows are known; an unknown one costs no more than this.
+            if stored.type != SQLITE_NULL { fact.read(&facts, stored) }
         }
         return Node(
-            id: NodeID(try row.decode(Int64.self, atIndex: 0)),
-            name: try row.decode(String.self, atIndex: 1),
-            host: try row.decode(String.self, atIndex: 2),
+            id: NodeID(id),
+            name: name,
+            host: host,
             facts: facts,
-            sshUser: FactColumns.decoded(row, 3),
-            sshHost: FactColumns.decoded(row, 4),
-            sshPort: FactColumns.decoded(row, 5),
-            lastCollectAt: FactColumns.decoded(row, 6),
-            lastCollectError: FactColumns.decoded(row, 7)
+            sshUser: column(3).text,
+            sshHost: column(4).text,
+            sshPort: column(5).integer.flatMap { Int(exactly: $0) },
+            lastCollectAt: column(6).type == SQLITE_NULL ? nil : Date.fromDatabaseValue(column(6).databaseValue),
+            lastCollectError: column(7).text
         )
     }
 

@@ -41,7 +41,8 @@ extension Policy {
     }
 }
 
-/// Reads a parsed policy document key by key, naming the key of every problem.
+/// Reads a parsed policy document key by key, naming the key of every problem. The keys of each check item's table
+/// are the item's own (`CheckItem.settings`).
 private struct PolicyReader {
     let file: String
 
@@ -53,7 +54,7 @@ private struct PolicyReader {
         for key in document.keys.sorted() where !topKeys.contains(key) {
             throw fault(key, "unknown key (known: \(topKeys.joined(separator: ", ")))")
         }
-        if let compat = try string(document, "compat", in: "") {
+        if let compat = try string(document, "compat") {
             guard let value = Policy.Compatibility(rawValue: compat) else {
                 throw fault("compat", "must be \"none\" or \"reference\", not \"\(compat)\"")
             }
@@ -67,7 +68,7 @@ private struct PolicyReader {
             }
             return .reference
         }
-        if let names = try strings(document, "checks", in: "") {
+        if let names = try strings(document, "checks") {
             guard !names.isEmpty else { throw fault("checks", "must name at least one check item") }
             var seen = Set<String>()
             for name in names {
@@ -79,195 +80,61 @@ private struct PolicyReader {
             }
             policy.checks = names
         }
-        try readOS(document, into: &policy)
-        if let table = try section(document, "check_systemd_version", keys: ["minimum", "banned"]) {
-            let key = "check_systemd_version"
-            policy.systemdMinimum = try int(table, "minimum", in: key, atLeast: 1) ?? policy.systemdMinimum
-            if let banned = try ints(table, "banned", in: key, atLeast: 1) { policy.systemdBanned = banned }
+        for item in CheckCatalogue.items {
+            try read(item, from: document, into: &policy)
         }
-        if let table = try section(document, "check_kernel_version", keys: ["minimum"]) {
-            policy.kernelMinimum = try version(table, "minimum", in: "check_kernel_version") ?? policy.kernelMinimum
-        }
-        if let table = try section(document, "check_cpu_count", keys: ["minimum", "recommended"]) {
-            policy.cpuMinimum = try int(table, "minimum", in: "check_cpu_count", atLeast: 1) ?? policy.cpuMinimum
-            policy.cpuRecommended =
-                try int(table, "recommended", in: "check_cpu_count", atLeast: 1) ?? policy.cpuRecommended
-        }
-        guard policy.cpuRecommended >= policy.cpuMinimum else {
-            throw fault("check_cpu_count.recommended", "must be at least minimum (\(policy.cpuMinimum))")
-        }
-        if let table = try section(document, "check_memory", keys: ["minimum_mib", "recommended_mib"]) {
-            policy.memoryMinimumMiB =
-                try int(table, "minimum_mib", in: "check_memory", atLeast: 1) ?? policy.memoryMinimumMiB
-            policy.memoryRecommendedMiB =
-                try int(table, "recommended_mib", in: "check_memory", atLeast: 1) ?? policy.memoryRecommendedMiB
-        }
-        guard policy.memoryRecommendedMiB >= policy.memoryMinimumMiB else {
-            throw fault("check_memory.recommended_mib", "must be at least minimum_mib (\(policy.memoryMinimumMiB))")
-        }
-        if let table = try section(document, "check_swap", keys: ["maximum_mib"]) {
-            policy.swapMaximumMiB = try int(table, "maximum_mib", in: "check_swap", atLeast: 0) ?? policy.swapMaximumMiB
-        }
-        if let table = try section(document, "check_transparent_hugepages", keys: ["pass", "warn"]) {
-            policy.transparentHugePages = try settings(
-                table, in: "check_transparent_hugepages", known: ["always", "madvise", "never"],
-                current: policy.transparentHugePages)
-        }
-        if let table = try section(document, "check_selinux", keys: ["pass", "warn"]) {
-            policy.selinux = try settings(
-                table, in: "check_selinux", known: ["enforcing", "permissive", "disabled"], current: policy.selinux)
-        }
-        policy.clockSyncLevel = try level(document, "check_clock_sync") ?? policy.clockSyncLevel
-        if let table = try section(document, "check_facts_freshness", keys: ["max_age_hours", "warn_age_hours"]) {
-            let key = "check_facts_freshness"
-            policy.factsMaximumAgeHours =
-                try int(table, "max_age_hours", in: key, atLeast: 1) ?? policy.factsMaximumAgeHours
-            policy.factsWarnAgeHours = try int(table, "warn_age_hours", in: key, atLeast: 0) ?? policy.factsWarnAgeHours
-        }
-        guard policy.factsWarnAgeHours <= policy.factsMaximumAgeHours else {
-            throw fault(
-                "check_facts_freshness.warn_age_hours", "must not exceed max_age_hours (\(policy.factsMaximumAgeHours))"
-            )
-        }
-        if let table = try section(document, "check_member_port", keys: ["minimum", "maximum"]) {
-            policy.portMinimum = try int(table, "minimum", in: "check_member_port", atLeast: 1) ?? policy.portMinimum
-            policy.portMaximum = try int(table, "maximum", in: "check_member_port", atLeast: 1) ?? policy.portMaximum
-        }
-        guard policy.portMaximum <= 65535 else { throw fault("check_member_port.maximum", "must be at most 65535") }
-        guard policy.portMinimum <= policy.portMaximum else {
-            throw fault("check_member_port.minimum", "must not exceed maximum (\(policy.portMaximum))")
-        }
-        policy.memberHostLevel = try level(document, "check_member_host") ?? policy.memberHostLevel
-        policy.osFamilyLevel = try level(document, "check_os_family") ?? policy.osFamilyLevel
         return policy
     }
 
-    private func readOS(_ document: TOMLTable, into policy: inout Policy) throws(PolicyError) {
-        let key = "check_os_version"
-        guard let table = try section(document, key, keys: ["minimum", "default_minimum"]) else { return }
-        policy.osDefaultMinimum = try version(table, "default_minimum", in: key) ?? policy.osDefaultMinimum
-        guard let value = table["minimum"] else { return }
-        guard let minimums = value.table else { throw wrongType("\(key).minimum", "a table", value) }
-        var seen: [String: String] = [:]
-        for id in minimums.keys.sorted() {
-            guard let version = try version(minimums, id, in: "\(key).minimum") else { continue }
-            // OS ids are compared case-insensitively, so two spellings of one id would silently overwrite each other.
-            if let earlier = seen.updateValue(id, forKey: id.lowercased()) {
-                throw fault("\(key).minimum.\(id)", "names the same OS id as \(earlier) (ids ignore case)")
-            }
-            policy.osMinimums[id.lowercased()] = version
+    /// The item's table, when the file has one: each key read by the item's setting of that name, then the settings
+    /// checked against each other.
+    private func read<Item: CheckItem>(_ type: Item.Type, from document: TOMLTable, into policy: inout Policy)
+        throws(PolicyError)
+    {
+        guard let value = document[Item.name] else { return }
+        guard let table = value.table else {
+            throw PolicyError(from: .wrongType(Item.name, "a table", value), file: file, item: nil)
         }
+        let settings = Item.settings
+        for key in table.keys.sorted() where !settings.contains(where: { $0.key == key }) {
+            throw fault(
+                "\(Item.name).\(key)", "unknown key (known: \(settings.map(\.key).joined(separator: ", ")))")
+        }
+        var item = policy.item(Item.self)
+        do {
+            for setting in settings {
+                if let value = table[setting.key] { try setting.read(&item, value) }
+            }
+            try item.validate()
+        } catch {
+            throw PolicyError(from: error, file: file, item: Item.name)
+        }
+        policy.set(item)
     }
 
     // MARK: - Values
 
-    private func path(_ key: String, in parent: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
-
-    private func wrongType(_ key: String, _ expected: String, _ value: any TOMLValueConvertible) -> PolicyError {
-        let found = "\(value.type)"
-        let article = found.first.map { "aeiou".contains($0) } == true ? "an" : "a"
-        return fault(key, "must be \(expected), not \(article) \(found)")
-    }
-
-    /// The table `name`, refusing keys not in `keys`; nil when absent.
-    private func section(_ document: TOMLTable, _ name: String, keys: [String]) throws(PolicyError) -> TOMLTable? {
-        guard let value = document[name] else { return nil }
-        guard let table = value.table else { throw wrongType(name, "a table", value) }
-        for key in table.keys.sorted() where !keys.contains(key) {
-            throw fault("\(name).\(key)", "unknown key (known: \(keys.joined(separator: ", ")))")
-        }
-        return table
-    }
-
-    private func string(_ table: TOMLTable, _ key: String, in parent: String) throws(PolicyError) -> String? {
+    private func string(_ table: TOMLTable, _ key: String) throws(PolicyError) -> String? {
         guard let value = table[key] else { return nil }
-        guard let text = value.string else { throw wrongType(path(key, in: parent), "a string", value) }
+        guard let text = value.string else {
+            throw PolicyError(from: .wrongType(key, "a string", value), file: file, item: nil)
+        }
         return text
     }
 
-    private func strings(_ table: TOMLTable, _ key: String, in parent: String) throws(PolicyError) -> [String]? {
+    private func strings(_ table: TOMLTable, _ key: String) throws(PolicyError) -> [String]? {
         guard let value = table[key] else { return nil }
-        guard let array = value.array else { throw wrongType(path(key, in: parent), "an array of strings", value) }
-        var result: [String] = []
-        for element in array {
-            guard let text = element.string else {
-                throw wrongType(path(key, in: parent), "an array of strings", element)
-            }
-            result.append(text)
+        do {
+            return try SettingValue.strings(value, key: key)
+        } catch {
+            throw PolicyError(from: error, file: file, item: nil)
         }
-        return result
     }
+}
 
-    private func int(_ table: TOMLTable, _ key: String, in parent: String, atLeast minimum: Int) throws(PolicyError)
-        -> Int?
-    {
-        guard let value = table[key] else { return nil }
-        guard let number = value.int else { throw wrongType(path(key, in: parent), "an integer", value) }
-        guard number >= minimum else {
-            throw fault(path(key, in: parent), "must be at least \(minimum), not \(number)")
-        }
-        // Thresholds are multiplied out (MiB to bytes, hours to seconds) when checks run: a value whose product would
-        // overflow must stop start-up here, not every request later.
-        guard number <= Self.largestInteger else {
-            throw fault(path(key, in: parent), "must be at most \(Self.largestInteger), not \(number)")
-        }
-        return number
-    }
-
-    /// The largest integer threshold (2^40: 1 TiB of MiB fits an Int64 in bytes with room to spare).
-    static let largestInteger = 1 << 40
-
-    private func ints(_ table: TOMLTable, _ key: String, in parent: String, atLeast minimum: Int) throws(PolicyError)
-        -> [Int]?
-    {
-        guard let value = table[key] else { return nil }
-        guard let array = value.array else { throw wrongType(path(key, in: parent), "an array of integers", value) }
-        var result: [Int] = []
-        for element in array {
-            guard let number = element.int else {
-                throw wrongType(path(key, in: parent), "an array of integers", element)
-            }
-            guard number >= minimum else {
-                throw fault(path(key, in: parent), "must hold integers of at least \(minimum), not \(number)")
-            }
-            result.append(number)
-        }
-        return result
-    }
-
-    private func version(_ table: TOMLTable, _ key: String, in parent: String) throws(PolicyError) -> DottedVersion? {
-        guard let text = try string(table, key, in: parent) else { return nil }
-        guard let version = ReleaseVersion.exact(text) else {
-            throw fault(path(key, in: parent), "\"\(text)\" is not a version (dot-separated integers, e.g. \"7.2\")")
-        }
-        return version
-    }
-
-    private func level(_ document: TOMLTable, _ name: String) throws(PolicyError) -> CheckLevel? {
-        guard let table = try section(document, name, keys: ["level"]),
-            let text = try string(table, "level", in: name)
-        else { return nil }
-        guard let level = CheckLevel(rawValue: text) else {
-            throw fault("\(name).level", "must be \"fail\" or \"warn\", not \"\(text)\"")
-        }
-        return level
-    }
-
-    private func settings(_ table: TOMLTable, in name: String, known: [String], current: AllowedSettings)
-        throws(PolicyError) -> AllowedSettings
-    {
-        var result = current
-        if let pass = try strings(table, "pass", in: name) { result.pass = pass }
-        if let warn = try strings(table, "warn", in: name) { result.warn = warn }
-        for (key, values) in [("pass", result.pass), ("warn", result.warn)] {
-            for value in values where !known.contains(value) {
-                throw fault("\(name).\(key)", "unknown setting \"\(value)\" (known: \(known.joined(separator: ", ")))")
-            }
-        }
-        guard !result.pass.isEmpty else { throw fault("\(name).pass", "must name at least one setting") }
-        if let both = result.pass.first(where: result.warn.contains) {
-            throw fault("\(name).warn", "\"\(both)\" is also in pass")
-        }
-        return result
+extension PolicyError {
+    /// The policy error of a bad setting of `item`'s table (nil: a top-level key).
+    init(from error: CheckSettingError, file: String, item: String?) {
+        self.init(file: file, key: item.map { "\($0).\(error.key)" } ?? error.key, problem: error.problem)
     }
 }

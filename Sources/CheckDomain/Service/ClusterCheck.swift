@@ -1,57 +1,55 @@
 import Foundation
 
-/// Runs a registry's check items against a proposal, with a fresh `RequestContext` for each run.
+/// Runs a registry's check items against a proposal: a fresh `RequestContext`, one inventory call for every member's
+/// node, then each item in turn on the calling thread.
 public struct ClusterCheck: Sendable {
     /// The check items to run.
     public let registry: CheckRegistry
-    /// Where nodes come from.
-    public let inventory: any NodeInventory
 
-    /// Creates a runner.
-    public init(registry: CheckRegistry, inventory: any NodeInventory) {
-        self.registry = registry
-        self.inventory = inventory
+    /// What a check run found.
+    public struct Run: Sendable {
+        /// One result per item, in registry order.
+        public var results: [CheckItemResult]
+        /// The member nodes (in order of first appearance) exactly as the items judged them.
+        public var nodes: [Node]
     }
 
-    /// Checks one proposal: resolves its members' nodes (one inventory call), then runs every check item concurrently
-    /// on the same context and returns their results in registry order.
+    /// Creates a runner.
+    public init(registry: CheckRegistry) {
+        self.registry = registry
+    }
+
+    /// Checks one proposal with a fresh context: resolves its members' nodes (one inventory call), then runs every
+    /// check item on that context and returns their results in registry order.
     /// - Parameters:
+    ///   - reader: the calling thread's inventory reader.
     ///   - selection: the items to run instead of the whole registry (a request's `?checks=`).
     ///   - language: the language of descriptions and messages.
     ///   - now: the instant facts' age is judged against.
-    /// - Throws: `UnknownNodesError` when members name nodes the inventory does not know; the inventory's or a check
-    ///   item's error otherwise.
+    ///   - deadline: when the run is abandoned (`DeadlineExceededError`), checked by the lookup and between items.
+    /// - Throws: `UnknownNodesError` when members name nodes the inventory does not know; `DeadlineExceededError`;
+    ///   `InventoryUnavailableError` when the inventory failed.
     public func run(
         _ proposal: ClusterProposal,
+        reader: any NodeReader,
         selection: CheckRegistry? = nil,
         language: Language = .chinese,
-        now: Date = Date()
-    ) async throws -> [CheckItemResult] {
-        try await runReportingNodes(proposal, selection: selection, language: language, now: now).results
-    }
-
-    /// As `run`, and also the member nodes (in order of first appearance) exactly as the items judged them: one
-    /// inventory call serves both, so a node changed meanwhile cannot make the two disagree.
-    public func runReportingNodes(
-        _ proposal: ClusterProposal,
-        selection: CheckRegistry? = nil,
-        language: Language = .chinese,
-        now: Date = Date()
-    ) async throws -> (results: [CheckItemResult], nodes: [Node]) {
-        let context = RequestContext(proposal: proposal, inventory: inventory, language: language, now: now)
-        let nodes = try await context.memberNodes()
+        now: Date = Date(),
+        deadline: ContinuousClock.Instant? = nil
+    ) throws -> Run {
+        let context = RequestContext(
+            proposal: proposal, reader: reader, language: language, now: now, deadline: deadline)
+        let nodes = try context.memberNodes()
         let items = (selection ?? registry).items
-        let results = try await withThrowingTaskGroup(of: (Int, [NodeFailure]).self) { group in
-            for (index, item) in items.enumerated() {
-                group.addTask { (index, try await item.failures(in: context)) }
-            }
-            var failures = [[NodeFailure]](repeating: [], count: items.count)
-            for try await (index, itemFailures) in group { failures[index] = itemFailures }
-            return items.enumerated().map { index, item in
+        var results: [CheckItemResult] = []
+        results.reserveCapacity(items.count)
+        for item in items {
+            if let deadline, ContinuousClock.now >= deadline { throw DeadlineExceededError() }
+            results.append(
                 CheckItemResult(
-                    name: item.name, description: item.description(in: language), notSuccessNodes: failures[index])
-            }
+                    name: item.name, description: item.description(in: language),
+                    notSuccessNodes: try item.failures(in: context)))
         }
-        return (results, nodes)
+        return Run(results: results, nodes: nodes)
     }
 }

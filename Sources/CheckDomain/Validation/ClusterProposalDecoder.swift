@@ -50,6 +50,8 @@ public enum ClusterProposalDecoder {
     /// judged as Python's `email.message.Message.get_content_type` judges the header.
     public static func isJSON(contentType: String?) -> Bool {
         guard let contentType, !contentType.isEmpty else { return false }
+        // What nearly every console sends, answered without taking the header apart.
+        if contentType == "application/json" { return true }
         let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
         let lowered = mediaType.trimmingPythonWhitespace().lowercased()
         let parts = lowered.split(separator: "/", omittingEmptySubsequences: false)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CheckDomain
+import CheckService
 import Foundation
 
 /// `fcgi-check check FILE|-`: the API's checks on a proposal file, in the terminal, without nginx.
@@ -46,74 +47,53 @@ struct CheckCommand: ParsableCommand {
             try check()
         } catch let exit as ExitCode {
             throw exit
-        } catch let error as UnknownNodesError {
-            let answer = String(decoding: ValidationIssue.responseBody(error.issues), as: UTF8.self)
-            FileHandle.standardError.write(
-                Data("Error: \(source) names nodes the inventory does not know (422): \(answer)\n".utf8))
-            throw ExitCode(2)
         } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(2)
         }
     }
 
+    /// Runs the very pipeline of `POST /` on the file's bytes.
     private func check() throws {
         let policy = try policyOptions.load()
         let inventory = try inventorySource.open()
         let body = [UInt8](try readInput(source))
-        let proposal: ClusterProposal
-        switch ClusterProposalDecoder.decode(body: body, contentType: "application/json") {
-        case .success(let decoded):
-            proposal = decoded
-        case .failure(.unprocessable(let answer)):
-            throw CommandFailure("\(source) is not a valid proposal (422): \(String(decoding: answer, as: UTF8.self))")
-        case .failure(.unreadable):
-            throw CommandFailure(
-                #"\#(source) cannot be parsed (400): {"detail":"There was an error parsing the body"}"#)
-        }
-        let registry = policy.registry()
-        var selection: CheckRegistry?
-        var language = Language.chinese
-        if policy.honoursRequestOptions {
-            language = lang
-            if let checks {
-                switch registry.selecting(
-                    checks.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
-                {
-                case .success(let chosen): selection = chosen
-                case .failure(let error):
-                    throw CommandFailure(
-                        "--checks: unknown check item \(error.unknown.map { "\"\($0)\"" }.joined(separator: ", ")) "
-                            + "(known: \(error.known.joined(separator: ", ")))")
-                }
-            }
-        }
-        let clusterCheck = ClusterCheck(registry: registry, inventory: inventory)
-        let outcome = try Self.wait { [selection, language] in
-            try await clusterCheck.runReportingNodes(proposal, selection: selection, language: language)
+        let proposals = ProposalCheck(policy: policy)
+        let options = ProposalCheck.Options(
+            checkNames: checks.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) },
+            language: lang)
+        let run: ClusterCheck.Run
+        switch proposals.check(
+            body: body, contentType: "application/json", options: options, reader: try inventory.makeReader())
+        {
+        case .success(let checked):
+            run = checked
+        case .failure(let refusal):
+            throw CommandFailure(describing(refusal))
         }
         switch format {
         case .json:
-            FileHandle.standardOutput.write(Data(CheckItemResult.responseBody(outcome.0, fields: policy.fields)))
+            FileHandle.standardOutput.write(Data(proposals.responseBody(run)))
         case .table:
             let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            print(CheckTable(results: outcome.0, nodes: outcome.1).render(colour: colour), terminator: "")
+            print(CheckTable(results: run.results, nodes: run.nodes).render(colour: colour), terminator: "")
         }
-        let failed = outcome.0.contains { $0.notSuccessNodes.contains { $0.level == .fail } }
+        let failed = run.results.contains { $0.notSuccessNodes.contains { $0.level == .fail } }
         if failed { throw ExitCode(1) }
     }
 
-    /// Runs async work from this synchronous command and waits for it (the main thread is not a pool thread).
-    private static func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-        let result = LockedValue<Result<T, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let outcome: Result<T, any Error>
-            do { outcome = .success(try await work()) } catch { outcome = .failure(error) }
-            result.withLock { $0 = outcome }
-            done.signal()
+    /// Why the proposal could not be checked, with the answer `POST /` would give.
+    private func describing(_ refusal: ProposalCheck.Refusal) -> String {
+        let answer = String(decoding: refusal.response.body, as: UTF8.self)
+        switch refusal {
+        case .unparsable: return "\(source) cannot be parsed (400): \(answer)"
+        case .invalid: return "\(source) is not a valid proposal (422): \(answer)"
+        case .unknownChecks(let error):
+            return "--checks: unknown check item \(error.unknown.map { "\"\($0)\"" }.joined(separator: ", ")) "
+                + "(known: \(error.known.joined(separator: ", ")))"
+        case .unknownNodes: return "\(source) names nodes the inventory does not know (422): \(answer)"
+        case .inventoryUnavailable(let error): return "the inventory cannot be read: \(error)"
+        case .timedOut: return "the check timed out"
         }
-        done.wait()
-        return try result.withLock { $0! }.get()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CheckDomain
+import CheckService
 import Foundation
 import Logging
 
@@ -43,10 +44,7 @@ extension ServeCommand {
         socket: Int32, socketIsShared: Bool, scoreboard: Scoreboard, slot: Int, policy: Policy, logger: Logger
     ) throws -> (FastCGIServer, String) {
         let (inventory, inventoryName) = try openInventory(logger: logger)
-        var router = Router(
-            clusterCheck: ClusterCheck(registry: policy.registry(), inventory: inventory), policy: policy,
-            logger: logger)
-        router.status = { [scoreboard] in scoreboard.snapshot() }
+        let router = Router(policy: policy, logger: logger, status: { [scoreboard] in scoreboard.snapshot() })
         let server = try FastCGIServer(
             socket: socket,
             socketIsShared: socketIsShared,
@@ -56,6 +54,7 @@ extension ServeCommand {
                 slowLogThreshold: slowLog.map { .microseconds(Int64($0 * 1_000_000)) },
                 maximumRequests: maxRequests, workerName: String(slot)),
             router: router,
+            inventory: inventory,
             logger: logger,
             accessLogger: accessLog ? Logger(label: Self.accessLabel) : nil,
             slot: scoreboard.slot(slot),

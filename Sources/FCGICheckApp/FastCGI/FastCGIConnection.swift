@@ -114,9 +114,12 @@ final class FastCGIConnection {
     func param(_ name: String) -> String? {
         guard isOpen, let value = FCGX_GetParam(name, request.pointee.envp) else { return nil }
         let length = strlen(value)
-        return value.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        return value.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+            let bytes = UnsafeBufferPointer(start: start, count: length)
+            // ASCII, nearly always: the same text in UTF-8, made without a loop of ours.
+            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
             var text = String.UnicodeScalarView()
-            for index in 0..<length { text.append(Unicode.Scalar(bytes[index])) }
+            for byte in bytes { text.append(Unicode.Scalar(byte)) }
             return String(text)
         }
     }

@@ -1,13 +1,16 @@
 import CheckDomain
+import CheckService
 import Dispatch
 import Foundation
 import Logging
 
 /// The FastCGI accept loop: a fixed set of threads, each accepting and answering one request at a time.
 ///
-/// libfcgi's calls block, so they run on these threads and never on Swift's cooperative pool; only a valid proposal's
-/// check run goes to the pool, and the accept thread waits for it. There is no mutex around accepting: each thread
-/// waits on the socket on its own (`ConnectionAcceptor`), and a lock would let one slow connection hold up the rest.
+/// A request travels in one direction on the thread that accepted it: params and body, route, decode, a fresh
+/// per-request context, the check items, encode, write, count and log. Nothing in it waits but the inventory read,
+/// and a thread that waits is what the thread is for: no hop to Swift's cooperative pool, no lock. Each thread has its
+/// own inventory reader. There is no mutex around accepting either: each thread waits on the socket on its own
+/// (`ConnectionAcceptor`), and a lock would let one slow connection hold up the rest.
 final class FastCGIServer: Sendable {
     /// Settings that shape every request.
     struct Configuration: Sendable {
@@ -17,7 +20,8 @@ final class FastCGIServer: Sendable {
         var maximumBodySize: Int
         /// How long one read or write of a request may block before the request is dropped.
         var ioTimeoutSeconds: Int = 30
-        /// How long a check run may take before the request is answered 504 (below nginx's fastcgi_read_timeout).
+        /// How long answering a request may take (its inventory read is abandoned then) before it is answered 504;
+        /// below nginx's fastcgi_read_timeout.
         var requestTimeout: Duration = .seconds(25)
         /// Requests taking longer are logged as slow; nil logs none.
         var slowLogThreshold: Duration? = nil
@@ -31,8 +35,9 @@ final class FastCGIServer: Sendable {
     private let socketIsShared: Bool
     private let configuration: Configuration
     private let router: Router
+    private let inventory: any NodeInventory
     private let logger: Logger
-    private let accessLogger: Logger?
+    private let recorder: RequestRecorder
     private let slot: Scoreboard.Slot
     private let onRetire: @Sendable () -> Void
     private let isStopping = LockedValue(false)
@@ -43,6 +48,7 @@ final class FastCGIServer: Sendable {
     /// - Parameters:
     ///   - socketIsShared: true for a socket inherited from a supervisor or process manager, which other processes
     ///     may accept on too; it is then never shut down, only this process's threads stop waiting on it.
+    ///   - inventory: where each thread's inventory reader comes from.
     ///   - accessLogger: where each request's access line goes; nil for none.
     ///   - slot: this process's scoreboard slot, where its counts go.
     ///   - onRetire: called once when `maximumRequests` have been accepted, after the server stopped accepting; it
@@ -52,6 +58,7 @@ final class FastCGIServer: Sendable {
         socketIsShared: Bool,
         configuration: Configuration,
         router: Router,
+        inventory: any NodeInventory,
         logger: Logger,
         accessLogger: Logger?,
         slot: Scoreboard.Slot,
@@ -61,8 +68,11 @@ final class FastCGIServer: Sendable {
         self.socketIsShared = socketIsShared
         self.configuration = configuration
         self.router = router
+        self.inventory = inventory
         self.logger = logger
-        self.accessLogger = accessLogger
+        recorder = RequestRecorder(
+            slot: slot, accessLogger: accessLogger, logger: logger,
+            slowLogThreshold: configuration.slowLogThreshold, workerName: configuration.workerName)
         self.slot = slot
         self.onRetire = onRetire
         stopBell = try StopBell()
@@ -79,20 +89,22 @@ final class FastCGIServer: Sendable {
             running.enter()
             let thread = Thread { [self] in
                 defer { running.leave() }
-                // Made here, on the thread that alone uses them (neither is Sendable).
+                // Made here, on the thread that alone uses them (none is Sendable).
                 let acceptor: ConnectionAcceptor
                 let connection: FastCGIConnection
-                do throws(FastCGIError) {
+                let reader: any NodeReader
+                do {
                     acceptor = try ConnectionAcceptor(listener: socket, stopBell: stopBell)
                     connection = try FastCGIConnection(
                         ioTimeoutSeconds: configuration.ioTimeoutSeconds, lingersOnClose: acceptor.isTCP)
+                    reader = try inventory.makeReader()
                 } catch {
-                    failures.withLock { $0.append(error) }
+                    failures.withLock { $0.append(FastCGIError("\(error)")) }
                     setUp.signal()
                     return
                 }
                 setUp.signal()
-                acceptLoop(acceptor: acceptor, connection: connection)
+                acceptLoop(acceptor: acceptor, connection: connection, reader: reader)
             }
             thread.name = "fcgi-accept-\(index)"
             thread.stackSize = 4 << 20
@@ -127,7 +139,7 @@ final class FastCGIServer: Sendable {
         stopBell.ring()
     }
 
-    private func acceptLoop(acceptor: ConnectionAcceptor, connection: FastCGIConnection) {
+    private func acceptLoop(acceptor: ConnectionAcceptor, connection: FastCGIConnection, reader: any NodeReader) {
         var failures = 0
         while true {
             if isStopping.withLock({ $0 }) {
@@ -135,14 +147,14 @@ final class FastCGIServer: Sendable {
                 // by the supervisor at a full stop); on a socket it shares with other workers it takes nothing more.
                 guard ConnectionAcceptor.isShutDown(socket), let descriptor = acceptor.nextQueued() else { return }
                 slot.add(.idleThreads)
-                serve(descriptor, on: connection)
+                serve(descriptor, on: connection, reader: reader)
                 continue
             }
             slot.add(.idleThreads)
             switch acceptor.next() {
             case .connection(let descriptor):
                 failures = 0
-                serve(descriptor, on: connection)
+                serve(descriptor, on: connection, reader: reader)
             case .stopRequested:
                 slot.subtract(.idleThreads)
             case .shutDown:
@@ -170,117 +182,48 @@ final class FastCGIServer: Sendable {
     }
 
     /// Reads the params of an accepted connection and answers its request; the thread counts as busy throughout.
-    private func serve(_ descriptor: Int32, on connection: FastCGIConnection) {
+    private func serve(_ descriptor: Int32, on connection: FastCGIConnection, reader: any NodeReader) {
         slot.takeConnection(threads: configuration.threads)
         guard connection.begin(connection: descriptor) else {
             slot.dropConnection()
             logger.debug("a connection closed or went silent before its request began; dropped")
             return
         }
-        answer(connection)
-    }
-
-    /// Reads one request, answers it, counts and logs it.
-    private func answer(_ connection: FastCGIConnection) {
         let started = ContinuousClock.now
-        let accepted = slot.countAccepted()
-        if let maximum = configuration.maximumRequests, accepted == UInt64(maximum) {
-            logger.notice(
-                "worker \(configuration.workerName) accepted its \(maximum) requests (--max-requests): retiring")
-            // Takes nothing more from here on, not only once onRetire's stop has come round: the signal it sends
-            // may take a while to be handled, and a thread free by then would go on accepting past the maximum.
-            stopAccepting()
-            onRetire()
-        }
-        let method = connection.param("REQUEST_METHOD") ?? "GET"
-        let uri = connection.param("REQUEST_URI") ?? connection.param("DOCUMENT_URI") ?? "/"
-        let path = HTTPRequest.path(ofRequestURI: uri)
-        let contentType = connection.param("CONTENT_TYPE")
-        let requestID = connection.param("REQUEST_ID")
-        let expectedLength = connection.param("CONTENT_LENGTH").flatMap { Int($0) }
-        let limit = configuration.maximumBodySize
+        retireIfDue()
+        let incoming = connection.readRequest(maximumBodySize: configuration.maximumBodySize)
         let response: HTTPResponse
-        var bytesIn = 0
-        var timedOut = false
-        switch connection.readBody(limit: limit, drainLimit: limit * 16, expectedLength: expectedLength) {
-        case .complete(let body):
-            bytesIn = body.count
-            let request = HTTPRequest(
-                method: method, path: path, contentType: contentType, body: body,
-                query: connection.param("QUERY_STRING") ?? "", acceptLanguage: connection.param("HTTP_ACCEPT_LANGUAGE"))
-            switch router.route(request) {
-            case .respond(let immediate):
-                response = immediate
-            case .check(let job):
-                (response, timedOut) = waitForCheck(job)
-            }
+        switch incoming.body {
+        case .complete:
+            response = router.respond(
+                to: incoming.request, reader: reader, deadline: started + configuration.requestTimeout)
         case .tooLarge:
-            bytesIn = expectedLength ?? limit
-            response = Router.tooLarge()
+            response = .tooLarge
         case .failed:
             connection.finish()
-            let elapsed = ContinuousClock.now - started
-            slot.countFinished(status: nil, duration: elapsed, bytesIn: 0, bytesOut: 0, slow: false)
-            logger.warning("\(method) \(path) dropped: the body could not be read (peer gone or silent too long)")
+            recorder.dropped(
+                method: incoming.request.method, path: incoming.request.path, duration: ContinuousClock.now - started)
             return
         }
         let put = connection.put(head: response.cgiHead, body: response.body)
-        let elapsed = ContinuousClock.now - started
-        let slow = configuration.slowLogThreshold.map { elapsed >= $0 } ?? false
-        if timedOut { slot.add(.timedOut) }
-        // Counted before the answer's end leaves (endResponse): the web server passes the answer on as soon as that
-        // arrives, and whoever has it must find it in /status already.
-        slot.countFinished(
-            status: response.status, duration: elapsed, bytesIn: bytesIn, bytesOut: response.body.count, slow: slow)
+        let finished = RequestRecorder.Finished(
+            method: incoming.request.method, uri: incoming.uri, requestID: incoming.request.requestID,
+            status: response.status, bytesIn: incoming.bytesIn, bytesOut: response.body.count,
+            duration: ContinuousClock.now - started)
+        recorder.count(finished)
         let delivered = put && connection.endResponse()
         connection.finish()
-        let entry = AccessLogEntry(
-            method: method, uri: uri, status: response.status, duration: elapsed, bytesIn: bytesIn,
-            bytesOut: response.body.count, worker: configuration.workerName, requestID: requestID,
-            clientWentAway: !delivered)
-        accessLogger?.info("\(entry.line)")
-        if slow {
-            logger.warning(
-                "slow request",
-                metadata: [
-                    "method": "\(method)", "path": "\(path)", "status": "\(response.status)",
-                    "duration_ms": "\(entry.durationMilliseconds)", "bytes_in": "\(bytesIn)",
-                    "bytes_out": "\(response.body.count)", "request_id": "\(requestID ?? "-")",
-                ])
-        }
+        recorder.log(finished, delivered: delivered)
     }
 
-    /// Runs the checks on the cooperative pool and blocks this accept thread (not a pool thread) until they end, or
-    /// until the request timeout: a hung inventory must not keep the thread forever.
-    /// - Returns: the response, and whether it is the timeout's 504.
-    private func waitForCheck(_ job: Router.CheckJob) -> (HTTPResponse, Bool) {
-        let outcome = CheckOutcome()
-        let router = self.router
-        let task = Task {
-            outcome.deliver(await router.check(job))
-        }
-        if let response = outcome.wait(timeout: configuration.requestTimeout) { return (response, false) }
-        task.cancel()
-        logger.error(
-            "check run exceeded the request timeout of \(configuration.requestTimeout.seconds)s; answered 504",
-            metadata: ["members": "\(job.proposal.members.count)"])
-        return (.detail(504, "Gateway Timeout"), true)
-    }
-}
-
-/// A one-shot hand-over of a response from a task to a waiting thread.
-private final class CheckOutcome: Sendable {
-    private let response = LockedValue<HTTPResponse?>(nil)
-    private let ready = DispatchSemaphore(value: 0)
-
-    func deliver(_ value: HTTPResponse) {
-        response.withLock { $0 = value }
-        ready.signal()
-    }
-
-    /// The response, or nil when it did not come within `timeout` (it may come later, and is then dropped).
-    func wait(timeout: Duration) -> HTTPResponse? {
-        guard ready.wait(timeout: .now() + .microseconds(Int(timeout.microseconds))) == .success else { return nil }
-        return response.withLock { $0 }
+    /// Counts the request just accepted; the one that reaches `--max-requests` retires the process.
+    private func retireIfDue() {
+        let accepted = slot.countAccepted()
+        guard let maximum = configuration.maximumRequests, accepted == UInt64(maximum) else { return }
+        logger.notice("worker \(configuration.workerName) accepted its \(maximum) requests (--max-requests): retiring")
+        // Takes nothing more from here on, not only once onRetire's stop has come round: the signal it sends may take
+        // a while to be handled, and a thread free by then would go on accepting past the maximum.
+        stopAccepting()
+        onRetire()
     }
 }

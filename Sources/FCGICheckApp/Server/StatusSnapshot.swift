@@ -1,7 +1,8 @@
 import CheckDomain
+import CheckService
 
 /// What `GET /status` reports: the supervisor's configuration and counts, each worker's, and their totals.
-struct StatusSnapshot: Sendable, Equatable {
+struct StatusSnapshot: Sendable, Equatable, StatusReport {
     /// Counts that only grow, per worker slot or in total.
     struct Counters: Sendable, Equatable {
         var accepted: UInt64 = 0

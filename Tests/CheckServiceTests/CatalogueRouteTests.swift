@@ -3,16 +3,12 @@ import Foundation
 import Logging
 import Testing
 
-@testable import FCGICheckApp
+@testable import CheckService
 
 /// `?checks=`, `Accept-Language`, `GET /checks` and `GET /openapi.json` under the default policy, and their absence
 /// under `compat = "reference"`.
 @Suite struct CatalogueRouteTests {
-    static func router(_ policy: Policy) -> Router {
-        Router(
-            clusterCheck: ClusterCheck(registry: policy.registry(), inventory: DemoInventory()), policy: policy,
-            logger: Logger(label: "test"))
-    }
+    static func router(_ policy: Policy) -> Router { Router(policy: policy, logger: Logger(label: "test")) }
 
     let router = CatalogueRouteTests.router(Policy())
     let reference = CatalogueRouteTests.router(.reference)
@@ -24,19 +20,14 @@ import Testing
             body: method == "POST" ? Array(Self.body.utf8) : [], query: query, acceptLanguage: language)
     }
 
-    func text(_ route: Router.Route) -> (Int, String)? {
-        guard case .respond(let response) = route else { return nil }
-        return (response.status, String(decoding: response.body, as: UTF8.self))
+    func text(_ response: HTTPResponse) -> (Int, String)? {
+        (response.status, String(decoding: response.body, as: UTF8.self))
     }
 
-    @Test func checksSelectsItemsAndAcceptLanguageTheLanguage() async throws {
-        let route = router.route(request("POST", "/", query: "checks=check_swap%2Ccheck_os_version", language: "en"))
-        guard case .check(let job) = route else {
-            Issue.record("not routed to the checks")
-            return
-        }
-        #expect(job.selection?.names == ["check_os_version", "check_swap"] && job.language == .english)
-        let response = await router.check(job)
+    @Test func checksSelectsItemsAndAcceptLanguageTheLanguage() throws {
+        let response = router.respond(
+            to: request("POST", "/", query: "checks=check_swap%2Ccheck_os_version", language: "en"),
+            reader: DemoInventory())
         #expect(
             String(decoding: response.body, as: UTF8.self)
                 == #"[{"name":"check_os_version","description":"Operating system version","not_success_nodes":[]},{"name":"check_swap","description":"Swap is off","not_success_nodes":[{"node_id":2,"message":"172.16.70.102 has 2.0 GiB of swap; turn swap off","level":"fail","expected":"0","actual":"2.0 GiB","fix":"swapoff -a && sed -ri '/\\sswap\\s/s/^#?/#/' /etc/fstab"}]}]"#
@@ -45,7 +36,8 @@ import Testing
 
     @Test(arguments: ["checks=check_disk", "checks=", "checks=check_swap,,", "x=1&checks=check_swap&checks=nope"])
     func unknownNamesAre422ListingTheKnownOnes(query: String) throws {
-        let (status, body) = try #require(text(router.route(request("POST", "/", query: query))))
+        let (status, body) = try #require(
+            text(router.respond(to: request("POST", "/", query: query), reader: DemoInventory())))
         #expect(status == 422)
         #expect(
             body.hasPrefix(#"{"detail":[{"type":"unknown_check","loc":["query","checks"],"msg":"Unknown check item '"#))
@@ -55,44 +47,42 @@ import Testing
     @Test func aBadBodyIsReportedBeforeTheQuery() throws {
         var bad = request("POST", "/", query: "checks=nope")
         bad.body = Array("{".utf8)
-        let (status, body) = try #require(text(router.route(bad)))
+        let (status, body) = try #require(text(router.respond(to: bad, reader: DemoInventory())))
         #expect(status == 422 && body.contains("json_invalid"))
     }
 
     @Test func theReferenceSettingIgnoresTheQueryAndTheLanguage() {
-        guard case .check(let job) = reference.route(request("POST", "/", query: "checks=nope", language: "en")) else {
-            Issue.record("not routed to the checks")
-            return
-        }
-        #expect(job.selection == nil && job.language == .chinese)
+        let asked = reference.respond(
+            to: request("POST", "/", query: "checks=nope", language: "en"), reader: DemoInventory())
+        #expect(asked.status == 200 && asked == reference.respond(to: request("POST", "/"), reader: DemoInventory()))
     }
 
     @Test func getChecksListsTheCatalogue() throws {
-        let (status, body) = try #require(text(router.route(request("GET", "/checks", language: "en-US,en;q=0.9"))))
+        let (status, body) = try #require(
+            text(router.respond(to: request("GET", "/checks", language: "en-US,en;q=0.9"), reader: DemoInventory())))
         #expect(status == 200)
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
         #expect(entries.map { $0["name"] as? String } == Policy.catalogue)
         #expect(entries.first?["description"] as? String == "Operating system version")
         let memory = try #require(entries.first { $0["name"] as? String == "check_memory" })
         #expect((memory["thresholds"] as? [String: Int]) == ["minimum_mib": 3584, "recommended_mib": 7680])
-        let (chineseStatus, chinese) = try #require(text(router.route(request("GET", "/checks?x=1"))))
+        let (chineseStatus, chinese) = try #require(
+            text(router.respond(to: request("GET", "/checks?x=1"), reader: DemoInventory())))
         #expect(chineseStatus == 200 && chinese.contains(#""description":"检查操作系统版本""#))
     }
 
     @Test(arguments: ["/checks", "/openapi.json"])
     func otherMethodsOnTheDescribingPathsAre405WithAllowGET(path: String) throws {
         for method in ["POST", "PUT", "DELETE", "HEAD"] {
-            guard case .respond(let response) = router.route(request(method, path)) else {
-                Issue.record("\(method) \(path) routed to the checks")
-                continue
-            }
+            let response = router.respond(to: request(method, path), reader: DemoInventory())
             #expect(response == .detail(405, "Method Not Allowed", headers: [("Allow", "GET")]))
         }
     }
 
     @Test func theReferenceSettingHasNoChecksPathButServesTheDocument() throws {
-        #expect(reference.route(request("GET", "/checks")).isResponse(.detail(404, "Not Found")))
-        let (status, body) = try #require(text(reference.route(request("GET", "/openapi.json"))))
+        #expect(reference.respond(to: request("GET", "/checks"), reader: DemoInventory()) == .detail(404, "Not Found"))
+        let (status, body) = try #require(
+            text(reference.respond(to: request("GET", "/openapi.json"), reader: DemoInventory())))
         #expect(status == 200 && body.contains(#""openapi": "3.1.0""#))
     }
 
@@ -112,12 +102,5 @@ import Testing
         var request = HTTPRequest(method: "POST", path: "/", contentType: nil, body: [])
         request.query = query
         #expect(request.checkNames == names)
-    }
-}
-
-extension Router.Route {
-    func isResponse(_ expected: HTTPResponse) -> Bool {
-        if case .respond(let response) = self { return response == expected }
-        return false
     }
 }

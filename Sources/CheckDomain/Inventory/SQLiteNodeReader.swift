@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// One thread's reader of the SQLite inventory: a read-only connection of its own, with the lookup prepared once.
+///
+/// A lookup is one statement: bind the ids, step through the rows, reset. In WAL mode one statement reads one
+/// consistent snapshot, so a request never sees half of a write, and the next request sees every write committed
+/// before it began. No lock, queue or thread hop stands between the request and SQLite. A lookup still running at the
+/// request's deadline is interrupted (SQLite's progress handler), as is a wait for a lock (its busy handler).
+final class SQLiteNodeReader: NodeReader {
+    private let path: String
+    private let connection: SQLiteConnection
+    private let lookup: SQLiteStatement
+    private let onStatement: (@Sendable (String) -> Void)?
+    /// The deadline of the lookup in progress; read by SQLite's handlers.
+    fileprivate var deadline: ContinuousClock.Instant?
+
+    /// The lookup: one query for all ids, whatever their number (one bound parameter, a JSON array of the ids).
+    static let lookupSQL =
+        "SELECT \(SQLiteInventory.columns) FROM node WHERE id IN (SELECT value FROM json_each(?))"
+
+    /// Opens a connection and prepares the lookup.
+    /// - Parameter onStatement: called with the SQL of every statement run (tests and the benchmark count them).
+    /// - Throws: `InventoryStoreError` when the file cannot be opened or is not an inventory.
+    init(path: String, onStatement: (@Sendable (String) -> Void)?) throws(InventoryStoreError) {
+        self.path = path
+        self.onStatement = onStatement
+        var opened: SQLiteConnection?
+        let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        guard status == SQLITE_OK, let opened else {
+            let error = Self.error(status, opened, path: path)
+            sqlite3_close_v2(opened)
+            throw error
+        }
+        var prepared: SQLiteStatement?
+        let prepareStatus = sqlite3_prepare_v3(
+            opened, Self.lookupSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+        guard prepareStatus == SQLITE_OK, let prepared else {
+            let error = Self.error(prepareStatus, opened, path: path)
+            sqlite3_close_v2(opened)
+            throw error
+        }
+        connection = opened
+        lookup = prepared
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        // Every thousand virtual machine steps: a few microseconds apart, a clock read each.
+        sqlite3_progress_handler(connection, 1000, { me in me.map(SQLiteNodeReader.isPastDeadline) ?? 0 }, me)
+        sqlite3_busy_handler(
+            connection,
+            { me, _ in
+                guard let me, SQLiteNodeReader.isPastDeadline(me) == 0 else { return 0 }
+                usleep(1000)
+                return 1
+            }, me)
+    }
+
+    deinit {
+        sqlite3_finalize(lookup)
+        sqlite3_close_v2(connection)
+    }
+
+    /// SQLite's `SQLITE_TRANSIENT`, a macro Swift does not import: SQLite copies the bound text.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// 1 (stop) when the lookup in progress is past its deadline, for SQLite's handlers.
+    fileprivate static func isPastDeadline(_ me: UnsafeMutableRawPointer) -> Int32 {
+        let reader = Unmanaged<SQLiteNodeReader>.fromOpaque(me).takeUnretainedValue()
+        guard let deadline = reader.deadline else { return 0 }
+        return ContinuousClock.now >= deadline ? 1 : 0
+    }
+
+    func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] {
+        guard !ids.isEmpty else { return [:] }
+        var list = "["
+        list.reserveCapacity(ids.count * 6 + 2)
+        for (offset, id) in ids.enumerated() {
+            if offset > 0 { list += "," }
+            list += String(id.rawValue)
+        }
+        list += "]"
+        self.deadline = deadline
+        defer {
+            self.deadline = nil
+            sqlite3_reset(lookup)
+            sqlite3_clear_bindings(lookup)
+        }
+        onStatement?(Self.lookupSQL)
+        let bound = list.withCString { sqlite3_bind_text(lookup, 1, $0, -1, Self.transient) }
+        guard bound == SQLITE_OK else { throw Self.error(bound, connection, path: path) }
+        var found: [NodeID: Node] = [:]
+        found.reserveCapacity(ids.count)
+        try step(lookup) { node in found[node.id] = node }
+        return found
+    }
+
+    /// Every node, by id.
+    func allNodes() throws(InventoryStoreError) -> [Node] {
+        let sql = "SELECT \(SQLiteInventory.columns) FROM node ORDER BY id"
+        var statement: SQLiteStatement?
+        let status = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw Self.error(status, connection, path: path) }
+        defer { sqlite3_finalize(statement) }
+        onStatement?(sql)
+        var nodes: [Node] = []
+        do {
+            try step(statement) { nodes.append($0) }
+        } catch let error as InventoryStoreError {
+            throw error
+        } catch {
+            throw InventoryStoreError(error, path: path)
+        }
+        return nodes
+    }
+
+    /// Steps through a statement's rows, each a node.
+    private func step(_ statement: SQLiteStatement, _ body: (Node) -> Void) throws {
+        while true {
+            switch sqlite3_step(statement) {
+            case SQLITE_ROW:
+                body(try SQLiteInventory.node(from: statement))
+            case SQLITE_DONE:
+                return
+            case SQLITE_INTERRUPT:
+                throw DeadlineExceededError()
+            case let status:
+                throw Self.error(status, connection, path: path)
+            }
+        }
+    }
+
+    /// An SQLite failure, in an operator's words.
+    private static func error(_ status: Int32, _ connection: SQLiteConnection?, path: String) -> InventoryStoreError {
+        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        return InventoryStoreError(
+            DatabaseError(resultCode: ResultCode(rawValue: status), message: message), path: path)
+    }
+}

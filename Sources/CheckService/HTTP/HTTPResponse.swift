@@ -1,0 +1,109 @@
+import CheckDomain
+
+/// A response: status, headers and body, written to the web server as a CGI header block.
+public struct HTTPResponse: Sendable, Equatable {
+    /// The HTTP status code.
+    public var status: Int
+    /// Headers besides `Status`, `Content-Type` and `Content-Length`.
+    public var extraHeaders: [(name: String, value: String)] = []
+    /// The body: JSON, except for `/ping` and Prometheus metrics.
+    public var body: [UInt8]
+    /// The body's media type.
+    public var contentType = "application/json"
+
+    public static func == (lhs: HTTPResponse, rhs: HTTPResponse) -> Bool {
+        lhs.status == rhs.status && lhs.body == rhs.body && lhs.contentType == rhs.contentType
+            && lhs.extraHeaders.map(\.name) == rhs.extraHeaders.map(\.name)
+            && lhs.extraHeaders.map(\.value) == rhs.extraHeaders.map(\.value)
+    }
+
+    /// A JSON body, `application/json` as FastAPI sends it.
+    public static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = [])
+        -> HTTPResponse
+    {
+        HTTPResponse(status: status, extraHeaders: headers, body: body)
+    }
+
+    /// A plain-text body (`/ping`, Prometheus metrics).
+    public static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8")
+        -> HTTPResponse
+    {
+        HTTPResponse(status: status, body: Array(text.utf8), contentType: contentType)
+    }
+
+    /// FastAPI's plain error shape: `{"detail":"…"}`.
+    public static func detail(_ status: Int, _ message: String, headers: [(name: String, value: String)] = [])
+        -> HTTPResponse
+    {
+        var writer = PythonJSONWriter(capacity: message.utf8.count + 16)
+        writer.raw("{\"detail\":")
+        writer.string(message)
+        writer.raw("}")
+        return json(status, writer.bytes, headers: headers)
+    }
+
+    /// The CGI header block that precedes the body on the FastCGI stdout stream, written into `head`.
+    public func writeCGIHead(into head: inout [UInt8]) {
+        head.append(contentsOf: "Status: ".utf8)
+        head.append(contentsOf: String(status).utf8)
+        head.append(0x20)
+        head.append(contentsOf: Self.reasonPhrase(status).utf8)
+        head.append(contentsOf: "\r\nContent-Type: ".utf8)
+        head.append(contentsOf: contentType.utf8)
+        for header in extraHeaders {
+            head.append(contentsOf: "\r\n".utf8)
+            head.append(contentsOf: header.name.utf8)
+            head.append(contentsOf: ": ".utf8)
+            head.append(contentsOf: header.value.utf8)
+        }
+        head.append(contentsOf: "\r\nContent-Length: ".utf8)
+        head.append(contentsOf: String(body.count).utf8)
+        head.append(contentsOf: "\r\n\r\n".utf8)
+    }
+
+    /// The CGI header block.
+    public var cgiHead: [UInt8] {
+        var head: [UInt8] = []
+        head.reserveCapacity(96)
+        writeCGIHead(into: &head)
+        return head
+    }
+
+    /// The reason phrase of the statuses the service answers.
+    public static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 307: "Temporary Redirect"
+        case 400: "Bad Request"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 413: "Request Entity Too Large"
+        case 422: "Unprocessable Entity"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: "Status"
+        }
+    }
+}
+
+/// The error answers, each defined once: every route and every caller of the pipeline answers with these.
+extension HTTPResponse {
+    /// 400: a body that is not JSON (FastAPI's words).
+    public static let unparsableBody = detail(400, "There was an error parsing the body")
+    /// 404.
+    public static let notFound = detail(404, "Not Found")
+    /// 413: a body over `--max-body-size`.
+    public static let tooLarge = detail(413, "Request Entity Too Large")
+    /// 500: a failure of ours; the log has the cause.
+    public static let internalError = detail(500, "Internal Server Error")
+    /// 503: the node inventory cannot be read; the log has the cause.
+    public static let inventoryUnavailable = detail(503, "Node inventory unavailable")
+    /// 504: the request ran past `--request-timeout`.
+    public static let timedOut = detail(504, "Gateway Timeout")
+
+    /// 405 with the methods the path allows (FastAPI's `{"detail":"Method Not Allowed"}`).
+    public static func methodNotAllowed(allow: String) -> HTTPResponse {
+        detail(405, "Method Not Allowed", headers: [("Allow", allow)])
+    }
+}

@@ -1,0 +1,110 @@
+import CheckDomain
+import Logging
+import Testing
+
+@testable import CheckService
+
+/// An inventory that always fails, with a secret in its error that must never reach a client.
+struct BrokenInventory: NodeInventory, NodeReader {
+    struct Secret: Error {}
+    func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] { throw Secret() }
+}
+
+@Suite struct RouterTests {
+    /// Under `compat = "reference"`: the reference service's routing.
+    let router = Router(policy: .reference, logger: Logger(label: "test"))
+
+    func respond(
+        _ method: String, _ uri: String, _ body: String = "", contentType: String? = "application/json",
+        router: Router? = nil
+    ) -> HTTPResponse {
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let request = HTTPRequest(
+            method: method, path: HTTPRequest.path(ofRequestURI: uri), contentType: contentType, body: Array(body.utf8),
+            query: parts.count > 1 ? parts[1] : "")
+        return (router ?? self.router).respond(to: request, reader: DemoInventory())
+    }
+
+    @Test func otherPathsAre404WhateverTheMethod() {
+        for method in ["GET", "POST", "DELETE"] {
+            #expect(respond(method, "/x?y=1") == .detail(404, "Not Found"))
+        }
+    }
+
+    @Test func otherMethodsOnTheRootAre405WithAllow() {
+        for method in ["GET", "HEAD", "PUT", "PATCH", "OPTIONS", "DELETE"] {
+            let response = respond(method, "/")
+            #expect(response.status == 405)
+            #expect(response.extraHeaders.map(\.name) == ["Allow"])
+            #expect(response.extraHeaders.map(\.value) == ["POST"])
+            #expect(String(decoding: response.body, as: UTF8.self) == #"{"detail":"Method Not Allowed"}"#)
+        }
+    }
+
+    @Test func theQueryStringAndTheLanguageAreIgnoredUnderTheReferenceSetting() {
+        let body = #"{"name":"c","members":[{"node_id":2,"name":"a","host":"h","port":1}]}"#
+        let plain = respond("POST", "/", body)
+        let asked = router.respond(
+            to: HTTPRequest(
+                method: "POST", path: "/", contentType: "application/json", body: Array(body.utf8),
+                query: "checks=nope", acceptLanguage: "en"),
+            reader: DemoInventory())
+        #expect(plain.status == 200 && asked == plain)
+    }
+
+    @Test func malformedJSONIs422AndUndecodableBytesAre400() {
+        #expect(respond("POST", "/", "{\u{1}").status == 422)
+        let undecodable = HTTPRequest(method: "POST", path: "/", contentType: "application/json", body: [0xC3, 0x28])
+        #expect(
+            router.respond(to: undecodable, reader: DemoInventory())
+                == .detail(400, "There was an error parsing the body"))
+    }
+
+    @Test func validProposalsGetTheirResultsAndUnknownNodes422() {
+        let response = respond("POST", "/", #"{"name":"c","members":[{"node_id":2,"name":"a","host":"h","port":1}]}"#)
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("172.16.70.102 当前 systemd 版本为:231"))
+        let unknown = respond("POST", "/", #"{"name":"c","members":[{"node_id":5,"name":"a","host":"h","port":1}]}"#)
+        #expect(unknown.status == 422)
+        #expect(String(decoding: unknown.body, as: UTF8.self).contains("node_id: 5 未找到"))
+    }
+
+    @Test func inventoryFailuresAre503WithoutInternals() {
+        let request = HTTPRequest(
+            method: "POST", path: "/", contentType: "application/json",
+            body: Array(#"{"name":"c","members":[{"node_id":1,"name":"a","host":"h","port":1}]}"#.utf8))
+        let response = router.respond(to: request, reader: BrokenInventory())
+        #expect(response == .detail(503, "Node inventory unavailable"))
+    }
+
+    @Test func aRequestPastItsDeadlineIs504() {
+        let request = HTTPRequest(
+            method: "POST", path: "/", contentType: "application/json",
+            body: Array(#"{"name":"c","members":[{"node_id":1,"name":"a","host":"h","port":1}]}"#.utf8))
+        let response = router.respond(to: request, reader: DemoInventory(), deadline: .now - .seconds(1))
+        #expect(response == .detail(504, "Gateway Timeout"))
+    }
+
+    @Test func requestURIsLoseTheirQueryString() {
+        #expect(HTTPRequest.path(ofRequestURI: "/?a=b") == "/")
+        #expect(HTTPRequest.path(ofRequestURI: "/x?") == "/x")
+        #expect(HTTPRequest.path(ofRequestURI: "//") == "//")
+        #expect(HTTPRequest.path(ofRequestURI: "") == "/")
+    }
+}
+
+@Suite struct HTTPResponseTests {
+    @Test func cgiHeaderBlockAsNginxExpectsIt() {
+        let response = HTTPResponse.detail(405, "Method Not Allowed", headers: [("Allow", "POST")])
+        #expect(
+            String(decoding: response.cgiHead + response.body, as: UTF8.self)
+                == "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\nAllow: POST\r\n"
+                + "Content-Length: 31\r\n\r\n{\"detail\":\"Method Not Allowed\"}"
+        )
+    }
+
+    @Test func contentLengthCountsBytesNotCharacters() {
+        let response = HTTPResponse.json(200, Array("[\"中\"]".utf8))
+        #expect(String(decoding: response.cgiHead, as: UTF8.self).contains("Content-Length: 7\r\n"))
+    }
+}
