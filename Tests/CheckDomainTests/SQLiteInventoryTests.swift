@@ -9,7 +9,9 @@ import Testing
     final class StatementLog: Sendable {
         let statements = Mutex<[String]>([])
         func record(_ sql: String) { statements.withLock { $0.append(sql) } }
-        var nodeLookups: Int { statements.withLock { $0.filter { $0.contains("FROM node WHERE id IN") }.count } }
+        var nodeLookups: Int {
+            statements.withLock { $0.filter { $0.contains("FROM json_each(?) AS wanted JOIN node") }.count }
+        }
     }
 
     func temporaryPath() throws -> String {

@@ -111,6 +111,9 @@ public final class SQLiteInventory: NodeInventory {
     ]
     /// Every column a node is read from, in the order `node(from:)` reads them.
     static let columns = (nodeColumns + FactColumns.all.map(\.name)).joined(separator: ", ")
+    /// `columns`, each with its table's name, for a query that joins another table.
+    static let qualifiedColumns = (nodeColumns + FactColumns.all.map(\.name)).map { "node.\($0)" }.joined(
+        separator: ", ")
 
     // MARK: - Reading
 

@@ -23,6 +23,11 @@ public struct PythonJSONWriter: Sendable {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// Appends one raw byte.
+    public mutating func byte(_ value: UInt8) {
+        bytes.append(value)
+    }
+
     /// Appends a quoted, escaped string.
     public mutating func string(_ value: String) {
         if escapesNonASCII && !value.utf8.allSatisfy({ $0 < 0x7F }) {

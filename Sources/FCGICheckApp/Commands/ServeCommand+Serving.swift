@@ -28,16 +28,13 @@ extension ServeCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StderrLogHandler(label: label)
-            handler.logLevel = label == Self.accessLabel ? .info : level
-            handler.writesMessageOnly = label == Self.accessLabel
+            handler.logLevel = level
             return handler
         }
         var logger = Logger(label: "fcgi-check")
         if let worker { logger[metadataKey: "worker"] = "\(worker)" }
         return logger
     }
-
-    static let accessLabel = "fcgi-check.access"
 
     /// The inventory, router and accept threads of one serving process.
     func makeServer(
@@ -56,7 +53,7 @@ extension ServeCommand {
             router: router,
             inventory: inventory,
             logger: logger,
-            accessLogger: accessLog ? Logger(label: Self.accessLabel) : nil,
+            accessLog: accessLog ? AccessLog() : nil,
             slot: scoreboard.slot(slot),
             onRetire: { kill(getpid(), SIGTERM) }
         )

@@ -1,41 +1,53 @@
+import CheckDomain
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// ISO 8601 UTC timestamps for log lines, formatted once per second: every request writes one, so the date is not
-/// worked out anew (with `gmtime_r` and string building) for each.
+/// ISO 8601 UTC timestamps for log lines: `2026-11-25T03:40:00Z`, or `2026-11-25T03:40:00.123Z`.
+///
+/// Made from the clock on each call, digit by digit, without a lock or a cache: every request writes one, from any of
+/// the accept threads.
 enum LogTimestamp {
-    private static let cache = LockedValue<(second: Int, text: String)>((-1, ""))
-
-    /// Now, to the second: `2026-11-25T03:40:00Z`.
+    /// Now, to the second.
     static func now() -> String {
-        second(time(nil))
+        var writer = PythonJSONWriter(capacity: 24)
+        appendNow(withMilliseconds: false, to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    /// Now, to the millisecond: `2026-11-25T03:40:00.123Z`.
-    static func nowWithMilliseconds() -> String {
+    /// Appends now, to the second or the millisecond, to a writer's bytes (no quotes).
+    static func appendNow(withMilliseconds: Bool, to writer: inout PythonJSONWriter) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let milliseconds = now.tv_nsec / 1_000_000
-        let padded =
-            milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
-        return "\(second(now.tv_sec).dropLast()).\(padded)Z"
-    }
-
-    private static func second(_ seconds: time_t) -> String {
-        cache.withLock { cached in
-            if cached.second != Int(seconds) {
-                var time = seconds
-                var parts = tm()
-                gmtime_r(&time, &parts)
-                func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-                cached = (
-                    Int(seconds),
-                    "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-                        + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
-                )
+        var time = now.tv_sec
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func digits(_ value: Int32, _ count: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                writer.byte(UInt8(truncatingIfNeeded: 0x30 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
             }
-            return cached.text
         }
+        digits(parts.tm_year + 1900, 4)
+        writer.byte(UInt8(ascii: "-"))
+        digits(parts.tm_mon + 1, 2)
+        writer.byte(UInt8(ascii: "-"))
+        digits(parts.tm_mday, 2)
+        writer.byte(UInt8(ascii: "T"))
+        digits(parts.tm_hour, 2)
+        writer.byte(UInt8(ascii: ":"))
+        digits(parts.tm_min, 2)
+        writer.byte(UInt8(ascii: ":"))
+        digits(parts.tm_sec, 2)
+        if withMilliseconds {
+            writer.byte(UInt8(ascii: "."))
+            digits(Int32(now.tv_nsec / 1_000_000), 3)
+        }
+        writer.byte(UInt8(ascii: "Z"))
     }
 }

@@ -8,16 +8,13 @@ import Logging
 ///
 /// The service logs a line per request, so the handler is on the hot path: swift-log's `StreamLogHandler` formats
 /// the time with `strftime` for every line and goes through stdio's lock, which measured at about a quarter of the
-/// service's throughput. Here the timestamp text is made once per second, and a line (under `PIPE_BUF`) reaches a
-/// pipe or the journal whole, never interleaved with another thread's line.
+/// service's throughput. A line (under `PIPE_BUF`) reaches a pipe or the journal whole, never interleaved with
+/// another thread's line. (The access log, a line per request, does not come this way: see `AccessLog`.)
 ///
-/// Line: `2026-11-25T03:40:00Z info fcgi-check: message key=value ...`, or the message alone for a logger whose
-/// messages are complete lines already (the JSON access log).
+/// Line: `2026-11-25T03:40:00Z info fcgi-check: message key=value ...`.
 struct StderrLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
-    /// Writes each message as it is, without time, level, label or metadata.
-    var writesMessageOnly = false
     private let label: String
 
     init(label: String) {
@@ -30,10 +27,6 @@ struct StderrLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        if writesMessageOnly {
-            Self.write(event.message.description + "\n")
-            return
-        }
         var line = LogTimestamp.now()
         line += " "
         line += event.level.rawValue

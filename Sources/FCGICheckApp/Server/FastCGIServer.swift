@@ -49,7 +49,7 @@ final class FastCGIServer: Sendable {
     ///   - socketIsShared: true for a socket inherited from a supervisor or process manager, which other processes
     ///     may accept on too; it is then never shut down, only this process's threads stop waiting on it.
     ///   - inventory: where each thread's inventory reader comes from.
-    ///   - accessLogger: where each request's access line goes; nil for none.
+    ///   - accessLog: where each request's access line goes; nil for none.
     ///   - slot: this process's scoreboard slot, where its counts go.
     ///   - onRetire: called once when `maximumRequests` have been accepted, after the server stopped accepting; it
     ///     should stop the server (which waits for the requests in flight) and end the process.
@@ -60,7 +60,7 @@ final class FastCGIServer: Sendable {
         router: Router,
         inventory: any NodeInventory,
         logger: Logger,
-        accessLogger: Logger?,
+        accessLog: AccessLog?,
         slot: Scoreboard.Slot,
         onRetire: @escaping @Sendable () -> Void = {}
     ) throws(FastCGIError) {
@@ -71,7 +71,7 @@ final class FastCGIServer: Sendable {
         self.inventory = inventory
         self.logger = logger
         recorder = RequestRecorder(
-            slot: slot, accessLogger: accessLogger, logger: logger,
+            slot: slot, accessLog: accessLog, logger: logger,
             slowLogThreshold: configuration.slowLogThreshold, workerName: configuration.workerName)
         self.slot = slot
         self.onRetire = onRetire

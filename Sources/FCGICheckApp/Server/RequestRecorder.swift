@@ -7,7 +7,7 @@ struct RequestRecorder: Sendable {
     /// This process's scoreboard slot.
     let slot: Scoreboard.Slot
     /// Where each request's access line goes; nil for none.
-    let accessLogger: Logger?
+    let accessLog: AccessLog?
     /// Where a slow request is reported.
     let logger: Logger
     /// Requests taking longer are logged as slow; nil logs none.
@@ -38,13 +38,11 @@ struct RequestRecorder: Sendable {
     /// Logs an answered request, once the connection is finished.
     /// - Parameter delivered: false when the web server had gone away (the client aborted).
     func log(_ finished: Finished, delivered: Bool) {
-        if let accessLogger {
-            let entry = AccessLogEntry(
+        accessLog?.write(
+            AccessLogEntry(
                 method: finished.method, uri: finished.uri, status: finished.status, duration: finished.duration,
                 bytesIn: finished.bytesIn, bytesOut: finished.bytesOut, worker: workerName,
-                requestID: finished.requestID, clientWentAway: !delivered)
-            accessLogger.info("\(entry.line)")
-        }
+                requestID: finished.requestID, clientWentAway: !delivered))
         if isSlow(finished.duration) {
             logger.warning(
                 "slow request",
