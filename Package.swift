@@ -81,7 +81,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CheckDomain"],
+            dependencies: ["CheckDomain", "CheckService"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -5,7 +5,8 @@
 #
 #   FCGI_CHECK_BIN  the built binary          (default: .build/debug/fcgi-check)
 #   PORT            nginx's port on 127.0.0.1 (default: 8080)
-#   RUN_DIR         socket, configuration, logs (default: a new temporary directory)
+#   RUN_DIR         socket, configuration, logs (default: a new temporary directory, removed on exit; a RUN_DIR you
+#                   give is kept)
 #   NGINX           the nginx binary          (default: nginx on PATH, else /usr/sbin/nginx)
 #   INVENTORY       a SQLite node inventory   (default: none, the built-in demo inventory)
 #   UPSTREAM        HOST:PORT of an fcgi-check already running: start only nginx, in front of it
@@ -19,7 +20,13 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=${FCGI_CHECK_BIN:-$root/.build/debug/fcgi-check}
 port=${PORT:-8080}
-run_dir=${RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/fcgi-check.XXXXXX")}
+made_run_dir=""
+if [ -n "${RUN_DIR:-}" ]; then
+    run_dir=$RUN_DIR
+else
+    run_dir=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-check.XXXXXX")
+    made_run_dir=$run_dir
+fi
 nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 socket=$run_dir/fcgi-check.sock
 
@@ -65,6 +72,8 @@ stop() {
     [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null || true
     [ -n "$app_pid" ] && kill -TERM "$app_pid" 2>/dev/null || true
     wait 2>/dev/null || true
+    [ -n "$made_run_dir" ] && rm -rf "$made_run_dir"
+    return 0
 }
 trap 'stop; exit 0' INT TERM
 trap stop EXIT

@@ -258,8 +258,9 @@ import Testing
 
         #expect(service.upstreamErrors.isEmpty, "\(service.upstreamErrors.prefix(5))")
 
-        // /status is for local monitoring only, and only for GET.
+        // /status answers GET only: the app's 405, through nginx, names the method it allows.
         let posted = try HTTPClient.send(port: service.port, HTTPClient.request("POST", "/status"))
-        #expect(posted.status == 403 && posted.text == #"{"detail":"Forbidden"}"#)
+        #expect(posted.status == 405 && posted.text == #"{"detail":"Method Not Allowed"}"#)
+        #expect(posted.header("Allow") == "GET")
     }
 }

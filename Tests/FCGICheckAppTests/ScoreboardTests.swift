@@ -215,3 +215,33 @@ import Testing
         #expect(anonymous.line.contains(#""request_id":null}"#))
     }
 }
+
+/// `/status`'s keys are the code's: the API description's `Status` schema is checked against a real snapshot.
+@Suite struct StatusDescriptionTests {
+    @Test func theStatusSchemaNamesEveryKeyAStatusAnswerHasAndNoOther() throws {
+        let board = try ScoreboardTests().scoreboard()
+        board.slot(0).claim(generation: 1)
+        board.slot(0).markReady(pid: 100)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(board.snapshot().json)) as? [String: Any])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes)) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let status = try #require(schemas["Status"] as? [String: Any])
+        let properties = try #require(status["properties"] as? [String: Any])
+        #expect(Set(answer.keys) == Set(properties.keys))
+        #expect(Set(status["required"] as? [String] ?? []) == Set(answer.keys))
+        let workers = try #require(answer["workers"] as? [[String: Any]])
+        let workerSchema = try #require(
+            ((properties["workers"] as? [String: Any])?["items"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(Set(workers.first?.keys.map { $0 } ?? []) == Set(workerSchema.keys))
+    }
+
+    @Test func serveWithoutWorkersSaysZeroWorkersAndItsOwnThreads() throws {
+        let board = try Scoreboard.create(slots: 1)
+        board.begin(
+            limits: .init(workers: 0, threadsPerWorker: 8, maximumRequests: nil, requestTimeout: .seconds(25)),
+            supervisorPID: 7)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(board.snapshot().json)) as? [String: Any])
+        #expect(answer["workers_configured"] as? Int == 0 && answer["max_threads"] as? Int == 8)
+    }
+}

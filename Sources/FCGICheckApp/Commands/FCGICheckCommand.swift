@@ -1,4 +1,5 @@
 import ArgumentParser
+import CheckService
 
 /// `fcgi-check`: the cluster pre-flight check service and its tools.
 @main
@@ -12,6 +13,7 @@ struct FCGICheckCommand: ParsableCommand {
               fcgi-check nodes import nodes.json
               fcgi-check serve --inventory /var/lib/fcgi-check/inventory.sqlite --listen unix:/run/fcgi-check/fcgi-check.sock
             """,
+        version: ServiceVersion.current,
         subcommands: [ServeCommand.self, NodesCommand.self, FactsCommand.self, CheckCommand.self]
     )
 }

@@ -14,10 +14,10 @@ extension ServeCommand {
         return set
     }
 
-    /// What `/status` shows as configured.
+    /// What `/status` shows as configured: 0 workers when this process serves alone.
     var limits: Scoreboard.Limits {
         .init(
-            workers: max(workers, 1), threadsPerWorker: threads, maximumRequests: maxRequests,
+            workers: workers, threadsPerWorker: threads, maximumRequests: maxRequests,
             requestTimeout: requestTimeoutDuration)
     }
 
@@ -83,7 +83,7 @@ extension ServeCommand {
         do {
             scoreboard = try Scoreboard.create(slots: 2 * workers + 2)
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         // What every worker would open, checked here first: a bad inventory stops start-up with one clear message.
         _ = try openInventory(logger: logger)

@@ -26,8 +26,13 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(help: "Accept threads: the most requests answered at once.")
-    var threads: Int = ServeCommand.defaultThreads
+    @Option(
+        name: .customLong("threads"),
+        help: ArgumentHelp(
+            "Accept threads per process: the most requests it answers at once. Default: 4 x cores, at least 8 "
+                + "(\(ServeCommand.defaultThreads) on this machine).",
+            valueName: "n"))
+    var threadsOption: Int?
 
     @Option(help: "Largest request body accepted, in bytes; larger bodies get 413.")
     var maxBodySize: Int = 1 << 20
@@ -77,6 +82,9 @@ struct ServeCommand: ParsableCommand {
     var workerSlot: Int?
 
     static var defaultThreads: Int { max(8, 4 * ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Accept threads per process: `--threads`, or the default.
+    var threads: Int { threadsOption ?? Self.defaultThreads }
 
     func validate() throws {
         guard (1...4096).contains(threads) else { throw ValidationError("--threads must be between 1 and 4096") }
@@ -151,7 +159,8 @@ struct ServeCommand: ParsableCommand {
                 address: address, backlog: backlog, socketMode: parsedSocketMode ?? 0o660,
                 socketGroup: socketGroup.flatMap(Listener.groupID))
         } catch {
-            throw ValidationError(error.description)
+            // The command line was fine: the address is taken, or not ours to bind. Exit 1 with the reason, no usage.
+            throw CommandFailure(error.description)
         }
         // The environment's socket-activation variables are meant for us alone.
         for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { unsetenv(name) }
@@ -167,7 +176,7 @@ struct ServeCommand: ParsableCommand {
             scoreboard = try Scoreboard.create(slots: 1)
         } catch {
             listener.close()
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         scoreboard.begin(limits: limits, supervisorPID: getpid())
         let server: FastCGIServer

@@ -63,7 +63,11 @@ struct StatusSnapshot: Sendable, Equatable, StatusReport {
 
     var uptimeSeconds: Double
     var supervisorPID: Int
+    /// Worker processes configured; 0 when one process serves alone (`serve` without `--workers`).
     var configuredWorkers: Int
+
+    /// The most requests answered at once: every worker's threads, or the one process's.
+    var maximumThreads: Int { max(configuredWorkers, 1) * threadsPerWorker }
     var threadsPerWorker: Int
     var maximumRequests: Int?
     var requestTimeoutSeconds: Double
@@ -85,7 +89,7 @@ struct StatusSnapshot: Sendable, Equatable, StatusReport {
             ("pid", Self.int(supervisorPID)),
             ("workers_configured", Self.int(configuredWorkers)),
             ("threads_per_worker", Self.int(threadsPerWorker)),
-            ("max_threads", Self.int(configuredWorkers * threadsPerWorker)),
+            ("max_threads", Self.int(maximumThreads)),
             ("max_requests", maximumRequests.map(Self.int) ?? .null),
             ("request_timeout_seconds", .float(requestTimeoutSeconds)),
             ("accepted_requests", Self.int(totals.accepted)),
@@ -179,7 +183,7 @@ struct StatusSnapshot: Sendable, Equatable, StatusReport {
         family("workers_configured", "gauge", "Worker processes configured.")
         sample("workers_configured", "", "\(configuredWorkers)")
         family("threads_max", "gauge", "Accept threads configured in all workers together.")
-        sample("threads_max", "", "\(configuredWorkers * threadsPerWorker)")
+        sample("threads_max", "", "\(maximumThreads)")
         family("worker_restarts_total", "counter", "Workers replaced after they exited or were killed.")
         sample("worker_restarts_total", "", "\(restarts)")
         family(

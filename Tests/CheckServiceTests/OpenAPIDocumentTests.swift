@@ -1,0 +1,47 @@
+import CheckDomain
+import Foundation
+import Testing
+
+@testable import CheckService
+
+/// `/openapi.json` is data (`Resources/openapi.json`): the numbers and names the code owns are checked against it
+/// here rather than typed into it and trusted.
+@Suite struct OpenAPIDocumentTests {
+    static func document() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes)) as? [String: Any])
+    }
+
+    static func text() -> String { String(decoding: OpenAPIDocument.bytes, as: UTF8.self) }
+
+    @Test func itDescribesEveryPathTheRouterAnswers() throws {
+        let paths = try #require(try Self.document()["paths"] as? [String: Any])
+        #expect(Set(paths.keys) == ["/", "/checks", "/status", "/ping", "/openapi.json"])
+        let router = Router(policy: Policy(), logger: .init(label: "test"))
+        for path in paths.keys {
+            let response = router.respond(to: HTTPRequest(method: "GET", path: path), reader: DemoInventory())
+            #expect(response.status != 404, "\(path)")
+        }
+    }
+
+    @Test func itsVersionIsTheServiceVersion() throws {
+        let info = try #require(try Self.document()["info"] as? [String: Any])
+        #expect(info["version"] as? String == ServiceVersion.current)
+    }
+
+    @Test func theLimitsItStatesAreTheDecodersLimits() {
+        let text = Self.text()
+        #expect(text.contains("nested \(PythonJSONParser.maximumDepth + 1) levels or deeper"))
+        let digits = PythonJSONParser.maximumIntegerDigits.formatted(
+            .number.grouping(.automatic).locale(.init(identifier: "en_US")))
+        #expect(text.contains("an integer of over \(digits) digits"), "\(digits)")
+    }
+
+    @Test func itsExampleOfChecksNamesItemsOfTheCatalogue() throws {
+        let paths = try #require(try Self.document()["paths"] as? [String: Any])
+        let post = try #require((paths["/"] as? [String: Any])?["post"] as? [String: Any])
+        let parameters = try #require(post["parameters"] as? [[String: Any]])
+        let checks = try #require(parameters.first { $0["name"] as? String == "checks" })
+        let example = try #require(checks["example"] as? String)
+        for name in example.split(separator: ",") { #expect(CheckCatalogue.names.contains(String(name)), "\(name)") }
+    }
+}
