@@ -26,10 +26,16 @@ let package = Package(
             pkgConfig: "fcgi",
             providers: [.apt(["libfcgi-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(name: "CLinux"),
         .target(
             name: "CheckDomain",
             dependencies: [
+                "CLibPQ",
                 "CLinux",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -63,9 +69,14 @@ let package = Package(
             dependencies: ["CheckDomain", "CheckService", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CheckDomainTests",
-            dependencies: ["CheckDomain"],
+            dependencies: ["CheckDomain", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -81,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CheckDomain", "CheckService"],
+            dependencies: ["CheckDomain", "CheckService", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

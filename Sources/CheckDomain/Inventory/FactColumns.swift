@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 
 /// The inventory's fact columns, one per fact, and how each is stored: the one table the SQL, the reading and the
-/// writing of `SQLiteInventory` are built from, so that a new fact is one line here (and its migration).
+/// writing of every store (`SQLiteInventory`, `PostgreSQLInventory`) are built from, so that a new fact is one line
+/// here (and its migration in each store).
 ///
 /// List facts (mounts, sockets, limits rules, kernel settings, governors) are stored as text, one entry per line and
 /// its fields separated by tabs (`FactColumns.lines`), not as JSON: a request reads every fact of up to thousands of
@@ -14,76 +13,51 @@ enum FactColumns {
         case text, integer, boolean, real, limit, lines, datetime
     }
 
-    /// A fact's column: its name, kind, and how it is read from a row and written from `NodeFacts`.
+    /// A fact's column: its name, kind, and how it is read into and written from `NodeFacts`, in a form every store
+    /// holds (`FactValue`).
     struct Column: Sendable {
         let name: String
         let kind: Kind
-        /// Reads the stored value (never NULL: a NULL column leaves the fact unknown without a call) into the facts;
-        /// a value of the wrong type (put there by hand) is an unknown fact.
-        let read: @Sendable (inout NodeFacts, StoredColumn) -> Void
-        let value: @Sendable (NodeFacts) -> (any DatabaseValueConvertible)?
-    }
-
-    /// One column of the current row of a statement, read with SQLite's own calls: a request reads every fact of up to
-    /// thousands of nodes, and no wrapper may stand between.
-    struct StoredColumn {
-        let statement: SQLiteStatement
-        let index: Int32
-
-        /// SQLite's type of the stored value (`SQLITE_INTEGER`, `SQLITE_TEXT`, ...).
-        var type: Int32 { sqlite3_column_type(statement, index) }
-
-        /// An integer value; nil for any other type (a number stored as text included).
-        var integer: Int64? { type == SQLITE_INTEGER ? sqlite3_column_int64(statement, index) : nil }
-
-        /// A number, integer or real; nil for any other type.
-        var real: Double? {
-            switch type {
-            case SQLITE_INTEGER, SQLITE_FLOAT: sqlite3_column_double(statement, index)
-            default: nil
-            }
-        }
-
-        /// A text value; nil for any other type.
-        var text: String? {
-            guard type == SQLITE_TEXT, let bytes = sqlite3_column_text(statement, index) else { return nil }
-            let count = Int(sqlite3_column_bytes(statement, index))
-            return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
-        }
-
-        /// The value as GRDB holds it (for dates, whose formats GRDB owns).
-        var databaseValue: DatabaseValue { DatabaseValue(sqliteStatement: statement, index: index) }
+        /// Puts a stored value into the facts; a value of another shape than the column's (put there by hand) is an
+        /// unknown fact. A NULL column makes no call: the fact stays unknown.
+        let read: @Sendable (inout NodeFacts, FactValue) -> Void
+        /// The fact as the column holds it; nil when unknown.
+        let value: @Sendable (NodeFacts) -> FactValue?
     }
 
     static func text(
         _ name: String, _ get: @escaping @Sendable (NodeFacts) -> String?,
         _ set: @escaping @Sendable (inout NodeFacts, String?) -> Void
     ) -> Column {
-        Column(name: name, kind: .text, read: { set(&$0, $1.text) }, value: get)
+        Column(name: name, kind: .text, read: { set(&$0, $1.text) }, value: { get($0).map(FactValue.text) })
     }
     static func int(
         _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Int?,
         _ set: @escaping @Sendable (inout NodeFacts, Int?) -> Void
     ) -> Column {
-        Column(name: name, kind: .integer, read: { set(&$0, $1.integer.flatMap { Int(exactly: $0) }) }, value: get)
+        Column(
+            name: name, kind: .integer, read: { set(&$0, $1.integer.flatMap { Int(exactly: $0) }) },
+            value: { get($0).map { .integer(Int64($0)) } })
     }
     static func int64(
         _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Int64?,
         _ set: @escaping @Sendable (inout NodeFacts, Int64?) -> Void
     ) -> Column {
-        Column(name: name, kind: .integer, read: { set(&$0, $1.integer) }, value: get)
+        Column(name: name, kind: .integer, read: { set(&$0, $1.integer) }, value: { get($0).map(FactValue.integer) })
     }
     static func bool(
         _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Bool?,
         _ set: @escaping @Sendable (inout NodeFacts, Bool?) -> Void
     ) -> Column {
-        Column(name: name, kind: .boolean, read: { set(&$0, $1.integer.map { $0 != 0 }) }, value: get)
+        Column(
+            name: name, kind: .boolean, read: { set(&$0, $1.integer.map { $0 != 0 }) },
+            value: { get($0).map { .integer($0 ? 1 : 0) } })
     }
     static func real(
         _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Double?,
         _ set: @escaping @Sendable (inout NodeFacts, Double?) -> Void
     ) -> Column {
-        Column(name: name, kind: .real, read: { set(&$0, $1.real) }, value: get)
+        Column(name: name, kind: .real, read: { set(&$0, $1.real) }, value: { get($0).map(FactValue.real) })
     }
     static func limit(
         _ name: String, _ get: @escaping @Sendable (NodeFacts) -> ResourceLimit?,
@@ -92,16 +66,16 @@ enum FactColumns {
         Column(
             name: name, kind: .limit,
             read: { facts, stored in
-                if let value = stored.integer {
-                    set(&facts, value >= 0 ? .limited(value) : nil)
-                } else {
-                    set(&facts, stored.text == "unlimited" ? .unlimited : nil)
+                switch stored {
+                case .integer(let value) where value >= 0: set(&facts, .limited(value))
+                case .text("unlimited"): set(&facts, .unlimited)
+                default: set(&facts, nil)
                 }
             },
             value: { facts in
                 switch get(facts) {
-                case .limited(let value): value
-                case .unlimited: "unlimited"
+                case .limited(let value): .integer(value)
+                case .unlimited: .text("unlimited")
                 case nil: nil
                 }
             })
@@ -113,7 +87,13 @@ enum FactColumns {
     ) -> Column {
         Column(
             name: name, kind: .lines, read: { set(&$0, $1.text.flatMap { decode(FactColumns.lines($0)) }) },
-            value: { facts in get(facts).map { FactColumns.text(encode($0)) } })
+            value: { facts in get(facts).map { .text(FactColumns.text(encode($0))) } })
+    }
+    static func datetime(
+        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Date?,
+        _ set: @escaping @Sendable (inout NodeFacts, Date?) -> Void
+    ) -> Column {
+        Column(name: name, kind: .datetime, read: { set(&$0, $1.date) }, value: { get($0).map(FactValue.date) })
     }
 
     /// Every fact column, in the order of the SELECT (after the node's own columns).
@@ -129,9 +109,7 @@ enum FactColumns {
         text("selinux_mode", { $0.selinuxMode }, { $0.selinuxMode = $1 }),
         bool("clock_synchronized", { $0.clockSynchronized }, { $0.clockSynchronized = $1 }),
         text("hostname", { $0.hostname }, { $0.hostname = $1 }),
-        Column(
-            name: "facts_collected_at", kind: .datetime,
-            read: { $0.collectedAt = Date.fromDatabaseValue($1.databaseValue) }, value: { $0.collectedAt }),
+        datetime("facts_collected_at", { $0.collectedAt }, { $0.collectedAt = $1 }),
         // v2: the facts `nodes collect` gathers.
         text("selinux_config_mode", { $0.selinuxConfigMode }, { $0.selinuxConfigMode = $1 }),
         real("clock_offset_seconds", { $0.clockOffsetSeconds }, { $0.clockOffsetSeconds = $1 }),
@@ -183,12 +161,6 @@ enum FactColumns {
         int("numa_nodes", { $0.numaNodes }, { $0.numaNodes = $1 }),
         bool("irqbalance_running", { $0.irqbalanceRunning }, { $0.irqbalanceRunning = $1 }),
     ]
-
-    /// A text value; nil for any other.
-    static func text(_ stored: DatabaseValue) -> String? {
-        if case .string(let text) = stored.storage { return text }
-        return nil
-    }
 
     // MARK: - The lines codec
 

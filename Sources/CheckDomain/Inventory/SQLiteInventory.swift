@@ -9,19 +9,17 @@ import GRDBSQLite
 /// made by `fcgi-check nodes ...` is seen by the next request and a request never sees half of one. A request's
 /// lookup is one query for all of its ids. The pool opened here stays open while the inventory is in use: it keeps
 /// the WAL's shared memory in place for the read-only connections of the readers.
-public final class SQLiteInventory: NodeInventory {
+public final class SQLiteInventory: NodeStore {
     /// The database file.
     public let path: String
+
+    /// The database file's path.
+    public var displayName: String { path }
     private let pool: DatabasePool
     private let onStatement: (@Sendable (String) -> Void)?
 
     /// Whether opening may create the file.
-    public enum OpenMode: Sendable {
-        /// The file must exist (serving, listing, removing).
-        case existing
-        /// The file is created with its schema when missing (adding, importing).
-        case createIfMissing
-    }
+    public typealias OpenMode = InventoryOpenMode
 
     /// Opens (and migrates) an inventory.
     /// - Parameters:
@@ -132,17 +130,15 @@ public final class SQLiteInventory: NodeInventory {
     /// unreadable fact is unknown (the checks list the node, as for a fact never collected), as is a number stored
     /// as text ('two hundred' is not SQLite's silent 0); an unreadable id, name or host fails the lookup (503).
     static func node(from statement: SQLiteStatement) throws(InventoryStoreError) -> Node {
-        func column(_ index: Int) -> FactColumns.StoredColumn {
-            FactColumns.StoredColumn(statement: statement, index: Int32(index))
-        }
+        func column(_ index: Int) -> SQLiteColumn { SQLiteColumn(statement: statement, index: Int32(index)) }
         guard let id = column(0).integer, let name = column(1).text, let host = column(2).text else {
             throw InventoryStoreError(description: "the inventory holds a node whose id, name or host is unreadable")
         }
         var facts = NodeFacts()
         for (offset, fact) in FactColumns.all.enumerated() {
             let stored = column(nodeColumns.count + offset)
-            // Most facts of most rows are known; an unknown one costs no more than this.
-            if stored.type != SQLITE_NULL { fact.read(&facts, stored) }
+            // An unknown fact (NULL) costs no more than this; a value of another type stays unknown too.
+            if stored.type != SQLITE_NULL, let value = stored.factValue(fact.kind) { fact.read(&facts, value) }
         }
         return Node(
             id: NodeID(id),
@@ -152,7 +148,7 @@ public final class SQLiteInventory: NodeInventory {
             sshUser: column(3).text,
             sshHost: column(4).text,
             sshPort: column(5).integer.flatMap { Int(exactly: $0) },
-            lastCollectAt: column(6).type == SQLITE_NULL ? nil : Date.fromDatabaseValue(column(6).databaseValue),
+            lastCollectAt: column(6).type == SQLITE_NULL ? nil : column(6).date,
             lastCollectError: column(7).text
         )
     }
@@ -194,7 +190,9 @@ public final class SQLiteInventory: NodeInventory {
             let assignments = FactColumns.all.map { "\($0.name) = ?" }.joined(separator: ", ")
             try db.execute(
                 sql: "UPDATE node SET \(assignments), last_collect_at = ?, last_collect_error = NULL WHERE id = ?",
-                arguments: StatementArguments(FactColumns.all.map { $0.value(facts) } + [at, id.rawValue])
+                arguments: StatementArguments(
+                    FactColumns.all.map { $0.value(facts)?.databaseValue ?? .null }
+                        + [at.databaseValue, id.rawValue.databaseValue])
             )
             if db.changesCount == 0 { throw InventoryStoreError.unknownNode(id) }
         }
@@ -230,7 +228,9 @@ public final class SQLiteInventory: NodeInventory {
         ]
         if replacingFacts {
             names += ["last_collect_at", "last_collect_error"] + FactColumns.all.map(\.name)
-            values += [node.lastCollectAt, node.lastCollectError] + FactColumns.all.map { $0.value(node.facts) }
+            values +=
+                [node.lastCollectAt, node.lastCollectError]
+                + FactColumns.all.map { $0.value(node.facts)?.databaseValue ?? .null }
         }
         let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         try db.execute(

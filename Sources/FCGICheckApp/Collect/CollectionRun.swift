@@ -10,7 +10,7 @@ import Foundation
 struct CollectionRun {
     var ssh: SSHCommand
     var concurrency: Int
-    var inventory: SQLiteInventory
+    var inventory: any NodeStore
 
     /// One node's outcome.
     struct Outcome: Sendable {
@@ -52,7 +52,7 @@ struct CollectionRun {
         return outcomes.withLock { $0.compactMap { $0 } }
     }
 
-    private static func collect(_ node: Node, ssh: SSHCommand, inventory: SQLiteInventory) -> Outcome {
+    private static func collect(_ node: Node, ssh: SSHCommand, inventory: any NodeStore) -> Outcome {
         let session = CollectionSession(arguments: ssh.arguments(for: node), timeout: .seconds(ssh.timeout))
         let result = session.run()
         let now = Date()

@@ -70,7 +70,8 @@ struct CollectCommand: ParsableCommand {
             let missing = ids.filter { byID[$0] == nil }
             if !missing.isEmpty {
                 throw ValidationError(
-                    "no node \(missing.map(String.init).joined(separator: ", ")) in the inventory \(inventory.path)")
+                    "no node \(missing.map(String.init).joined(separator: ", ")) in the inventory \(inventory.displayName)"
+                )
             }
             var seen = Set<Int64>()
             nodes = ids.filter { seen.insert($0).inserted }.compactMap { byID[$0] }

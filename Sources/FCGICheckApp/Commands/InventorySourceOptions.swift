@@ -15,10 +15,15 @@ struct InventorySourceOptions: ParsableArguments {
     }
 
     /// How logs name the inventory in force.
-    var name: String { demo ? "the demo inventory" : "inventory \(inventoryOptions.path)" }
+    var name: String { demo ? "the demo inventory" : "inventory \(inventoryOptions.displayName)" }
 
-    /// Opens the inventory in force (an SQLite inventory must exist); `onStatement` sees its SQL.
-    func open(onStatement: (@Sendable (String) -> Void)? = nil) throws -> any NodeInventory {
-        demo ? DemoInventory() : try inventoryOptions.open(.existing, onStatement: onStatement)
+    /// Opens the inventory in force (it must exist); `onStatement` sees its SQL.
+    /// - Parameter statementTimeout: the most a PostgreSQL statement may run.
+    func open(statementTimeout: Duration? = nil, onStatement: (@Sendable (String) -> Void)? = nil) throws
+        -> any NodeInventory
+    {
+        demo
+            ? DemoInventory()
+            : try inventoryOptions.open(.existing, statementTimeout: statementTimeout, onStatement: onStatement)
     }
 }

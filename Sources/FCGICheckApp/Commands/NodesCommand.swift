@@ -51,7 +51,7 @@ struct NodesCommand: ParsableCommand {
                 Node(
                     id: NodeID(id), name: name, host: host, facts: NodeFacts(), sshUser: sshUser, sshHost: sshHost,
                     sshPort: sshPort))
-            print("added node \(id) (\(name), \(host)) to \(inventory.path)")
+            print("added node \(id) (\(name), \(host)) to \(inventory.displayName)")
         }
     }
 
@@ -87,7 +87,7 @@ struct NodesCommand: ParsableCommand {
         func run() throws {
             let inventory = try options.open(.existing)
             try inventory.remove(NodeID(id))
-            print("removed node \(id) from \(inventory.path)")
+            print("removed node \(id) from \(inventory.displayName)")
         }
     }
 
@@ -111,7 +111,7 @@ struct NodesCommand: ParsableCommand {
             let entries = try NodeListing.parseImport(try readInput(file))
             let inventory = try options.open(.createIfMissing)
             try inventory.upsert(entries)
-            print("imported \(entries.count) node(s) into \(inventory.path)")
+            print("imported \(entries.count) node(s) into \(inventory.displayName)")
         }
     }
 
@@ -161,7 +161,7 @@ struct NodesCommand: ParsableCommand {
             }
             let inventory = try options.open(.existing)
             try inventory.replaceFacts(of: NodeID(id), with: facts, at: now)
-            print("stored the facts of node \(id) in \(inventory.path)")
+            print("stored the facts of node \(id) in \(inventory.displayName)")
         }
     }
 }

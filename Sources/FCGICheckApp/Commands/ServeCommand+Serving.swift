@@ -67,7 +67,10 @@ extension ServeCommand {
         if logger.logLevel <= .trace {
             onStatement = { sql in logger.trace("sql: \(sql)") }
         }
-        return (try inventorySource.open(onStatement: onStatement), inventorySource.name)
+        return (
+            try inventorySource.open(statementTimeout: requestTimeoutDuration, onStatement: onStatement),
+            inventorySource.name
+        )
     }
 
     /// Logs the policy in force.

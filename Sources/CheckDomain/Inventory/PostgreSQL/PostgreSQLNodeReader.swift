@@ -1,0 +1,85 @@
+import Dispatch
+import Foundation
+
+/// One thread's reader of a PostgreSQL inventory: a connection of its own, made on first use, with the lookup
+/// prepared once; read-only; remade when the server restarts or fails over.
+///
+/// While the database cannot be reached, a lookup fails at once (the request gets its 503) rather than every thread
+/// waiting for a connect of its own (`PostgreSQLHealth`); the first lookup after the server is back connects anew.
+final class PostgreSQLNodeReader: NodeReader {
+    private let inventory: PostgreSQLInventory.Settings
+    private let health: PostgreSQLHealth
+    private var connection: PostgreSQLConnection?
+
+    /// The lookup: one query for all ids (`= ANY($1)`, one array parameter whatever their number).
+    static let lookupSQL = "SELECT \(PostgreSQLRow.selectList) FROM node WHERE id = ANY($1::bigint[])"
+    private static let lookupName = "fcgi_check_lookup"
+
+    init(_ inventory: PostgreSQLInventory.Settings, health: PostgreSQLHealth) {
+        self.inventory = inventory
+        self.health = health
+    }
+
+    func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] {
+        guard !ids.isEmpty else { return [:] }
+        var array = "{"
+        for (offset, id) in ids.enumerated() {
+            if offset > 0 { array += "," }
+            array += String(id.rawValue)
+        }
+        array += "}"
+        // A connection that worked before may have died since (a restart, a failover): it gets one new try, so that
+        // the first request after the server is back is answered, not refused.
+        let hadConnection = connection != nil
+        do {
+            return try lookup(array, on: connected(deadline: deadline))
+        } catch let error as PostgreSQLError where error.isConnectionFailure && hadConnection {
+            connection = nil
+            return try lookup(array, on: connected(deadline: deadline))
+        }
+    }
+
+    private func lookup(_ array: String, on connection: PostgreSQLConnection) throws -> [NodeID: Node] {
+        inventory.onStatement?(Self.lookupSQL)
+        let result: PostgreSQLResult
+        do {
+            result = try connection.executePrepared(Self.lookupName, [array])
+        } catch {
+            if error.isTimeout { throw DeadlineExceededError() }
+            if error.isConnectionFailure || !connection.isOpen { self.connection = nil }
+            throw error
+        }
+        var found: [NodeID: Node] = [:]
+        found.reserveCapacity(result.rowCount)
+        for row in 0..<result.rowCount {
+            let node = try PostgreSQLRow.node(result, row)
+            found[node.id] = node
+        }
+        return found
+    }
+
+    /// This thread's connection, made now if there is none.
+    private func connected(deadline: ContinuousClock.Instant?) throws -> PostgreSQLConnection {
+        if let connection, connection.isOpen { return connection }
+        connection = nil
+        var connectSeconds = inventory.connectTimeoutSeconds
+        if let deadline {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw DeadlineExceededError() }
+            connectSeconds = max(1, min(connectSeconds, Int(left.components.seconds)))
+        }
+        guard health.mayConnect(probeWindow: UInt64(connectSeconds) * 1_000_000_000) else {
+            throw PostgreSQLError(message: "PostgreSQL was unreachable a moment ago; not trying again yet")
+        }
+        do {
+            let made = try inventory.connect(readOnly: true, connectTimeoutSeconds: connectSeconds)
+            try made.prepare(Self.lookupName, Self.lookupSQL)
+            health.markUp()
+            connection = made
+            return made
+        } catch {
+            health.markDown()
+            throw error
+        }
+    }
+}

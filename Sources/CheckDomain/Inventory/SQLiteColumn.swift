@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// One column of the current row of a statement, read with SQLite's own calls: a request reads every fact of up to
+/// thousands of nodes, and no wrapper may stand between.
+struct SQLiteColumn {
+    let statement: SQLiteStatement
+    let index: Int32
+
+    /// SQLite's type of the stored value (`SQLITE_INTEGER`, `SQLITE_TEXT`, ...).
+    var type: Int32 { sqlite3_column_type(statement, index) }
+
+    /// An integer value; nil for any other type (a number stored as text included).
+    var integer: Int64? { type == SQLITE_INTEGER ? sqlite3_column_int64(statement, index) : nil }
+
+    /// A number, integer or real; nil for any other type.
+    var real: Double? {
+        switch type {
+        case SQLITE_INTEGER, SQLITE_FLOAT: sqlite3_column_double(statement, index)
+        default: nil
+        }
+    }
+
+    /// A text value; nil for any other type.
+    var text: String? {
+        guard type == SQLITE_TEXT, let bytes = sqlite3_column_text(statement, index) else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, index))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// An instant in any of the forms GRDB writes and reads (text, or seconds since 1970).
+    var date: Date? { Date.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: index)) }
+
+    /// The value as a column of `kind` holds it; nil when NULL or of another type (a row edited by hand: 'two
+    /// hundred' in an integer column is unknown, not SQLite's silent 0).
+    func factValue(_ kind: FactColumns.Kind) -> FactValue? {
+        switch kind {
+        case .integer, .boolean: integer.map(FactValue.integer)
+        case .real: real.map(FactValue.real)
+        case .text, .lines: text.map(FactValue.text)
+        case .limit: integer.map(FactValue.integer) ?? text.map(FactValue.text)
+        case .datetime: date.map(FactValue.date)
+        }
+    }
+}
+
+extension FactValue {
+    /// The value as GRDB writes it.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .integer(let value): value.databaseValue
+        case .real(let value): value.databaseValue
+        case .text(let value): value.databaseValue
+        case .date(let value): value.databaseValue
+        }
+    }
+}
