@@ -55,7 +55,7 @@ extension ServeCommand {
             logger: logger,
             accessLog: accessLog ? AccessLog() : nil,
             slot: scoreboard.slot(slot),
-            onRetire: { kill(getpid(), SIGTERM) }
+            onRetire: { try? Posix.kill(Posix.getpid(), SIGTERM) }
         )
         return (server, inventoryName)
     }

@@ -15,17 +15,17 @@ enum FastCGILibrary {
     /// takes them with `sigwait`, a worker ignores SIGINT (a Ctrl-C reaches the whole process group, and only the
     /// supervisor may act on it).
     static func initialize() throws(FastCGIError) {
-        signal(SIGPIPE, SIG_IGN)
-        signal(SIGUSR1, SIG_IGN)
+        try? Posix.signal(SIGPIPE, SIG_IGN)
+        try? Posix.signal(SIGUSR1, SIG_IGN)
         let stopSignals = [SIGTERM, SIGINT, SIGQUIT]
         var saved: [sigaction] = []
         for stopSignal in stopSignals {
-            var disposition = sigaction()
-            sigaction(stopSignal, nil, &disposition)
-            saved.append(disposition)
+            saved.append((try? Posix.signalAction(stopSignal, new: nil)) ?? sigaction())
         }
         guard FCGX_Init() == 0 else { throw FastCGIError("FCGX_Init failed") }
-        for (index, stopSignal) in stopSignals.enumerated() { sigaction(stopSignal, &saved[index], nil) }
+        for (index, stopSignal) in stopSignals.enumerated() {
+            _ = try? Posix.signalAction(stopSignal, new: saved[index])
+        }
     }
 }
 
@@ -87,10 +87,9 @@ final class FastCGIConnection {
     func begin(connection descriptor: Int32) -> Bool {
         finish()
         // A peer that stops sending or reading mid-request frees this thread after the timeout.
-        var timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
-        let length = socklen_t(MemoryLayout<timeval>.size)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, length)
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, length)
+        let timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
+        try? Posix.setsockopt(descriptor, level: SOL_SOCKET, option: SO_RCVTIMEO, value: timeout)
+        try? Posix.setsockopt(descriptor, level: SOL_SOCKET, option: SO_SNDTIMEO, value: timeout)
         // FCGX_Accept_r first finishes the previous request, closing its connection unless it is kept: marking this
         // one "kept" makes libfcgi read from it as from a kept-alive connection instead of accepting.
         request.pointee.ipcFd = descriptor

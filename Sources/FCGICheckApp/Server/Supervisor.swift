@@ -1,10 +1,6 @@
 import Foundation
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Holds the listening socket and keeps `workers` worker processes serving on it, as PHP-FPM's master does.
 ///
 /// Workers are fresh processes (`posix_spawn` of this same executable with `serve … --worker-slot N`), never forks of
@@ -84,7 +80,7 @@ final class Supervisor {
     /// Starts the first workers and supervises them until a stop signal.
     /// - Returns: the exit status: 0 after a clean stop, 1 when workers had to be killed or never became ready.
     func run(onReady: () -> Void) -> Int32 {
-        scoreboard.begin(limits: configuration.limits, supervisorPID: getpid())
+        scoreboard.begin(limits: configuration.limits, supervisorPID: Posix.getpid())
         do {
             policy = try configuration.initialPolicy.map(PolicySnapshot.init)
         } catch {
@@ -106,14 +102,13 @@ final class Supervisor {
                 logger.critical("workers did not become ready within 30 s")
                 return stopAll(exitStatus: 1)
             }
-            usleep(5_000)
+            Posix.usleep(5_000)
         }
         onReady()
 
-        var signals = Self.signalSet
+        let signals = Self.signalSet
         while true {
-            var timeout = timespec(tv_sec: 0, tv_nsec: 100_000_000)
-            let received = sigtimedwait(&signals, nil, &timeout)
+            let received = (try? Posix.sigtimedwait(signals, timeout: timespec(tv_sec: 0, tv_nsec: 100_000_000))) ?? -1
             switch received {
             case SIGTERM, SIGINT, SIGQUIT:
                 logger.notice("signal \(received) received: stopping, letting requests in flight finish")
@@ -153,20 +148,13 @@ final class Supervisor {
     }
 
     private func spawn(arguments: [String], policy: PolicySnapshot?) -> pid_t? {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
         // Listening socket on fd 0 (the FastCGI convention), scoreboard on fd 3, policy on fd 4; stdout and stderr
         // are shared. dup2 onto another number clears close-on-exec; fd 0 inherited from our own parent never had it.
-        if listener != WorkerDescriptors.listener {
-            posix_spawn_file_actions_adddup2(&actions, listener, WorkerDescriptors.listener)
-        }
-        posix_spawn_file_actions_adddup2(&actions, scoreboard.descriptor, WorkerDescriptors.scoreboard)
-        if let policy { posix_spawn_file_actions_adddup2(&actions, policy.descriptor, WorkerDescriptors.policy) }
+        var descriptors: [(source: Int32, target: Int32)] = []
+        if listener != WorkerDescriptors.listener { descriptors.append((listener, WorkerDescriptors.listener)) }
+        descriptors.append((scoreboard.descriptor, WorkerDescriptors.scoreboard))
+        if let policy { descriptors.append((policy.descriptor, WorkerDescriptors.policy)) }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
         // The worker starts with every handler at its default and the signals it cares about blocked, so that a stop
         // sent before it has set itself up (an abandoned reload, a quick SIGTERM) waits for it instead of killing it
         // outright; it sets its own mask once its handlers are in place.
@@ -175,27 +163,20 @@ final class Supervisor {
         for blocked in [SIGTERM, SIGQUIT, SIGINT, SIGHUP] { sigaddset(&startMask, blocked) }
         var allSignals = sigset_t()
         sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &startMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         var environment = ProcessInfo.processInfo.environment
         for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[name] = nil }
-        environment["FCGI_CHECK_SUPERVISOR_PID"] = String(getpid())
-        let executable = "/proc/self/exe"
-        let argv = ([CommandLine.arguments.first ?? "fcgi-check"] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for argument in argv { free(argument) }
-            for variable in envp { free(variable) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            logger.error("cannot start a worker: \(String(cString: strerror(result)))")
+        environment["FCGI_CHECK_SUPERVISOR_PID"] = String(Posix.getpid())
+        do {
+            return try Posix.spawn(
+                executable: "/proc/self/exe", searchingPath: false,
+                arguments: [CommandLine.arguments.first ?? "fcgi-check"] + arguments,
+                environment: environment.map { "\($0.key)=\($0.value)" },
+                descriptors: descriptors, signalMask: startMask, defaultSignals: allSignals)
+        } catch {
+            logger.error("cannot start a worker: \(error.message)")
             return nil
         }
-        return pid
     }
 
     private func generationIsReady(_ generation: UInt64) -> Bool {
@@ -206,9 +187,7 @@ final class Supervisor {
 
     /// Reaps one exited worker, if any.
     private func reapOne() -> (Worker, Int32)? {
-        var status: Int32 = 0
-        let pid = waitpid(-1, &status, WNOHANG)
-        guard pid > 0 else { return nil }
+        guard let (pid, status) = try? Posix.waitpid(-1, options: WNOHANG), pid > 0 else { return nil }
         guard let worker = workers.removeValue(forKey: pid) else { return reapOne() }
         scoreboard.slot(worker.slot).release()
         return (worker, status)
@@ -315,7 +294,7 @@ final class Supervisor {
             for (pid, worker) in workers where worker.generation < current.generation {
                 workers[pid]!.retiring = true
                 scoreboard.slot(worker.slot).markStopping()
-                kill(pid, SIGTERM)
+                try? Posix.kill(pid, SIGTERM)
             }
             generation = current.generation
             reload = nil
@@ -334,7 +313,7 @@ final class Supervisor {
         guard let current = reload else { return }
         for (pid, worker) in workers where worker.generation == current.generation {
             workers[pid]!.retiring = true
-            kill(pid, SIGTERM)
+            try? Posix.kill(pid, SIGTERM)
         }
         reload = nil
         reloadPolicy = nil
@@ -345,15 +324,15 @@ final class Supervisor {
     /// Stops every worker: shuts our own socket down first so that they answer what is queued and nothing more.
     private func stopAll(exitStatus: Int32) -> Int32 {
         var exitStatus = exitStatus
-        if !socketIsShared { shutdown(listener, Int32(SHUT_RDWR)) }
+        if !socketIsShared { try? Posix.shutdown(listener, how: Int32(SHUT_RDWR)) }
         for pid in workers.keys {
             workers[pid]!.retiring = true
-            kill(pid, SIGTERM)
+            try? Posix.kill(pid, SIGTERM)
         }
         let deadline = ContinuousClock.now + configuration.stopTimeout + .seconds(2)
         while !workers.isEmpty && ContinuousClock.now < deadline {
             guard let (worker, status) = reapOne() else {
-                usleep(10_000)
+                Posix.usleep(10_000)
                 continue
             }
             // A worker that could not finish its requests within the stop timeout makes the whole stop unclean.
@@ -365,8 +344,8 @@ final class Supervisor {
         guard workers.isEmpty else {
             logger.error("stop timeout reached with \(workers.count) workers still running; killing them")
             for (pid, worker) in workers {
-                kill(pid, SIGKILL)
-                waitpid(pid, nil, 0)
+                try? Posix.kill(pid, SIGKILL)
+                _ = try? Posix.waitpid(pid, options: 0)
                 scoreboard.slot(worker.slot).release()
             }
             workers.removeAll()

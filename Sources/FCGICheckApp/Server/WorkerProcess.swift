@@ -19,15 +19,15 @@ struct WorkerProcess {
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
         for stopSignal in [SIGTERM, SIGQUIT] {
-            signal(stopSignal, SIG_DFL)
+            try? Posix.signal(stopSignal, SIG_DFL)
             sigaddset(&stopSignals, stopSignal)
         }
-        signal(SIGINT, SIG_IGN)
-        signal(SIGHUP, SIG_IGN)
-        pthread_sigmask(SIG_SETMASK, &stopSignals, nil)
+        try? Posix.signal(SIGINT, SIG_IGN)
+        try? Posix.signal(SIGHUP, SIG_IGN)
+        try? Posix.pthreadSigmask(how: SIG_SETMASK, set: stopSignals)
         let logger = command.bootstrapLogging(worker: slot)
         let supervisorPID = ProcessInfo.processInfo.environment["FCGI_CHECK_SUPERVISOR_PID"].flatMap(Int32.init)
-        guard let supervisorPID, getppid() == supervisorPID else {
+        guard let supervisorPID, Posix.getppid() == supervisorPID else {
             throw CommandFailure("--worker-slot is for workers started by `fcgi-check serve --workers N`")
         }
         let scoreboard = try Scoreboard.attach(descriptor: WorkerDescriptors.scoreboard)
@@ -38,20 +38,19 @@ struct WorkerProcess {
         var policy = Policy()
         if let path = command.policyOptions.policy {
             policy = try Policy.parse(PolicySnapshot.read(), file: path)
-            close(WorkerDescriptors.policy)
+            try? Posix.close(WorkerDescriptors.policy)
         }
         let (server, _) = try command.makeServer(
             socket: 0, socketIsShared: true, scoreboard: scoreboard, slot: slot, policy: policy, logger: logger)
         try server.start()
-        scoreboard.slot(slot).markReady(pid: getpid())
+        scoreboard.slot(slot).markReady(pid: Posix.getpid())
 
         // Wait for a stop signal; also notice a supervisor that died without stopping us (kill -9), whose
         // replacement will start its own workers.
         var received: Int32 = -1
         while received < 0 {
-            var timeout = timespec(tv_sec: 1, tv_nsec: 0)
-            received = sigtimedwait(&stopSignals, nil, &timeout)
-            if received < 0 && getppid() != supervisorPID {
+            received = (try? Posix.sigtimedwait(stopSignals, timeout: timespec(tv_sec: 1, tv_nsec: 0))) ?? -1
+            if received < 0 && Posix.getppid() != supervisorPID {
                 logger.error("the supervisor (pid \(supervisorPID)) is gone: stopping")
                 break
             }
