@@ -225,7 +225,7 @@ struct CollectionSession {
 
     /// A write to a child that has exited must be an `EPIPE`, not the end of this process.
     private static let ignoreSIGPIPE: Void = {
-        try? Posix.signal(SIGPIPE, SIG_IGN)
+        Signals.ignoreBrokenPipes()
     }()
 
     private static let spawnLock = NSLock()
@@ -239,11 +239,6 @@ struct CollectionSession {
     private static func spawn(
         _ arguments: [String], standardInput: Int32, standardOutput: Int32, standardError: Int32
     ) -> Swift.Result<pid_t, SpawnError> {
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-
         var environment = ProcessInfo.processInfo.environment
         for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[name] = nil }
         // One spawn at a time: a spawn takes well under a millisecond, and ThreadSanitizer's handling of the vfork
@@ -256,7 +251,7 @@ struct CollectionSession {
                     executable: arguments[0], searchingPath: true, arguments: arguments,
                     environment: environment.map { "\($0.key)=\($0.value)" },
                     descriptors: [(standardInput, 0), (standardOutput, 1), (standardError, 2)],
-                    signalMask: noSignals, defaultSignals: allSignals))
+                    signalMask: Signals.Set.empty.raw, defaultSignals: Signals.Set.all.raw))
         } catch {
             return .failure(SpawnError(description: "cannot run \(arguments[0]): \(error.message)"))
         }

@@ -136,13 +136,9 @@ struct ServeCommand: ParsableCommand {
                 try? Posix.close(null)
             }
         }
-        // Block exactly the stop signals (and, for a supervisor, SIGHUP and SIGCHLD) before any thread exists, so
-        // every thread inherits the mask and only the main thread's sigwait sees them. SETMASK, not BLOCK: a process
-        // manager (or a test runner) may start us with other signals blocked, which our threads must not inherit
-        // (SIGSEGV and the like must still reach their default action).
-        let waitedSignals = workers > 0 ? Supervisor.signalSet : Self.stopSignals
-        for waited in [SIGTERM, SIGINT, SIGQUIT, SIGHUP] { try? Posix.signal(waited, SIG_DFL) }
-        try? Posix.pthreadSigmask(how: SIG_SETMASK, set: waitedSignals)
+        // Before any thread exists, so that every thread inherits the mask and only the main thread's wait sees the
+        // stop signals.
+        Signals.prepareServing(supervising: workers > 0)
         let logger = bootstrapLogging(worker: nil)
 
         let (policy, policyText) = try policyOptions.read()
@@ -186,7 +182,7 @@ struct ServeCommand: ParsableCommand {
         logger.notice("listening on \(address) with \(threads) threads, \(inventoryName)")
         logPolicy(policy, logger: logger)
 
-        let received = (try? Posix.sigwait(Self.stopSignals)) ?? 0
+        let received = Signals.wait(for: .stop)
         logger.notice("signal \(received) received: stopping, letting requests in flight finish")
         let drained = server.stop(timeout: .seconds(stopTimeout))
         listener.close()

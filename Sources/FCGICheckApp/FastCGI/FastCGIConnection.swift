@@ -8,23 +8,13 @@ import CFastCGI
 enum FastCGILibrary {
     /// Initialises libfcgi once, before any accept thread starts.
     ///
-    /// `FCGX_Init` installs its own handlers for SIGPIPE, SIGUSR1 and SIGTERM when they are at their defaults; they
-    /// set libfcgi's global shutdown flag, which makes every later read and write of every request fail. SIGPIPE and
-    /// SIGUSR1 are set to "ignore" first (a vanished client then shows up as EPIPE on write, a stray SIGUSR1 is
-    /// harmless), and the stop signals get back exactly the disposition they had: a serving process blocks them and
-    /// takes them with `sigwait`, a worker ignores SIGINT (a Ctrl-C reaches the whole process group, and only the
-    /// supervisor may act on it).
+    /// `FCGX_Init` installs its own handlers for SIGPIPE, SIGUSR1 and SIGTERM when they are at their defaults, which
+    /// would make every later read and write of every request fail after a stray signal; it runs under
+    /// `Signals.keepingStopDispositions`, which ignores the first two beforehand and gives the stop signals back the
+    /// dispositions they had.
     static func initialize() throws(FastCGIError) {
-        try? Posix.signal(SIGPIPE, SIG_IGN)
-        try? Posix.signal(SIGUSR1, SIG_IGN)
-        let stopSignals = [SIGTERM, SIGINT, SIGQUIT]
-        var saved: [sigaction] = []
-        for stopSignal in stopSignals {
-            saved.append((try? Posix.signalAction(stopSignal, new: nil)) ?? sigaction())
-        }
-        guard FCGX_Init() == 0 else { throw FastCGIError("FCGX_Init failed") }
-        for (index, stopSignal) in stopSignals.enumerated() {
-            _ = try? Posix.signalAction(stopSignal, new: saved[index])
+        try Signals.keepingStopDispositions { () throws(FastCGIError) in
+            guard FCGX_Init() == 0 else { throw FastCGIError("FCGX_Init failed") }
         }
     }
 }

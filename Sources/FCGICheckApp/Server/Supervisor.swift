@@ -56,7 +56,6 @@ final class Supervisor {
 
     /// A worker that dies sooner than this after it started counts as a quick death.
     private static let quickDeathLimit = Duration.seconds(2)
-    private static let signals = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD]
 
     /// Creates a supervisor over an open listening socket.
     /// - Parameter socketIsShared: true for a socket inherited from systemd or spawn-fcgi: it is never shut down, so
@@ -69,15 +68,8 @@ final class Supervisor {
         self.logger = logger
     }
 
-    /// The signals the supervisor waits for; block them in every thread before calling `run`.
-    static var signalSet: sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in signals { sigaddset(&set, signal) }
-        return set
-    }
-
-    /// Starts the first workers and supervises them until a stop signal.
+    /// Starts the first workers and supervises them until a stop signal. `Signals.Set.supervisor` must be blocked in
+    /// every thread (`Signals.prepareServing(supervising: true)`).
     /// - Returns: the exit status: 0 after a clean stop, 1 when workers had to be killed or never became ready.
     func run(onReady: () -> Void) -> Int32 {
         scoreboard.begin(limits: configuration.limits, supervisorPID: Posix.getpid())
@@ -106,14 +98,12 @@ final class Supervisor {
         }
         onReady()
 
-        let signals = Self.signalSet
         while true {
-            let received = (try? Posix.sigtimedwait(signals, timeout: timespec(tv_sec: 0, tv_nsec: 100_000_000))) ?? -1
-            switch received {
-            case SIGTERM, SIGINT, SIGQUIT:
+            switch Signals.wait(for: .supervisor, timeout: .milliseconds(100)) {
+            case let received? where [SIGTERM, SIGINT, SIGQUIT].contains(received):
                 logger.notice("signal \(received) received: stopping, letting requests in flight finish")
                 return stopAll(exitStatus: 0)
-            case SIGHUP:
+            case SIGHUP?:
                 logger.notice("SIGHUP received: reloading")
                 reloadRequested = true
             default:
@@ -155,14 +145,8 @@ final class Supervisor {
         descriptors.append((scoreboard.descriptor, WorkerDescriptors.scoreboard))
         if let policy { descriptors.append((policy.descriptor, WorkerDescriptors.policy)) }
 
-        // The worker starts with every handler at its default and the signals it cares about blocked, so that a stop
-        // sent before it has set itself up (an abandoned reload, a quick SIGTERM) waits for it instead of killing it
-        // outright; it sets its own mask once its handlers are in place.
-        var startMask = sigset_t()
-        sigemptyset(&startMask)
-        for blocked in [SIGTERM, SIGQUIT, SIGINT, SIGHUP] { sigaddset(&startMask, blocked) }
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
+        // The worker starts with every handler at its default and the signals it cares about blocked
+        // (`Signals.Set.workerStart`); it sets its own mask once its handlers are in place.
 
         var environment = ProcessInfo.processInfo.environment
         for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[name] = nil }
@@ -172,7 +156,7 @@ final class Supervisor {
                 executable: "/proc/self/exe", searchingPath: false,
                 arguments: [CommandLine.arguments.first ?? "fcgi-check"] + arguments,
                 environment: environment.map { "\($0.key)=\($0.value)" },
-                descriptors: descriptors, signalMask: startMask, defaultSignals: allSignals)
+                descriptors: descriptors, signalMask: Signals.Set.workerStart.raw, defaultSignals: Signals.Set.all.raw)
         } catch {
             logger.error("cannot start a worker: \(error.message)")
             return nil

@@ -2,10 +2,6 @@ import CheckDomain
 import Foundation
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `serve --worker-slot N`: one worker process under a `Supervisor`, serving on the socket it inherited on fd 0,
 /// counting into the scoreboard on fd 3, under the policy on fd 4.
 struct WorkerProcess {
@@ -14,17 +10,8 @@ struct WorkerProcess {
 
     func run() throws -> Never {
         // SIGTERM and SIGQUIT stop this worker (the supervisor's way of retiring it); SIGINT and SIGHUP are the
-        // supervisor's business: Ctrl-C at a terminal reaches the whole process group, and the supervisor then
-        // stops the workers in order.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        for stopSignal in [SIGTERM, SIGQUIT] {
-            try? Posix.signal(stopSignal, SIG_DFL)
-            sigaddset(&stopSignals, stopSignal)
-        }
-        try? Posix.signal(SIGINT, SIG_IGN)
-        try? Posix.signal(SIGHUP, SIG_IGN)
-        try? Posix.pthreadSigmask(how: SIG_SETMASK, set: stopSignals)
+        // supervisor's business.
+        Signals.prepareWorker()
         let logger = command.bootstrapLogging(worker: slot)
         let supervisorPID = ProcessInfo.processInfo.environment["FCGI_CHECK_SUPERVISOR_PID"].flatMap(Int32.init)
         guard let supervisorPID, Posix.getppid() == supervisorPID else {
@@ -47,10 +34,10 @@ struct WorkerProcess {
 
         // Wait for a stop signal; also notice a supervisor that died without stopping us (kill -9), whose
         // replacement will start its own workers.
-        var received: Int32 = -1
-        while received < 0 {
-            received = (try? Posix.sigtimedwait(stopSignals, timeout: timespec(tv_sec: 1, tv_nsec: 0))) ?? -1
-            if received < 0 && Posix.getppid() != supervisorPID {
+        var received: Int32?
+        while received == nil {
+            received = Signals.wait(for: .workerStop, timeout: .seconds(1))
+            if received == nil && Posix.getppid() != supervisorPID {
                 logger.error("the supervisor (pid \(supervisorPID)) is gone: stopping")
                 break
             }
