@@ -228,30 +228,21 @@ struct CollectionSession {
         Signals.ignoreBrokenPipes()
     }()
 
-    private static let spawnLock = NSLock()
-
     struct SpawnError: Error, CustomStringConvertible {
         let description: String
     }
 
-    /// Starts `arguments` with the given standard descriptors, every signal at its default and none blocked, and
-    /// this process's environment; every other descriptor of ours is close-on-exec.
+    /// Starts `arguments` (the program looked up in `PATH`) with the given standard descriptors, no signal blocked,
+    /// and this process's environment.
     private static func spawn(
         _ arguments: [String], standardInput: Int32, standardOutput: Int32, standardError: Int32
     ) -> Swift.Result<pid_t, SpawnError> {
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[name] = nil }
-        // One spawn at a time: a spawn takes well under a millisecond, and ThreadSanitizer's handling of the vfork
-        // inside posix_spawn is not safe against other threads spawning at the same moment.
-        spawnLock.lock()
-        defer { spawnLock.unlock() }
+        let child = ChildProcess(
+            executable: arguments[0], searchesPath: true, arguments: arguments,
+            environment: ChildProcess.inheritedEnvironment,
+            descriptors: [(standardInput, 0), (standardOutput, 1), (standardError, 2)], blockedSignals: .empty)
         do {
-            return .success(
-                try Posix.spawn(
-                    executable: arguments[0], searchingPath: true, arguments: arguments,
-                    environment: environment.map { "\($0.key)=\($0.value)" },
-                    descriptors: [(standardInput, 0), (standardOutput, 1), (standardError, 2)],
-                    signalMask: Signals.Set.empty.raw, defaultSignals: Signals.Set.all.raw))
+            return .success(try child.spawn())
         } catch {
             return .failure(SpawnError(description: "cannot run \(arguments[0]): \(error.message)"))
         }

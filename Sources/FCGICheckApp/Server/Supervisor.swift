@@ -40,6 +40,7 @@ final class Supervisor {
     private let socketIsShared: Bool
     private let scoreboard: Scoreboard
     private let configuration: Configuration
+    private let spawner: WorkerSpawner
     private let logger: Logger
     private var workers: [pid_t: Worker] = [:]
     /// The generation serving now; a reload starts the next one beside it.
@@ -66,6 +67,8 @@ final class Supervisor {
         self.scoreboard = scoreboard
         self.configuration = configuration
         self.logger = logger
+        spawner = WorkerSpawner(
+            listener: listener, scoreboard: scoreboard.descriptor, arguments: configuration.workerArguments)
     }
 
     /// Starts the first workers and supervises them until a stop signal. `Signals.Set.supervisor` must be blocked in
@@ -126,41 +129,18 @@ final class Supervisor {
         }
         let slot = scoreboard.slot(slotIndex)
         slot.claim(generation: generation)
-        let arguments = configuration.workerArguments + ["--worker-slot", String(slotIndex)]
         let generationPolicy = generation == reload?.generation ? reloadPolicy : policy
-        guard let pid = spawn(arguments: arguments, policy: generationPolicy) else {
+        let pid: pid_t
+        do {
+            pid = try spawner.spawn(slot: slotIndex, policy: generationPolicy)
+        } catch {
+            logger.error("cannot start a worker: \(error.message)")
             slot.release()
             return false
         }
         workers[pid] = Worker(pid: pid, slot: slotIndex, generation: generation, started: .now)
         logger.info("worker \(slotIndex) started (pid \(pid), generation \(generation))")
         return true
-    }
-
-    private func spawn(arguments: [String], policy: PolicySnapshot?) -> pid_t? {
-        // Listening socket on fd 0 (the FastCGI convention), scoreboard on fd 3, policy on fd 4; stdout and stderr
-        // are shared. dup2 onto another number clears close-on-exec; fd 0 inherited from our own parent never had it.
-        var descriptors: [(source: Int32, target: Int32)] = []
-        if listener != WorkerDescriptors.listener { descriptors.append((listener, WorkerDescriptors.listener)) }
-        descriptors.append((scoreboard.descriptor, WorkerDescriptors.scoreboard))
-        if let policy { descriptors.append((policy.descriptor, WorkerDescriptors.policy)) }
-
-        // The worker starts with every handler at its default and the signals it cares about blocked
-        // (`Signals.Set.workerStart`); it sets its own mask once its handlers are in place.
-
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[name] = nil }
-        environment["FCGI_CHECK_SUPERVISOR_PID"] = String(Posix.getpid())
-        do {
-            return try Posix.spawn(
-                executable: "/proc/self/exe", searchingPath: false,
-                arguments: [CommandLine.arguments.first ?? "fcgi-check"] + arguments,
-                environment: environment.map { "\($0.key)=\($0.value)" },
-                descriptors: descriptors, signalMask: Signals.Set.workerStart.raw, defaultSignals: Signals.Set.all.raw)
-        } catch {
-            logger.error("cannot start a worker: \(error.message)")
-            return nil
-        }
     }
 
     private func generationIsReady(_ generation: UInt64) -> Bool {
