@@ -13,6 +13,9 @@ import Logging
 ///   too), and retires the old one only when every new worker is ready; the listening socket stays open throughout;
 /// - SIGTERM, SIGINT or SIGQUIT shuts the socket down (on a unix socket the connections already queued are still
 ///   answered), lets every worker finish, and exits 0, or 1 when `stopTimeout` ran out first.
+///
+/// It keeps the table of running workers and composes the rest: `WorkerSpawner` starts a worker, `CrashLoopPacer`
+/// says when a replacement may start, `ReloadState` is where a reload stands.
 final class Supervisor {
     /// What the supervisor runs.
     struct Configuration {
@@ -45,18 +48,10 @@ final class Supervisor {
     private var workers: [pid_t: Worker] = [:]
     /// The generation serving now; a reload starts the next one beside it.
     private var generation: UInt64 = 1
-    /// No replacement starts before this (the pause after quick deaths).
-    private var nextStart = ContinuousClock.now
-    private var quickDeaths = 0
-    private var reload: (generation: UInt64, deadline: ContinuousClock.Instant)?
-    /// The policy of the serving generation, and of the one a reload is starting.
+    /// The policy of the serving generation (a reload's generation holds its own in `reload`).
     private var policy: PolicySnapshot?
-    private var reloadPolicy: PolicySnapshot?
-    private var reloadRequested = false
-    private var reloadWaitLogged = false
-
-    /// A worker that dies sooner than this after it started counts as a quick death.
-    private static let quickDeathLimit = Duration.seconds(2)
+    private var pacer = CrashLoopPacer()
+    private var reload = ReloadState.idle
 
     /// Creates a supervisor over an open listening socket.
     /// - Parameter socketIsShared: true for a socket inherited from systemd or spawn-fcgi: it is never shut down, so
@@ -108,7 +103,7 @@ final class Supervisor {
                 return stopAll(exitStatus: 0)
             case SIGHUP?:
                 logger.notice("SIGHUP received: reloading")
-                reloadRequested = true
+                reload.request()
             default:
                 break
             }
@@ -129,7 +124,12 @@ final class Supervisor {
         }
         let slot = scoreboard.slot(slotIndex)
         slot.claim(generation: generation)
-        let generationPolicy = generation == reload?.generation ? reloadPolicy : policy
+        let generationPolicy: PolicySnapshot?
+        if let starting = reload.starting, starting.number == generation {
+            generationPolicy = starting.policy
+        } else {
+            generationPolicy = policy
+        }
         let pid: pid_t
         do {
             pid = try spawner.spawn(slot: slotIndex, policy: generationPolicy)
@@ -164,7 +164,7 @@ final class Supervisor {
                 logger.info("worker \(worker.slot) (pid \(worker.pid)) of generation \(worker.generation) retired")
                 continue
             }
-            if let reload, worker.generation == reload.generation {
+            if let starting = reload.starting, worker.generation == starting.number {
                 logger.error("reload failed: new worker \(worker.slot) \(Self.describe(status)) before it was ready")
                 abandonReload()
                 continue
@@ -177,16 +177,14 @@ final class Supervisor {
                 logger.info("worker \(worker.slot) (pid \(worker.pid)) exited after \(lived.secondsText); replacing it")
                 continue
             }
-            quickDeaths = lived < Self.quickDeathLimit ? quickDeaths + 1 : 0
-            scoreboard.setQuickDeaths(quickDeaths)
-            // The first quick death is replaced at once; then 0.1 s, 0.2 s, ... up to 30 s between attempts.
-            let pause: Duration = quickDeaths <= 1 ? .zero : .milliseconds(min(30_000, 100 << min(quickDeaths - 2, 9)))
-            nextStart = .now + pause
+            let pause = pacer.workerDied(after: lived)
+            scoreboard.setQuickDeaths(pacer.quickDeaths)
             let what = "worker \(worker.slot) (pid \(worker.pid)) \(Self.describe(status)) after \(lived.secondsText)"
             if pause == .zero {
                 logger.error("\(what); replacing it")
             } else {
-                logger.critical("\(what): \(quickDeaths) quick deaths in a row, next start in \(pause.secondsText)")
+                logger.critical(
+                    "\(what): \(pacer.quickDeaths) quick deaths in a row, next start in \(pause.secondsText)")
             }
         }
     }
@@ -194,11 +192,11 @@ final class Supervisor {
     /// Tops the serving generation up to `workers` (not during a reload: the new generation is on its way).
     private func replaceMissingWorkers() {
         noticeRecovery()
-        guard reload == nil, ContinuousClock.now >= nextStart else { return }
+        guard reload.starting == nil, pacer.mayStart() else { return }
         let serving = workers.values.filter { $0.generation == generation && !$0.retiring }.count
         for _ in serving..<max(serving, configuration.limits.workers) {
             guard startWorker(generation: generation) else {
-                nextStart = .now + .seconds(1)
+                pacer.startFailed()
                 return
             }
         }
@@ -207,43 +205,47 @@ final class Supervisor {
     /// Ends a run of quick deaths once every serving worker is ready and has outlived the quick-death limit: the
     /// crash loop is over (the inventory was fixed, say), and the next death is paced from the start again.
     private func noticeRecovery() {
-        guard quickDeaths > 0 else { return }
+        guard pacer.quickDeaths > 0 else { return }
         let serving = workers.values.filter { $0.generation == generation && !$0.retiring }
         guard serving.count == configuration.limits.workers,
             serving.allSatisfy({
-                ContinuousClock.now - $0.started >= Self.quickDeathLimit && scoreboard.slot($0.slot).state == .ready
+                pacer.hasOutlivedQuickDeath(startedAt: $0.started) && scoreboard.slot($0.slot).state == .ready
             })
         else { return }
         // The scoreboard first, as everywhere: whoever reads the log line finds /status agreeing.
         scoreboard.setQuickDeaths(0)
+        let quickDeaths = pacer.endCrashLoop()
         logger.notice("workers start and serve normally again after \(quickDeaths) quick deaths in a row")
-        quickDeaths = 0
     }
 
     // MARK: Reload
 
+    /// Takes the reload one step further, if one is under way: waits for free slots, then prepares and starts the new
+    /// generation, then retires the old one once every new worker is ready (or abandons the new one).
     private func advanceReload() {
-        if reload == nil && reloadRequested {
+        switch reload {
+        case .idle:
+            return
+        case .waitingForSlots:
             // Workers of earlier generations may still be finishing their last requests and hold their slots (two
             // reloads in quick succession): the new generation waits for room rather than failing.
             let free = scoreboard.emptySlotCount
             guard free >= configuration.limits.workers else {
-                if !reloadWaitLogged {
+                if reload.keepWaiting() {
                     logger.notice("reload waits for retiring workers to finish (\(free) free slots)")
-                    reloadWaitLogged = true
                 }
                 return
             }
-            reloadWaitLogged = false
-            reloadRequested = false
+            let policy: PolicySnapshot?
             do {
-                reloadPolicy = try configuration.prepareReload().map(PolicySnapshot.init)
+                policy = try configuration.prepareReload().map(PolicySnapshot.init)
             } catch {
+                reload.end()
                 logger.error("reload refused, the running workers carry on: \(error)")
                 return
             }
             let next = generation + 1
-            reload = (next, .now + .seconds(30))
+            reload.begin(.init(number: next, policy: policy, deadline: .now + .seconds(30)))
             for _ in 0..<configuration.limits.workers {
                 guard startWorker(generation: next) else {
                     logger.error("reload failed: cannot start the new workers; the running workers carry on")
@@ -251,36 +253,34 @@ final class Supervisor {
                     return
                 }
             }
-            return
-        }
-        guard let current = reload else { return }
-        if generationIsReady(current.generation) {
-            for (pid, worker) in workers where worker.generation < current.generation {
-                workers[pid]!.retiring = true
-                scoreboard.slot(worker.slot).markStopping()
-                try? Posix.kill(pid, SIGTERM)
+        case .starting(let starting):
+            if generationIsReady(starting.number) {
+                for (pid, worker) in workers where worker.generation < starting.number {
+                    workers[pid]!.retiring = true
+                    scoreboard.slot(worker.slot).markStopping()
+                    try? Posix.kill(pid, SIGTERM)
+                }
+                generation = starting.number
+                policy = starting.policy
+                reload.end()
+                scoreboard.countReload()
+                logger.notice(
+                    "reload complete: generation \(starting.number) is serving, the previous one is finishing")
+            } else if ContinuousClock.now > starting.deadline {
+                logger.error("reload failed: the new workers were not ready within 30 s; the running workers carry on")
+                abandonReload()
             }
-            generation = current.generation
-            reload = nil
-            policy = reloadPolicy
-            reloadPolicy = nil
-            scoreboard.countReload()
-            logger.notice("reload complete: generation \(current.generation) is serving, the previous one is finishing")
-        } else if ContinuousClock.now > current.deadline {
-            logger.error("reload failed: the new workers were not ready within 30 s; the running workers carry on")
-            abandonReload()
         }
     }
 
     /// Stops the half-started new generation and goes on with the serving one.
     private func abandonReload() {
-        guard let current = reload else { return }
-        for (pid, worker) in workers where worker.generation == current.generation {
+        guard let starting = reload.starting else { return }
+        for (pid, worker) in workers where worker.generation == starting.number {
             workers[pid]!.retiring = true
             try? Posix.kill(pid, SIGTERM)
         }
-        reload = nil
-        reloadPolicy = nil
+        reload.end()
     }
 
     // MARK: Stop
