@@ -1,10 +1,5 @@
-import CLinux
 import CheckDomain
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// One run of `CollectionScript` in a child process — `ssh … HOST sh -s` for a node, `/bin/sh -s` for this machine —
 /// bounded in time and in output.
@@ -60,34 +55,38 @@ struct CollectionSession {
         Self.ignoreSIGPIPE
         var result = Result()
 
-        var input: [Int32] = [-1, -1]
-        var output: [Int32] = [-1, -1]
-        var error: [Int32] = [-1, -1]
-        guard CLinux_pipe2(&input, O_CLOEXEC) == 0, CLinux_pipe2(&output, O_CLOEXEC) == 0,
-            CLinux_pipe2(&error, O_CLOEXEC) == 0
-        else {
-            result.spawnError = "cannot create pipes: \(String(cString: strerror(errno)))"
-            for descriptor in input + output + error where descriptor >= 0 { close(descriptor) }
+        var pipes: [(read: Int32, write: Int32)] = []
+        do {
+            for _ in 0..<3 { pipes.append(try Posix.pipe(flags: O_CLOEXEC)) }
+        } catch {
+            result.spawnError = "cannot create pipes: \(error.message)"
+            for pipe in pipes {
+                try? Posix.close(pipe.read)
+                try? Posix.close(pipe.write)
+            }
             return result
         }
-        let spawned = Self.spawn(arguments, standardInput: input[0], standardOutput: output[1], standardError: error[1])
-        close(input[0])
-        close(output[1])
-        close(error[1])
+        let (input, output, error) = (pipes[0], pipes[1], pipes[2])
+        let spawned = Self.spawn(
+            arguments, standardInput: input.read, standardOutput: output.write, standardError: error.write)
+        try? Posix.close(input.read)
+        try? Posix.close(output.write)
+        try? Posix.close(error.write)
         guard case .success(let pid) = spawned else {
             if case .failure(let reason) = spawned { result.spawnError = reason.description }
-            close(input[1])
-            close(output[0])
-            close(error[0])
+            try? Posix.close(input.write)
+            try? Posix.close(output.read)
+            try? Posix.close(error.read)
             return result
         }
-        for descriptor in [input[1], output[0], error[0]] {
-            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        for descriptor in [input.write, output.read, error.read] {
+            let flags = (try? Posix.fcntl(descriptor, F_GETFL)) ?? -1
+            _ = try? Posix.fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
         }
 
-        var stdin: Int32? = input[1]
-        var stdout: Int32? = output[0]
-        var stderr: Int32? = error[0]
+        var stdin: Int32? = input.write
+        var stdout: Int32? = output.read
+        var stderr: Int32? = error.read
         var pending = Array(CollectionScript.handshake.utf8)[...]
         var bodySent = false
         var handshakeEnd: Int?
@@ -96,7 +95,7 @@ struct CollectionSession {
         let announcement = Array((CollectionScript.handshakeLine + "\n").utf8)
 
         func closeInput() {
-            if let descriptor = stdin { close(descriptor) }
+            if let descriptor = stdin { try? Posix.close(descriptor) }
             stdin = nil
         }
 
@@ -113,28 +112,39 @@ struct CollectionSession {
                 descriptors.append(pollfd(fd: stdin, events: Int16(POLLOUT), revents: 0))
             }
             let milliseconds = Int32(clamping: remaining.components.seconds * 1000 + 1)
-            let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
-            if ready < 0 {
-                if errno == EINTR { continue }
+            do {
+                _ = try Posix.poll(&descriptors, count: descriptors.count, timeout: milliseconds)
+            } catch {
+                // Interrupted: poll again, with what is left of the deadline.
+                if error.code == EINTR { continue }
                 break
             }
             for entry in descriptors where entry.revents != 0 {
                 if entry.fd == stdin {
-                    let written = pending.withUnsafeBytes { write(entry.fd, $0.baseAddress, $0.count) }
-                    if written > 0 {
-                        pending = pending.dropFirst(written)
-                        if pending.isEmpty && bodySent { closeInput() }
-                    } else if written < 0 && errno != EAGAIN && errno != EINTR {
+                    let written = pending.withUnsafeBytes { bytes in
+                        Swift.Result { () throws(PosixError) in try Posix.write(entry.fd, bytes) }
+                    }
+                    switch written {
+                    case .success(let count):
+                        if count > 0 {
+                            pending = pending.dropFirst(count)
+                            if pending.isEmpty && bodySent { closeInput() }
+                        }
+                    case .failure(let error) where error.code == EAGAIN:
+                        break
+                    case .failure:
                         // The child stopped reading (it exited, or a ForceCommand ignores its input).
                         pending = []
                         closeInput()
                     }
                     continue
                 }
-                let count = read(entry.fd, &buffer, buffer.count)
-                if count < 0 && (errno == EAGAIN || errno == EINTR) { continue }
-                if count <= 0 {
-                    close(entry.fd)
+                let read = buffer.withUnsafeMutableBytes { bytes in
+                    Swift.Result { () throws(PosixError) in try Posix.read(entry.fd, into: bytes) }
+                }
+                if case .failure(let error) = read, error.code == EAGAIN { continue }
+                guard case .success(let count) = read, count > 0 else {
+                    try? Posix.close(entry.fd)
                     if entry.fd == stdout { stdout = nil } else { stderr = nil }
                     continue
                 }
@@ -169,25 +179,27 @@ struct CollectionSession {
             if stdout == nil && handshakeEnd == nil { closeInput() }
         }
         closeInput()
-        if let descriptor = stdout { close(descriptor) }
-        if let descriptor = stderr { close(descriptor) }
-        if result.timedOut || result.overLimit { kill(pid, SIGKILL) }
+        if let descriptor = stdout { try? Posix.close(descriptor) }
+        if let descriptor = stderr { try? Posix.close(descriptor) }
+        if result.timedOut || result.overLimit { try? Posix.kill(pid, SIGKILL) }
         // The output has ended; the child is exiting, or (an ssh that left a process holding its pipes) is killed
         // at the deadline.
         var status: Int32 = 0
         while true {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { break }
-            if reaped < 0 && errno != EINTR { break }
+            guard let reaped = try? Posix.waitpid(pid, options: WNOHANG) else { break }
+            if reaped.pid == pid {
+                status = reaped.status
+                break
+            }
             if ContinuousClock.now >= deadline {
                 if !result.timedOut && !result.overLimit {
                     result.timedOut = true
-                    kill(pid, SIGKILL)
+                    try? Posix.kill(pid, SIGKILL)
                 }
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                if let reaped = try? Posix.waitpid(pid, options: 0) { status = reaped.status }
                 break
             }
-            usleep(2_000)
+            Posix.usleep(2_000)
         }
         // WIFEXITED / WTERMSIG, which Swift does not import (macros).
         if status & 0x7f == 0 {
@@ -213,53 +225,26 @@ struct CollectionSession {
 
     /// A write to a child that has exited must be an `EPIPE`, not the end of this process.
     private static let ignoreSIGPIPE: Void = {
-        signal(SIGPIPE, SIG_IGN)
+        Signals.ignoreBrokenPipes()
     }()
-
-    private static let spawnLock = NSLock()
 
     struct SpawnError: Error, CustomStringConvertible {
         let description: String
     }
 
-    /// Starts `arguments` with the given standard descriptors, every signal at its default and none blocked, and
-    /// this process's environment; every other descriptor of ours is close-on-exec.
+    /// Starts `arguments` (the program looked up in `PATH`) with the given standard descriptors, no signal blocked,
+    /// and this process's environment.
     private static func spawn(
         _ arguments: [String], standardInput: Int32, standardOutput: Int32, standardError: Int32
     ) -> Swift.Result<pid_t, SpawnError> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
-        posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
-        posix_spawn_file_actions_adddup2(&actions, standardError, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[name] = nil }
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for argument in argv { free(argument) }
-            for variable in envp { free(variable) }
+        let child = ChildProcess(
+            executable: arguments[0], searchesPath: true, arguments: arguments,
+            environment: ChildProcess.inheritedEnvironment,
+            descriptors: [(standardInput, 0), (standardOutput, 1), (standardError, 2)], blockedSignals: .empty)
+        do {
+            return .success(try child.spawn())
+        } catch {
+            return .failure(SpawnError(description: "cannot run \(arguments[0]): \(error.message)"))
         }
-        var pid: pid_t = 0
-        // One spawn at a time: a spawn takes well under a millisecond, and ThreadSanitizer's handling of the vfork
-        // inside posix_spawn is not safe against other threads spawning at the same moment.
-        let status = spawnLock.withLock { posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp) }
-        guard status == 0 else {
-            return .failure(SpawnError(description: "cannot run \(arguments[0]): \(String(cString: strerror(status)))"))
-        }
-        return .success(pid)
     }
 }

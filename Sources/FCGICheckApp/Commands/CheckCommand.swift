@@ -75,7 +75,7 @@ struct CheckCommand: ParsableCommand {
         case .json:
             FileHandle.standardOutput.write(Data(proposals.responseBody(run)))
         case .table:
-            let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let colour = Posix.isTerminal(STDOUT_FILENO) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             print(CheckTable(results: run.results, nodes: run.nodes).render(colour: colour), terminator: "")
         }
         let failed = run.results.contains { $0.notSuccessNodes.contains { $0.level == .fail } }

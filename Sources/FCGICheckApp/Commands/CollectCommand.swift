@@ -2,10 +2,6 @@ import ArgumentParser
 import CheckDomain
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `fcgi-check nodes collect`: gathers nodes' facts over SSH, agentlessly, and stores them.
 struct CollectCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
@@ -80,7 +76,7 @@ struct CollectCommand: ParsableCommand {
             configFile: sshConfig, options: sshOptions, defaultUser: user, defaultPort: port, timeout: timeout)
         let progress = CollectionProgress(
             total: nodes.count,
-            redrawn: !noProgress && isatty(STDERR_FILENO) == 1
+            redrawn: !noProgress && Posix.isTerminal(STDERR_FILENO)
                 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
         let started = ContinuousClock.now
         let outcomes = CollectionRun(ssh: ssh, concurrency: concurrency, inventory: inventory).run(nodes) {

@@ -7,13 +7,6 @@ import Logging
 /// How `serve` sets itself up: logging, the inventory, the router and accept threads of a serving process, and the
 /// supervisor.
 extension ServeCommand {
-    static var stopSignals: sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for stopSignal in [SIGTERM, SIGINT, SIGQUIT] { sigaddset(&set, stopSignal) }
-        return set
-    }
-
     /// What `/status` shows as configured: 0 workers when this process serves alone.
     var limits: Scoreboard.Limits {
         .init(
@@ -55,7 +48,7 @@ extension ServeCommand {
             logger: logger,
             accessLog: accessLog ? AccessLog() : nil,
             slot: scoreboard.slot(slot),
-            onRetire: { kill(getpid(), SIGTERM) }
+            onRetire: { try? Posix.kill(Posix.getpid(), SIGTERM) }
         )
         return (server, inventoryName)
     }

@@ -136,20 +136,17 @@ struct ServeCommand: ParsableCommand {
         // and log lines would be written into a FastCGI connection. Fill the gaps with /dev/null (fd 0 stays free
         // when it may be the listening socket we are to inherit).
         let address = listen.flatMap(ListenAddress.init) ?? ListenAddress.handedOver()
-        for descriptor: Int32 in (address == .inherited ? [1, 2] : [0, 1, 2]) where fcntl(descriptor, F_GETFD) == -1 {
-            let null = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
-            if null != descriptor && null >= 0 {
-                dup2(null, descriptor)
-                close(null)
+        for descriptor: Int32 in (address == .inherited ? [1, 2] : [0, 1, 2])
+        where (try? Posix.fcntl(descriptor, F_GETFD)) == nil {
+            if let null = try? Posix.open("/dev/null", flags: descriptor == 0 ? O_RDONLY : O_WRONLY), null != descriptor
+            {
+                try? Posix.dup2(null, to: descriptor)
+                try? Posix.close(null)
             }
         }
-        // Block exactly the stop signals (and, for a supervisor, SIGHUP and SIGCHLD) before any thread exists, so
-        // every thread inherits the mask and only the main thread's sigwait sees them. SETMASK, not BLOCK: a process
-        // manager (or a test runner) may start us with other signals blocked, which our threads must not inherit
-        // (SIGSEGV and the like must still reach their default action).
-        var waitedSignals = workers > 0 ? Supervisor.signalSet : Self.stopSignals
-        for waited in [SIGTERM, SIGINT, SIGQUIT, SIGHUP] { signal(waited, SIG_DFL) }
-        pthread_sigmask(SIG_SETMASK, &waitedSignals, nil)
+        // Before any thread exists, so that every thread inherits the mask and only the main thread's wait sees the
+        // stop signals.
+        Signals.prepareServing(supervising: workers > 0)
         let logger = bootstrapLogging(worker: nil)
 
         let (policy, policyText) = try policyOptions.read()
@@ -163,7 +160,7 @@ struct ServeCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         // The environment's socket-activation variables are meant for us alone.
-        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { unsetenv(name) }
+        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { Posix.unsetenv(name) }
 
         if workers > 0 {
             let status = try supervise(listener: listener, policy: policy, policyText: policyText, logger: logger)
@@ -178,7 +175,7 @@ struct ServeCommand: ParsableCommand {
             listener.close()
             throw CommandFailure(error.description)
         }
-        scoreboard.begin(limits: limits, supervisorPID: getpid())
+        scoreboard.begin(limits: limits, supervisorPID: Posix.getpid())
         let server: FastCGIServer
         let inventoryName: String
         do {
@@ -190,13 +187,11 @@ struct ServeCommand: ParsableCommand {
             listener.close()
             throw error
         }
-        scoreboard.slot(0).markReady(pid: getpid())
+        scoreboard.slot(0).markReady(pid: Posix.getpid())
         logger.notice("listening on \(address) with \(threads) threads, \(inventoryName)")
         logPolicy(policy, logger: logger)
 
-        var received: Int32 = 0
-        var stopSignals = Self.stopSignals
-        sigwait(&stopSignals, &received)
+        let received = Signals.wait(for: .stop)
         logger.notice("signal \(received) received: stopping, letting requests in flight finish")
         let drained = server.stop(timeout: .seconds(stopTimeout))
         listener.close()

@@ -8,24 +8,14 @@ import CFastCGI
 enum FastCGILibrary {
     /// Initialises libfcgi once, before any accept thread starts.
     ///
-    /// `FCGX_Init` installs its own handlers for SIGPIPE, SIGUSR1 and SIGTERM when they are at their defaults; they
-    /// set libfcgi's global shutdown flag, which makes every later read and write of every request fail. SIGPIPE and
-    /// SIGUSR1 are set to "ignore" first (a vanished client then shows up as EPIPE on write, a stray SIGUSR1 is
-    /// harmless), and the stop signals get back exactly the disposition they had: a serving process blocks them and
-    /// takes them with `sigwait`, a worker ignores SIGINT (a Ctrl-C reaches the whole process group, and only the
-    /// supervisor may act on it).
+    /// `FCGX_Init` installs its own handlers for SIGPIPE, SIGUSR1 and SIGTERM when they are at their defaults, which
+    /// would make every later read and write of every request fail after a stray signal; it runs under
+    /// `Signals.keepingStopDispositions`, which ignores the first two beforehand and gives the stop signals back the
+    /// dispositions they had.
     static func initialize() throws(FastCGIError) {
-        signal(SIGPIPE, SIG_IGN)
-        signal(SIGUSR1, SIG_IGN)
-        let stopSignals = [SIGTERM, SIGINT, SIGQUIT]
-        var saved: [sigaction] = []
-        for stopSignal in stopSignals {
-            var disposition = sigaction()
-            sigaction(stopSignal, nil, &disposition)
-            saved.append(disposition)
+        try Signals.keepingStopDispositions { () throws(FastCGIError) in
+            guard FCGX_Init() == 0 else { throw FastCGIError("FCGX_Init failed") }
         }
-        guard FCGX_Init() == 0 else { throw FastCGIError("FCGX_Init failed") }
-        for (index, stopSignal) in stopSignals.enumerated() { sigaction(stopSignal, &saved[index], nil) }
     }
 }
 
@@ -87,10 +77,9 @@ final class FastCGIConnection {
     func begin(connection descriptor: Int32) -> Bool {
         finish()
         // A peer that stops sending or reading mid-request frees this thread after the timeout.
-        var timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
-        let length = socklen_t(MemoryLayout<timeval>.size)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, length)
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, length)
+        let timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
+        try? Posix.setsockopt(descriptor, level: SOL_SOCKET, option: SO_RCVTIMEO, value: timeout)
+        try? Posix.setsockopt(descriptor, level: SOL_SOCKET, option: SO_SNDTIMEO, value: timeout)
         // FCGX_Accept_r first finishes the previous request, closing its connection unless it is kept: marking this
         // one "kept" makes libfcgi read from it as from a kept-alive connection instead of accepting.
         request.pointee.ipcFd = descriptor

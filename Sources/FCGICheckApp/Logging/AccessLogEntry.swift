@@ -1,9 +1,5 @@
 import CheckDomain
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// One request's line in the access log: a JSON object, one per line.
 struct AccessLogEntry: Sendable {
     var method: String
@@ -17,7 +13,7 @@ struct AccessLogEntry: Sendable {
     var clientWentAway: Bool
 
     /// The process's id, read once.
-    private static let pid = Int64(getpid())
+    private static let pid = Int64(Posix.getpid())
 
     /// `{"time":…,"method":…,"path":…,"status":…,"duration_ms":…,"bytes_in":…,"bytes_out":…,"worker":…,"pid":…,
     /// "request_id":…}`, with `"client_went_away":true` added when the answer could not be delivered; the duration in
@@ -71,9 +67,9 @@ struct AccessLog: Sendable {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return }
+                guard let written = try? Posix.write(2, UnsafeRawBufferPointer(rebasing: buffer[offset...])),
+                    written > 0
+                else { return }
                 offset += written
             }
         }

@@ -18,11 +18,8 @@ enum LogTimestamp {
 
     /// Appends now, to the second or the millisecond, to a writer's bytes (no quotes).
     static func appendNow(withMilliseconds: Bool, to writer: inout PythonJSONWriter) {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var time = now.tv_sec
-        var parts = tm()
-        gmtime_r(&time, &parts)
+        let now = Posix.clockTime(CLOCK_REALTIME)
+        let parts = Posix.utcTime(now.tv_sec)
         func digits(_ value: Int32, _ count: Int) {
             var divisor: Int32 = 1
             for _ in 1..<count { divisor *= 10 }

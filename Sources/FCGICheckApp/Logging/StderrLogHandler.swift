@@ -1,9 +1,5 @@
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A swift-log handler that writes one line per event to standard error with a single `write(2)`.
 ///
 /// The service logs a line per request, so the handler is on the hot path: swift-log's `StreamLogHandler` formats
@@ -45,10 +41,12 @@ struct StderrLogHandler: LogHandler {
     private static func write(_ text: String) {
         var line = text
         line.withUTF8 { bytes in
+            let buffer = UnsafeRawBufferPointer(bytes)
             var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { return }
+            while offset < buffer.count {
+                guard let written = try? Posix.write(2, UnsafeRawBufferPointer(rebasing: buffer[offset...])),
+                    written > 0
+                else { return }
                 offset += written
             }
         }

@@ -21,8 +21,8 @@ final class ConnectionAcceptor {
         case stopRequested
         /// The listening socket was shut down (a full stop of the socket's owner) and its queue is empty.
         case shutDown
-        /// accept() or the wait failed with this errno (out of descriptors, say).
-        case failed(errno: Int32)
+        /// accept() or the wait failed (out of descriptors, say).
+        case failed(PosixError)
     }
 
     private let listener: Int32
@@ -34,9 +34,11 @@ final class ConnectionAcceptor {
     /// Makes a listening socket non-blocking, as every acceptor needs it. The flag belongs to the socket, so it holds
     /// for every process that shares it (all of them accept through this type).
     static func prepare(listener: Int32) throws(FastCGIError) {
-        let flags = fcntl(listener, F_GETFL)
-        guard flags >= 0, fcntl(listener, F_SETFL, flags | O_NONBLOCK) == 0 else {
-            throw FastCGIError("cannot make the listening socket non-blocking: \(String(cString: strerror(errno)))")
+        do {
+            let flags = try Posix.fcntl(listener, F_GETFL)
+            try Posix.fcntl(listener, F_SETFL, flags | O_NONBLOCK)
+        } catch {
+            throw FastCGIError("cannot make the listening socket non-blocking: \(error.message)")
         }
     }
 
@@ -44,44 +46,48 @@ final class ConnectionAcceptor {
     init(listener: Int32, stopBell: StopBell) throws(FastCGIError) {
         self.listener = listener
         self.stopBell = stopBell.descriptor
-        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        guard epoll >= 0 else { throw FastCGIError("epoll_create1: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        do {
+            epoll = try Posix.epollCreate(flags: Int32(EPOLL_CLOEXEC))
+        } catch {
+            throw FastCGIError("\(error)")
         }
-        isTCP = named == 0 && (Int32(address.ss_family) == AF_INET || Int32(address.ss_family) == AF_INET6)
-        // EPOLLEXCLUSIVE needs Linux 4.5; without it every waiting thread wakes for each connection (correct, slower).
-        let exclusive = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
-        guard add(listener, events: exclusive) || add(listener, events: EPOLLIN.rawValue),
-            add(self.stopBell, events: EPOLLIN.rawValue)
-        else {
-            let text = String(cString: strerror(errno))
-            _ = close(epoll)
-            throw FastCGIError("epoll_ctl: \(text)")
+        let family = (try? Posix.getsockname(listener)).map { Int32($0.ss_family) }
+        isTCP = family == AF_INET || family == AF_INET6
+        do {
+            // EPOLLEXCLUSIVE needs Linux 4.5; without it every waiting thread wakes for each connection (correct,
+            // slower).
+            do {
+                try add(listener, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+            } catch {
+                try add(listener, events: EPOLLIN.rawValue)
+            }
+            try add(self.stopBell, events: EPOLLIN.rawValue)
+        } catch {
+            try? Posix.close(epoll)
+            throw FastCGIError("\(error)")
         }
     }
 
     deinit {
-        _ = close(epoll)
+        try? Posix.close(epoll)
     }
 
-    private func add(_ descriptor: Int32, events: UInt32) -> Bool {
+    private func add(_ descriptor: Int32, events: UInt32) throws(PosixError) {
         var event = epoll_event()
         event.events = events
         event.data.fd = descriptor
-        return epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event) == 0
+        try Posix.epollControl(epoll, operation: EPOLL_CTL_ADD, descriptor: descriptor, event: &event)
     }
 
     /// Waits until a connection is accepted or the stop bell rings.
     func next() -> Next {
         while true {
             var event = epoll_event()
-            let count = epoll_wait(epoll, &event, 1, -1)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failed(errno: errno)
+            let count: Int32
+            do {
+                count = try Posix.epollWait(epoll, events: &event, maximum: 1, timeout: -1)
+            } catch {
+                return .failed(error)
             }
             if count == 0 { continue }
             if event.data.fd == stopBell { return .stopRequested }
@@ -91,7 +97,7 @@ final class ConnectionAcceptor {
                 // Another thread (or process) took it; or the socket was shut down and is drained.
                 if event.events & EPOLLHUP.rawValue != 0 { return .shutDown }
             case .shutDown: return .shutDown
-            case .failed(let code): return .failed(errno: code)
+            case .failed(let error): return .failed(error)
             }
         }
     }
@@ -106,34 +112,34 @@ final class ConnectionAcceptor {
         case connection(Int32)
         case empty
         case shutDown
-        case failed(Int32)
+        case failed(PosixError)
     }
 
     private func acceptOne() -> Accepted {
         while true {
-            let descriptor = CLinux_accept4(listener, Int32(SOCK_CLOEXEC.rawValue))
-            if descriptor >= 0 {
-                if isTCP {
-                    // A response is two writes (stdout, end of request); Nagle would hold the second for an ACK.
-                    var yes: Int32 = 1
-                    setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+            let descriptor: Int32
+            do {
+                descriptor = try Posix.accept4(listener, flags: Int32(SOCK_CLOEXEC.rawValue))
+            } catch {
+                switch error.code {
+                case EAGAIN, EWOULDBLOCK:
+                    return .empty
+                // The peer gave up between its connect and our accept, or the network failed under it: take the
+                // next.
+                case ECONNABORTED, EPROTO, ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH:
+                    continue
+                case EINVAL:
+                    // A shut-down TCP listener (its queue was reset): nothing more will come.
+                    return .shutDown
+                default:
+                    return .failed(error)
                 }
-                return .connection(descriptor)
             }
-            switch errno {
-            case EINTR:
-                continue
-            case EAGAIN, EWOULDBLOCK:
-                return .empty
-            // The peer gave up between its connect and our accept, or the network failed under it: take the next.
-            case ECONNABORTED, EPROTO, ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH:
-                continue
-            case EINVAL:
-                // A shut-down TCP listener (its queue was reset): nothing more will come.
-                return .shutDown
-            default:
-                return .failed(errno)
+            if isTCP {
+                // A response is two writes (stdout, end of request); Nagle would hold the second for an ACK.
+                try? Posix.setsockopt(descriptor, level: Int32(IPPROTO_TCP), option: TCP_NODELAY, value: Int32(1))
             }
+            return .connection(descriptor)
         }
     }
 
@@ -141,6 +147,6 @@ final class ConnectionAcceptor {
     /// a connection waiting).
     static func isShutDown(_ listener: Int32) -> Bool {
         var descriptor = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLHUP) != 0
+        return (try? Posix.poll(&descriptor, count: 1, timeout: 0)) == 1 && descriptor.revents & Int16(POLLHUP) != 0
     }
 }

@@ -132,7 +132,7 @@ final class FastCGIServer: Sendable {
             // threads answer them before they exit (see acceptLoop); on TCP the kernel resets them. Shut down before
             // the flag is set: a thread that sees the flag must also see the shut-down socket, or it would leave
             // without draining.
-            shutdown(socket, Int32(SHUT_RDWR))
+            try? Posix.shutdown(socket, how: Int32(SHUT_RDWR))
         }
         isStopping.withLock { $0 = true }
         // Wakes every thread waiting for a connection; busy threads see the stop when they come back.
@@ -162,7 +162,7 @@ final class FastCGIServer: Sendable {
                 // come; the stop signal is on its way.
                 slot.subtract(.idleThreads)
                 return
-            case .failed(let code):
+            case .failed(let error):
                 slot.subtract(.idleThreads)
                 failures += 1
                 // Out of file descriptors and the like: back off (10 ms doubling to about 1 s) and log the first
@@ -171,12 +171,12 @@ final class FastCGIServer: Sendable {
                     logger.error(
                         "accept failed",
                         metadata: [
-                            "errno": "\(code)", "error": "\(String(cString: strerror(code)))",
+                            "errno": "\(error.code)", "error": "\(error.message)",
                             "failures": "\(failures)",
                         ]
                     )
                 }
-                usleep(UInt32(min(1_000_000, 10_000 << min(failures - 1, 7))))
+                Posix.usleep(UInt32(min(1_000_000, 10_000 << min(failures - 1, 7))))
             }
         }
     }

@@ -14,7 +14,7 @@ enum ListenAddress: Equatable, CustomStringConvertible {
 
     /// The socket systemd passed, when `LISTEN_PID` names this process; otherwise fd 0.
     static func handedOver(environment: [String: String] = ProcessInfo.processInfo.environment) -> ListenAddress {
-        if let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
+        if let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == Posix.getpid(),
             let count = environment["LISTEN_FDS"].flatMap(Int.init), count >= 1
         {
             return .activated

@@ -30,18 +30,14 @@ struct Listener: ~Copyable {
         self.address = address
         switch address {
         case .activated:
-            var accepting: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            guard getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0, accepting != 0 else {
+            guard Self.isListening(3) else {
                 throw Failure(description: "LISTEN_FDS is set but fd 3 is not a listening socket")
             }
             descriptor = 3
             ownedPath = nil
-            handedOverFlags = fcntl(3, F_GETFL)
+            handedOverFlags = (try? Posix.fcntl(3, F_GETFL)) ?? -1
         case .inherited:
-            var accepting: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            guard getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0, accepting != 0 else {
+            guard Self.isListening(0) else {
                 throw Failure(
                     description:
                         "no --listen address was given and standard input is not a listening socket; "
@@ -50,11 +46,10 @@ struct Listener: ~Copyable {
             }
             descriptor = 0
             ownedPath = nil
-            handedOverFlags = fcntl(0, F_GETFL)
+            handedOverFlags = (try? Posix.fcntl(0, F_GETFL)) ?? -1
         case .unix(let path):
             descriptor = try Self.openUnix(path: path, backlog: backlog, mode: socketMode, group: socketGroup)
-            var status = stat()
-            lstat(path, &status)
+            let status = (try? Posix.lstat(path)) ?? stat()
             ownedPath = (path, UInt64(status.st_dev), UInt64(status.st_ino))
             handedOverFlags = nil
         case .tcp(let host, let port):
@@ -68,19 +63,19 @@ struct Listener: ~Copyable {
     /// (a successor started while this one was finishing its last requests).
     /// A socket handed over by systemd or spawn-fcgi is left open, with its status flags as they were.
     consuming func close() {
-        if let handedOverFlags, handedOverFlags >= 0 { _ = fcntl(descriptor, F_SETFL, handedOverFlags) }
-        if !address.isHandedOver { _ = Glibc.close(descriptor) }
-        if let ownedPath {
-            var status = stat()
-            if lstat(ownedPath.path, &status) == 0, UInt64(status.st_dev) == ownedPath.device,
-                UInt64(status.st_ino) == ownedPath.inode
-            {
-                unlink(ownedPath.path)
-            }
+        if let handedOverFlags, handedOverFlags >= 0 { _ = try? Posix.fcntl(descriptor, F_SETFL, handedOverFlags) }
+        if !address.isHandedOver { try? Posix.close(descriptor) }
+        if let ownedPath, let status = try? Posix.lstat(ownedPath.path), UInt64(status.st_dev) == ownedPath.device,
+            UInt64(status.st_ino) == ownedPath.inode
+        {
+            try? Posix.unlink(ownedPath.path)
         }
     }
 
-    private static func errorText() -> String { String(cString: strerror(errno)) }
+    /// Whether `descriptor` is a listening socket.
+    private static func isListening(_ descriptor: Int32) -> Bool {
+        ((try? Posix.getsockopt(descriptor, level: SOL_SOCKET, option: SO_ACCEPTCONN)) ?? 0) != 0
+    }
 
     private static func openUnix(path: String, backlog: Int32, mode: mode_t, group: gid_t?) throws(Failure) -> Int32 {
         var address = sockaddr_un()
@@ -96,38 +91,44 @@ struct Listener: ~Copyable {
             raw.copyBytes(from: pathBytes)
             raw[pathBytes.count] = 0
         }
-        var status = stat()
-        if lstat(path, &status) == 0 {
+        if let status = try? Posix.lstat(path) {
             guard status.st_mode & S_IFMT == S_IFSOCK else {
                 throw Failure(description: "\(path) exists and is not a socket; refusing to replace it")
             }
             if try isAlive(&address) {
                 throw Failure(description: "another process is already listening on \(path)")
             }
-            unlink(path)
+            try? Posix.unlink(path)
         }
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure(description: "socket(): \(errorText())") }
+        let descriptor: Int32
+        do {
+            descriptor = try Posix.socket(
+                domain: AF_UNIX, type: Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+        } catch {
+            throw Failure(description: "socket(): \(error.message)")
+        }
         // No moment with looser permissions than asked for: bind under a umask that yields at most `mode`.
-        let previousMask = umask(~mode & 0o777)
+        let previousMask = Posix.umask(~mode & 0o777)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                Result { () throws(PosixError) in
+                    try Posix.bind(descriptor, address: address, length: socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
             }
         }
-        umask(previousMask)
-        guard bound == 0 else {
-            let text = errorText()
-            _ = Glibc.close(descriptor)
-            throw Failure(description: "cannot bind \(path): \(text)")
+        Posix.umask(previousMask)
+        if case .failure(let error) = bound {
+            try? Posix.close(descriptor)
+            throw Failure(description: "cannot bind \(path): \(error.message)")
         }
-        guard chmod(path, mode) == 0, group.map({ chown(path, uid_t.max, $0) == 0 }) ?? true,
-            listen(descriptor, backlog) == 0
-        else {
-            let text = errorText()
-            _ = Glibc.close(descriptor)
-            unlink(path)
-            throw Failure(description: "cannot listen on \(path): \(text)")
+        do {
+            try Posix.chmod(path, mode: mode)
+            if let group { try Posix.chown(path, owner: uid_t.max, group: group) }
+            try Posix.listen(descriptor, backlog: backlog)
+        } catch {
+            try? Posix.close(descriptor)
+            try? Posix.unlink(path)
+            throw Failure(description: "cannot listen on \(path): \(error.message)")
         }
         return descriptor
     }
@@ -135,23 +136,30 @@ struct Listener: ~Copyable {
     /// Whether something accepts connections at a unix socket path. Only a refused connection means the file is a
     /// stale leftover; any other answer (accepted, a full queue, no permission) means it belongs to someone.
     private static func isAlive(_ address: inout sockaddr_un) throws(Failure) -> Bool {
-        let probe = socket(
-            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard probe >= 0 else { throw Failure(description: "socket(): \(errorText())") }
-        defer { _ = Glibc.close(probe) }
+        let probe: Int32
+        do {
+            probe = try Posix.socket(
+                domain: AF_UNIX,
+                type: Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue))
+        } catch {
+            throw Failure(description: "socket(): \(error.message)")
+        }
+        defer { try? Posix.close(probe) }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                Result { () throws(PosixError) in
+                    try Posix.connect(probe, address: address, length: socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
             }
         }
-        return connected == 0 || errno != ECONNREFUSED
+        guard case .failure(let error) = connected else { return true }
+        return error.code != ECONNREFUSED
     }
 
     /// The group id of a group name or number, or nil when there is no such group.
     static func groupID(_ name: String) -> gid_t? {
         if let number = gid_t(name) { return number }
-        guard let entry = getgrnam(name) else { return nil }
-        return entry.pointee.gr_gid
+        return Posix.groupID(named: name)
     }
 
     /// Whether a TCP host is a loopback address (`127.0.0.0/8`, `::1`, `localhost`).
@@ -166,21 +174,29 @@ struct Listener: ~Copyable {
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
-        var list: UnsafeMutablePointer<addrinfo>?
-        let resolved = getaddrinfo(host, String(port), &hints, &list)
-        guard resolved == 0, let first = list else {
-            throw Failure(description: "cannot resolve \(host): \(String(cString: gai_strerror(resolved)))")
+        let list: UnsafeMutablePointer<addrinfo>
+        do {
+            list = try Posix.getaddrinfo(host: host, service: String(port), hints: hints)
+        } catch {
+            throw Failure(description: "cannot resolve \(host): \(error.message)")
         }
-        defer { freeaddrinfo(list) }
-        let info = first.pointee
-        let descriptor = socket(info.ai_family, info.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.ai_protocol)
-        guard descriptor >= 0 else { throw Failure(description: "socket(): \(errorText())") }
-        var yes: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        guard bind(descriptor, info.ai_addr, info.ai_addrlen) == 0, listen(descriptor, backlog) == 0 else {
-            let text = errorText()
-            _ = Glibc.close(descriptor)
-            throw Failure(description: "cannot listen on \(host):\(port): \(text)")
+        defer { Posix.freeaddrinfo(list) }
+        let info = list.pointee
+        let descriptor: Int32
+        do {
+            descriptor = try Posix.socket(
+                domain: info.ai_family, type: info.ai_socktype | Int32(SOCK_CLOEXEC.rawValue),
+                protocol: info.ai_protocol)
+        } catch {
+            throw Failure(description: "socket(): \(error.message)")
+        }
+        try? Posix.setsockopt(descriptor, level: SOL_SOCKET, option: SO_REUSEADDR, value: Int32(1))
+        do {
+            try Posix.bind(descriptor, address: info.ai_addr, length: info.ai_addrlen)
+            try Posix.listen(descriptor, backlog: backlog)
+        } catch {
+            try? Posix.close(descriptor)
+            throw Failure(description: "cannot listen on \(host):\(port): \(error.message)")
         }
         return descriptor
     }

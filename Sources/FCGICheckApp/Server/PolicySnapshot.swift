@@ -1,5 +1,3 @@
-import CLinux
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -22,56 +20,62 @@ final class PolicySnapshot {
 
     /// Holds `text` in a new in-memory file, sealed against change (workers only read it).
     init(text: String) throws(Failure) {
-        descriptor = WorkerDescriptors.movedAside(CLinux_memfdCreate("fcgi-check-policy"))
-        guard descriptor >= 0 else {
-            throw Failure(description: "cannot hold the policy for the workers: \(String(cString: strerror(errno)))")
+        do {
+            descriptor = try WorkerDescriptors.movedAside(Posix.memfdCreate(name: "fcgi-check-policy"))
+        } catch {
+            throw Failure(description: "cannot hold the policy for the workers: \(error.message)")
         }
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes {
-                pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset))
+            let written = bytes[offset...].withUnsafeBytes { buffer in
+                Result { () throws(PosixError) in try Posix.pwrite(descriptor, buffer, at: offset) }
             }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                let text = String(cString: strerror(errno))
-                _ = close(descriptor)
-                throw Failure(description: "cannot hold the policy for the workers: \(text)")
+            guard case .success(let count) = written, count > 0 else {
+                try? Posix.close(descriptor)
+                throw Failure(description: "cannot hold the policy for the workers: \(Self.reason(written))")
             }
-            offset += written
+            offset += count
         }
-        guard CLinux_memfdSealAll(descriptor) == 0 else {
-            let text = String(cString: strerror(errno))
-            _ = close(descriptor)
-            throw Failure(description: "cannot seal the policy for the workers: \(text)")
+        do {
+            try Posix.memfdSealAll(descriptor)
+        } catch {
+            try? Posix.close(descriptor)
+            throw Failure(description: "cannot seal the policy for the workers: \(error.message)")
         }
     }
 
     deinit {
-        _ = close(descriptor)
+        try? Posix.close(descriptor)
     }
 
     /// A worker's side: the policy text on `descriptor`, read whole from its start (the workers of a generation
     /// share one file offset, so they read with pread and never move it).
     static func read(from descriptor: Int32 = WorkerDescriptors.policy) throws(Failure) -> String {
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+        guard let status = try? Posix.fstat(descriptor), status.st_mode & S_IFMT == S_IFREG else {
             throw Failure(description: "fd \(descriptor) holds no policy (workers are started by `serve --workers N`)")
         }
         var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.count
-            let read = bytes.withUnsafeMutableBytes {
-                pread(descriptor, $0.baseAddress! + offset, count - offset, off_t(offset))
+            let read = bytes.withUnsafeMutableBytes { buffer in
+                Result { () throws(PosixError) in
+                    try Posix.pread(
+                        descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]), at: offset)
+                }
             }
-            if read < 0 && errno == EINTR { continue }
-            guard read > 0 else {
-                throw Failure(
-                    description: "cannot read the policy on fd \(descriptor): \(String(cString: strerror(errno)))")
+            guard case .success(let count) = read, count > 0 else {
+                throw Failure(description: "cannot read the policy on fd \(descriptor): \(reason(read))")
             }
-            offset += read
+            offset += count
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Why a pread or pwrite moved no bytes: its error, or (a file shorter than it said, which a sealed memfd never
+    /// is) no error at all, worded as errno 0 is.
+    private static func reason(_ result: Result<Int, PosixError>) -> String {
+        if case .failure(let error) = result { return error.message }
+        return Posix.errorText(0)
     }
 }

@@ -1,4 +1,3 @@
-import CLinux
 import Foundation
 import Synchronization
 
@@ -73,15 +72,18 @@ final class Scoreboard: @unchecked Sendable {
     /// Creates a zeroed scoreboard with room for `slots` workers, in an unnamed in-memory file (close-on-exec: a
     /// worker gets it on fd 3 through posix_spawn's dup2, and no second copy).
     static func create(slots: Int) throws(Failure) -> Scoreboard {
-        let descriptor = WorkerDescriptors.movedAside(CLinux_memfdCreate("fcgi-check-scoreboard"))
-        guard descriptor >= 0 else {
-            throw Failure(description: "cannot create the scoreboard: \(String(cString: strerror(errno)))")
+        let descriptor: Int32
+        do {
+            descriptor = try WorkerDescriptors.movedAside(Posix.memfdCreate(name: "fcgi-check-scoreboard"))
+        } catch {
+            throw Failure(description: "cannot create the scoreboard: \(error.message)")
         }
         let byteCount = (headerWords + slots * slotWords) * 8
-        guard ftruncate(descriptor, off_t(byteCount)) == 0 else {
-            let text = String(cString: strerror(errno))
-            close(descriptor)
-            throw Failure(description: "cannot size the scoreboard: \(text)")
+        do {
+            try Posix.ftruncate(descriptor, length: byteCount)
+        } catch {
+            try? Posix.close(descriptor)
+            throw Failure(description: "cannot size the scoreboard: \(error.message)")
         }
         let scoreboard = try Scoreboard(descriptor: descriptor, byteCount: byteCount, slots: slots)
         scoreboard.store(.magic, magic)
@@ -91,8 +93,7 @@ final class Scoreboard: @unchecked Sendable {
 
     /// Maps the scoreboard a supervisor passed on `descriptor`.
     static func attach(descriptor: Int32) throws(Failure) -> Scoreboard {
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_size >= headerWords * 8 else {
+        guard let status = try? Posix.fstat(descriptor), status.st_size >= headerWords * 8 else {
             throw Failure(description: "fd \(descriptor) is not a scoreboard")
         }
         let byteCount = Int(status.st_size)
@@ -105,10 +106,12 @@ final class Scoreboard: @unchecked Sendable {
     }
 
     private init(descriptor: Int32, byteCount: Int, slots: Int) throws(Failure) {
-        guard let mapping = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
-            mapping != MAP_FAILED
-        else {
-            throw Failure(description: "cannot map the scoreboard: \(String(cString: strerror(errno)))")
+        let mapping: UnsafeMutableRawPointer
+        do {
+            mapping = try Posix.mmap(
+                length: byteCount, protection: PROT_READ | PROT_WRITE, flags: MAP_SHARED, descriptor: descriptor)
+        } catch {
+            throw Failure(description: "cannot map the scoreboard: \(error.message)")
         }
         self.descriptor = descriptor
         self.byteCount = byteCount
@@ -117,7 +120,7 @@ final class Scoreboard: @unchecked Sendable {
     }
 
     deinit {
-        munmap(UnsafeMutableRawPointer(words), byteCount)
+        try? Posix.munmap(UnsafeMutableRawPointer(words), length: byteCount)
     }
 
     private func load(_ field: Header) -> UInt64 { words[field.rawValue].load(ordering: .relaxed) }
@@ -314,8 +317,7 @@ final class Scoreboard: @unchecked Sendable {
     /// Milliseconds on the monotonic clock (since boot, the same in every process): uptimes measured with it do not
     /// jump when the wall clock is set.
     static func nowMilliseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
+        let now = Posix.clockTime(CLOCK_MONOTONIC)
         return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec / 1_000_000)
     }
 }

@@ -1,10 +1,6 @@
 import Foundation
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Holds the listening socket and keeps `workers` worker processes serving on it, as PHP-FPM's master does.
 ///
 /// Workers are fresh processes (`posix_spawn` of this same executable with `serve … --worker-slot N`), never forks of
@@ -17,6 +13,9 @@ import Logging
 ///   too), and retires the old one only when every new worker is ready; the listening socket stays open throughout;
 /// - SIGTERM, SIGINT or SIGQUIT shuts the socket down (on a unix socket the connections already queued are still
 ///   answered), lets every worker finish, and exits 0, or 1 when `stopTimeout` ran out first.
+///
+/// It keeps the table of running workers and composes the rest: `WorkerSpawner` starts a worker, `CrashLoopPacer`
+/// says when a replacement may start, `ReloadState` is where a reload stands.
 final class Supervisor {
     /// What the supervisor runs.
     struct Configuration {
@@ -44,23 +43,15 @@ final class Supervisor {
     private let socketIsShared: Bool
     private let scoreboard: Scoreboard
     private let configuration: Configuration
+    private let spawner: WorkerSpawner
     private let logger: Logger
     private var workers: [pid_t: Worker] = [:]
     /// The generation serving now; a reload starts the next one beside it.
     private var generation: UInt64 = 1
-    /// No replacement starts before this (the pause after quick deaths).
-    private var nextStart = ContinuousClock.now
-    private var quickDeaths = 0
-    private var reload: (generation: UInt64, deadline: ContinuousClock.Instant)?
-    /// The policy of the serving generation, and of the one a reload is starting.
+    /// The policy of the serving generation (a reload's generation holds its own in `reload`).
     private var policy: PolicySnapshot?
-    private var reloadPolicy: PolicySnapshot?
-    private var reloadRequested = false
-    private var reloadWaitLogged = false
-
-    /// A worker that dies sooner than this after it started counts as a quick death.
-    private static let quickDeathLimit = Duration.seconds(2)
-    private static let signals = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD]
+    private var pacer = CrashLoopPacer()
+    private var reload = ReloadState.idle
 
     /// Creates a supervisor over an open listening socket.
     /// - Parameter socketIsShared: true for a socket inherited from systemd or spawn-fcgi: it is never shut down, so
@@ -71,20 +62,15 @@ final class Supervisor {
         self.scoreboard = scoreboard
         self.configuration = configuration
         self.logger = logger
+        spawner = WorkerSpawner(
+            listener: listener, scoreboard: scoreboard.descriptor, arguments: configuration.workerArguments)
     }
 
-    /// The signals the supervisor waits for; block them in every thread before calling `run`.
-    static var signalSet: sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in signals { sigaddset(&set, signal) }
-        return set
-    }
-
-    /// Starts the first workers and supervises them until a stop signal.
+    /// Starts the first workers and supervises them until a stop signal. `Signals.Set.supervisor` must be blocked in
+    /// every thread (`Signals.prepareServing(supervising: true)`).
     /// - Returns: the exit status: 0 after a clean stop, 1 when workers had to be killed or never became ready.
     func run(onReady: () -> Void) -> Int32 {
-        scoreboard.begin(limits: configuration.limits, supervisorPID: getpid())
+        scoreboard.begin(limits: configuration.limits, supervisorPID: Posix.getpid())
         do {
             policy = try configuration.initialPolicy.map(PolicySnapshot.init)
         } catch {
@@ -106,21 +92,18 @@ final class Supervisor {
                 logger.critical("workers did not become ready within 30 s")
                 return stopAll(exitStatus: 1)
             }
-            usleep(5_000)
+            Posix.usleep(5_000)
         }
         onReady()
 
-        var signals = Self.signalSet
         while true {
-            var timeout = timespec(tv_sec: 0, tv_nsec: 100_000_000)
-            let received = sigtimedwait(&signals, nil, &timeout)
-            switch received {
-            case SIGTERM, SIGINT, SIGQUIT:
+            switch Signals.wait(for: .supervisor, timeout: .milliseconds(100)) {
+            case let received? where [SIGTERM, SIGINT, SIGQUIT].contains(received):
                 logger.notice("signal \(received) received: stopping, letting requests in flight finish")
                 return stopAll(exitStatus: 0)
-            case SIGHUP:
+            case SIGHUP?:
                 logger.notice("SIGHUP received: reloading")
-                reloadRequested = true
+                reload.request()
             default:
                 break
             }
@@ -141,61 +124,23 @@ final class Supervisor {
         }
         let slot = scoreboard.slot(slotIndex)
         slot.claim(generation: generation)
-        let arguments = configuration.workerArguments + ["--worker-slot", String(slotIndex)]
-        let generationPolicy = generation == reload?.generation ? reloadPolicy : policy
-        guard let pid = spawn(arguments: arguments, policy: generationPolicy) else {
+        let generationPolicy: PolicySnapshot?
+        if let starting = reload.starting, starting.number == generation {
+            generationPolicy = starting.policy
+        } else {
+            generationPolicy = policy
+        }
+        let pid: pid_t
+        do {
+            pid = try spawner.spawn(slot: slotIndex, policy: generationPolicy)
+        } catch {
+            logger.error("cannot start a worker: \(error.message)")
             slot.release()
             return false
         }
         workers[pid] = Worker(pid: pid, slot: slotIndex, generation: generation, started: .now)
         logger.info("worker \(slotIndex) started (pid \(pid), generation \(generation))")
         return true
-    }
-
-    private func spawn(arguments: [String], policy: PolicySnapshot?) -> pid_t? {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // Listening socket on fd 0 (the FastCGI convention), scoreboard on fd 3, policy on fd 4; stdout and stderr
-        // are shared. dup2 onto another number clears close-on-exec; fd 0 inherited from our own parent never had it.
-        if listener != WorkerDescriptors.listener {
-            posix_spawn_file_actions_adddup2(&actions, listener, WorkerDescriptors.listener)
-        }
-        posix_spawn_file_actions_adddup2(&actions, scoreboard.descriptor, WorkerDescriptors.scoreboard)
-        if let policy { posix_spawn_file_actions_adddup2(&actions, policy.descriptor, WorkerDescriptors.policy) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The worker starts with every handler at its default and the signals it cares about blocked, so that a stop
-        // sent before it has set itself up (an abandoned reload, a quick SIGTERM) waits for it instead of killing it
-        // outright; it sets its own mask once its handlers are in place.
-        var startMask = sigset_t()
-        sigemptyset(&startMask)
-        for blocked in [SIGTERM, SIGQUIT, SIGINT, SIGHUP] { sigaddset(&startMask, blocked) }
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &startMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[name] = nil }
-        environment["FCGI_CHECK_SUPERVISOR_PID"] = String(getpid())
-        let executable = "/proc/self/exe"
-        let argv = ([CommandLine.arguments.first ?? "fcgi-check"] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for argument in argv { free(argument) }
-            for variable in envp { free(variable) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            logger.error("cannot start a worker: \(String(cString: strerror(result)))")
-            return nil
-        }
-        return pid
     }
 
     private func generationIsReady(_ generation: UInt64) -> Bool {
@@ -206,9 +151,7 @@ final class Supervisor {
 
     /// Reaps one exited worker, if any.
     private func reapOne() -> (Worker, Int32)? {
-        var status: Int32 = 0
-        let pid = waitpid(-1, &status, WNOHANG)
-        guard pid > 0 else { return nil }
+        guard let (pid, status) = try? Posix.waitpid(-1, options: WNOHANG), pid > 0 else { return nil }
         guard let worker = workers.removeValue(forKey: pid) else { return reapOne() }
         scoreboard.slot(worker.slot).release()
         return (worker, status)
@@ -221,7 +164,7 @@ final class Supervisor {
                 logger.info("worker \(worker.slot) (pid \(worker.pid)) of generation \(worker.generation) retired")
                 continue
             }
-            if let reload, worker.generation == reload.generation {
+            if let starting = reload.starting, worker.generation == starting.number {
                 logger.error("reload failed: new worker \(worker.slot) \(Self.describe(status)) before it was ready")
                 abandonReload()
                 continue
@@ -234,16 +177,14 @@ final class Supervisor {
                 logger.info("worker \(worker.slot) (pid \(worker.pid)) exited after \(lived.secondsText); replacing it")
                 continue
             }
-            quickDeaths = lived < Self.quickDeathLimit ? quickDeaths + 1 : 0
-            scoreboard.setQuickDeaths(quickDeaths)
-            // The first quick death is replaced at once; then 0.1 s, 0.2 s, ... up to 30 s between attempts.
-            let pause: Duration = quickDeaths <= 1 ? .zero : .milliseconds(min(30_000, 100 << min(quickDeaths - 2, 9)))
-            nextStart = .now + pause
+            let pause = pacer.workerDied(after: lived)
+            scoreboard.setQuickDeaths(pacer.quickDeaths)
             let what = "worker \(worker.slot) (pid \(worker.pid)) \(Self.describe(status)) after \(lived.secondsText)"
             if pause == .zero {
                 logger.error("\(what); replacing it")
             } else {
-                logger.critical("\(what): \(quickDeaths) quick deaths in a row, next start in \(pause.secondsText)")
+                logger.critical(
+                    "\(what): \(pacer.quickDeaths) quick deaths in a row, next start in \(pause.secondsText)")
             }
         }
     }
@@ -251,11 +192,11 @@ final class Supervisor {
     /// Tops the serving generation up to `workers` (not during a reload: the new generation is on its way).
     private func replaceMissingWorkers() {
         noticeRecovery()
-        guard reload == nil, ContinuousClock.now >= nextStart else { return }
+        guard reload.starting == nil, pacer.mayStart() else { return }
         let serving = workers.values.filter { $0.generation == generation && !$0.retiring }.count
         for _ in serving..<max(serving, configuration.limits.workers) {
             guard startWorker(generation: generation) else {
-                nextStart = .now + .seconds(1)
+                pacer.startFailed()
                 return
             }
         }
@@ -264,43 +205,47 @@ final class Supervisor {
     /// Ends a run of quick deaths once every serving worker is ready and has outlived the quick-death limit: the
     /// crash loop is over (the inventory was fixed, say), and the next death is paced from the start again.
     private func noticeRecovery() {
-        guard quickDeaths > 0 else { return }
+        guard pacer.quickDeaths > 0 else { return }
         let serving = workers.values.filter { $0.generation == generation && !$0.retiring }
         guard serving.count == configuration.limits.workers,
             serving.allSatisfy({
-                ContinuousClock.now - $0.started >= Self.quickDeathLimit && scoreboard.slot($0.slot).state == .ready
+                pacer.hasOutlivedQuickDeath(startedAt: $0.started) && scoreboard.slot($0.slot).state == .ready
             })
         else { return }
         // The scoreboard first, as everywhere: whoever reads the log line finds /status agreeing.
         scoreboard.setQuickDeaths(0)
+        let quickDeaths = pacer.endCrashLoop()
         logger.notice("workers start and serve normally again after \(quickDeaths) quick deaths in a row")
-        quickDeaths = 0
     }
 
     // MARK: Reload
 
+    /// Takes the reload one step further, if one is under way: waits for free slots, then prepares and starts the new
+    /// generation, then retires the old one once every new worker is ready (or abandons the new one).
     private func advanceReload() {
-        if reload == nil && reloadRequested {
+        switch reload {
+        case .idle:
+            return
+        case .waitingForSlots:
             // Workers of earlier generations may still be finishing their last requests and hold their slots (two
             // reloads in quick succession): the new generation waits for room rather than failing.
             let free = scoreboard.emptySlotCount
             guard free >= configuration.limits.workers else {
-                if !reloadWaitLogged {
+                if reload.keepWaiting() {
                     logger.notice("reload waits for retiring workers to finish (\(free) free slots)")
-                    reloadWaitLogged = true
                 }
                 return
             }
-            reloadWaitLogged = false
-            reloadRequested = false
+            let policy: PolicySnapshot?
             do {
-                reloadPolicy = try configuration.prepareReload().map(PolicySnapshot.init)
+                policy = try configuration.prepareReload().map(PolicySnapshot.init)
             } catch {
+                reload.end()
                 logger.error("reload refused, the running workers carry on: \(error)")
                 return
             }
             let next = generation + 1
-            reload = (next, .now + .seconds(30))
+            reload.begin(.init(number: next, policy: policy, deadline: .now + .seconds(30)))
             for _ in 0..<configuration.limits.workers {
                 guard startWorker(generation: next) else {
                     logger.error("reload failed: cannot start the new workers; the running workers carry on")
@@ -308,36 +253,34 @@ final class Supervisor {
                     return
                 }
             }
-            return
-        }
-        guard let current = reload else { return }
-        if generationIsReady(current.generation) {
-            for (pid, worker) in workers where worker.generation < current.generation {
-                workers[pid]!.retiring = true
-                scoreboard.slot(worker.slot).markStopping()
-                kill(pid, SIGTERM)
+        case .starting(let starting):
+            if generationIsReady(starting.number) {
+                for (pid, worker) in workers where worker.generation < starting.number {
+                    workers[pid]!.retiring = true
+                    scoreboard.slot(worker.slot).markStopping()
+                    try? Posix.kill(pid, SIGTERM)
+                }
+                generation = starting.number
+                policy = starting.policy
+                reload.end()
+                scoreboard.countReload()
+                logger.notice(
+                    "reload complete: generation \(starting.number) is serving, the previous one is finishing")
+            } else if ContinuousClock.now > starting.deadline {
+                logger.error("reload failed: the new workers were not ready within 30 s; the running workers carry on")
+                abandonReload()
             }
-            generation = current.generation
-            reload = nil
-            policy = reloadPolicy
-            reloadPolicy = nil
-            scoreboard.countReload()
-            logger.notice("reload complete: generation \(current.generation) is serving, the previous one is finishing")
-        } else if ContinuousClock.now > current.deadline {
-            logger.error("reload failed: the new workers were not ready within 30 s; the running workers carry on")
-            abandonReload()
         }
     }
 
     /// Stops the half-started new generation and goes on with the serving one.
     private func abandonReload() {
-        guard let current = reload else { return }
-        for (pid, worker) in workers where worker.generation == current.generation {
+        guard let starting = reload.starting else { return }
+        for (pid, worker) in workers where worker.generation == starting.number {
             workers[pid]!.retiring = true
-            kill(pid, SIGTERM)
+            try? Posix.kill(pid, SIGTERM)
         }
-        reload = nil
-        reloadPolicy = nil
+        reload.end()
     }
 
     // MARK: Stop
@@ -345,15 +288,15 @@ final class Supervisor {
     /// Stops every worker: shuts our own socket down first so that they answer what is queued and nothing more.
     private func stopAll(exitStatus: Int32) -> Int32 {
         var exitStatus = exitStatus
-        if !socketIsShared { shutdown(listener, Int32(SHUT_RDWR)) }
+        if !socketIsShared { try? Posix.shutdown(listener, how: Int32(SHUT_RDWR)) }
         for pid in workers.keys {
             workers[pid]!.retiring = true
-            kill(pid, SIGTERM)
+            try? Posix.kill(pid, SIGTERM)
         }
         let deadline = ContinuousClock.now + configuration.stopTimeout + .seconds(2)
         while !workers.isEmpty && ContinuousClock.now < deadline {
             guard let (worker, status) = reapOne() else {
-                usleep(10_000)
+                Posix.usleep(10_000)
                 continue
             }
             // A worker that could not finish its requests within the stop timeout makes the whole stop unclean.
@@ -365,8 +308,8 @@ final class Supervisor {
         guard workers.isEmpty else {
             logger.error("stop timeout reached with \(workers.count) workers still running; killing them")
             for (pid, worker) in workers {
-                kill(pid, SIGKILL)
-                waitpid(pid, nil, 0)
+                try? Posix.kill(pid, SIGKILL)
+                _ = try? Posix.waitpid(pid, options: 0)
                 scoreboard.slot(worker.slot).release()
             }
             workers.removeAll()

@@ -10,13 +10,11 @@ enum WorkerDescriptors {
     static let policy: Int32 = 4
 
     /// `descriptor` moved to a number of 10 or more (close-on-exec), so that putting the supervisor's descriptors on
-    /// fds 0, 3 and 4 of a new worker never overwrites one of them before it is handed over; -1 stays -1 (errno kept).
-    static func movedAside(_ descriptor: Int32) -> Int32 {
-        guard descriptor >= 0, descriptor < 10 else { return descriptor }
-        let moved = fcntl(descriptor, F_DUPFD_CLOEXEC, 10)
-        let saved = errno
-        _ = close(descriptor)
-        errno = saved
-        return moved
+    /// fds 0, 3 and 4 of a new worker never overwrites one of them before it is handed over. The original is closed
+    /// either way.
+    static func movedAside(_ descriptor: Int32) throws(PosixError) -> Int32 {
+        guard descriptor < 10 else { return descriptor }
+        defer { try? Posix.close(descriptor) }
+        return try Posix.fcntl(descriptor, F_DUPFD_CLOEXEC, 10)
     }
 }

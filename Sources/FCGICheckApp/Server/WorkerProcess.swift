@@ -2,10 +2,6 @@ import CheckDomain
 import Foundation
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `serve --worker-slot N`: one worker process under a `Supervisor`, serving on the socket it inherited on fd 0,
 /// counting into the scoreboard on fd 3, under the policy on fd 4.
 struct WorkerProcess {
@@ -14,20 +10,11 @@ struct WorkerProcess {
 
     func run() throws -> Never {
         // SIGTERM and SIGQUIT stop this worker (the supervisor's way of retiring it); SIGINT and SIGHUP are the
-        // supervisor's business: Ctrl-C at a terminal reaches the whole process group, and the supervisor then
-        // stops the workers in order.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        for stopSignal in [SIGTERM, SIGQUIT] {
-            signal(stopSignal, SIG_DFL)
-            sigaddset(&stopSignals, stopSignal)
-        }
-        signal(SIGINT, SIG_IGN)
-        signal(SIGHUP, SIG_IGN)
-        pthread_sigmask(SIG_SETMASK, &stopSignals, nil)
+        // supervisor's business.
+        Signals.prepareWorker()
         let logger = command.bootstrapLogging(worker: slot)
         let supervisorPID = ProcessInfo.processInfo.environment["FCGI_CHECK_SUPERVISOR_PID"].flatMap(Int32.init)
-        guard let supervisorPID, getppid() == supervisorPID else {
+        guard let supervisorPID, Posix.getppid() == supervisorPID else {
             throw CommandFailure("--worker-slot is for workers started by `fcgi-check serve --workers N`")
         }
         let scoreboard = try Scoreboard.attach(descriptor: WorkerDescriptors.scoreboard)
@@ -38,20 +25,19 @@ struct WorkerProcess {
         var policy = Policy()
         if let path = command.policyOptions.policy {
             policy = try Policy.parse(PolicySnapshot.read(), file: path)
-            close(WorkerDescriptors.policy)
+            try? Posix.close(WorkerDescriptors.policy)
         }
         let (server, _) = try command.makeServer(
             socket: 0, socketIsShared: true, scoreboard: scoreboard, slot: slot, policy: policy, logger: logger)
         try server.start()
-        scoreboard.slot(slot).markReady(pid: getpid())
+        scoreboard.slot(slot).markReady(pid: Posix.getpid())
 
         // Wait for a stop signal; also notice a supervisor that died without stopping us (kill -9), whose
         // replacement will start its own workers.
-        var received: Int32 = -1
-        while received < 0 {
-            var timeout = timespec(tv_sec: 1, tv_nsec: 0)
-            received = sigtimedwait(&stopSignals, nil, &timeout)
-            if received < 0 && getppid() != supervisorPID {
+        var received: Int32?
+        while received == nil {
+            received = Signals.wait(for: .workerStop, timeout: .seconds(1))
+            if received == nil && Posix.getppid() != supervisorPID {
                 logger.error("the supervisor (pid \(supervisorPID)) is gone: stopping")
                 break
             }
