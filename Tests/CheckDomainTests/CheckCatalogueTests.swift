@@ -204,7 +204,7 @@ import Testing
         let found = try findings("check_facts_freshness", facts)
         #expect(found.first?.level == level)
         if level != nil && hoursAgo > 0 {
-            #expect(found.first?.fix == "ssh 10.1.1.1 fcgi-check facts | fcgi-check nodes facts 1 -")
+            #expect(found.first?.fix == "fcgi-check nodes collect 1" && found.first?.fixLocation == .inventory)
         }
         // Three hours in the future: the clock or the data is wrong, so the age is unknown, never passed.
         if hoursAgo < -1 { #expect(found.first?.message == "10.1.1.1 节点信息采集时间未知") }
