@@ -70,6 +70,19 @@ import Testing
             level = "warn"
             [check_os_family]
             level = "warn"
+            [check_ulimit]
+            nofile_minimum = 100000
+            nofile_recommended = 100000
+            nproc_minimum = 65535
+            [check_sysctl.rules]
+            "vm.swappiness" = { max = 10, level = "warn" }
+            "fs.aio-max-nr" = false
+            [check_cpu_governor]
+            pass = ["performance", "schedutil"]
+            warn = ["ondemand"]
+            without_cpufreq = "warn"
+            [check_firewall]
+            level = "fail"
             """)
         #expect(policy.checks == ["check_swap", "check_os_version"])
         #expect(policy.registry().names == ["check_swap", "check_os_version"])
@@ -98,6 +111,15 @@ import Testing
         let port = policy.item(MemberPortCheck.self)
         #expect(port.minimum == 1024 && port.maximum == 32767)
         #expect(systemd.description(in: .chinese) == "检测 systemd 检查版本 >218 且 != 231 且 != 232")
+        let ulimit = policy.item(UlimitCheck.self)
+        #expect(ulimit.nofileMinimum == 100_000 && ulimit.nofileRecommended == 100_000 && ulimit.nprocMinimum == 65535)
+        let rules = policy.item(SysctlCheck.self).rules
+        #expect(rules.first { $0.name == "vm.swappiness" } == SysctlRule("vm.swappiness", maximum: 10, level: .warn))
+        #expect(!rules.contains { $0.name == "fs.aio-max-nr" } && rules.count == 5)
+        let governor = policy.item(CPUGovernorCheck.self)
+        #expect(governor.allowed == AllowedSettings(pass: ["performance", "schedutil"], warn: ["ondemand"]))
+        #expect(governor.withoutCPUFreq == "warn")
+        #expect(policy.item(FirewallCheck.self).level == .fail)
     }
 
     @Test func compatReferenceIsTheReferenceCatalogue() throws {
@@ -174,6 +196,81 @@ import Testing
             "[check_member_port]\nminimum = 2000\nmaximum = 1000",
             "key check_member_port.minimum: must not exceed maximum"
         ),
+        // check_ulimit
+        ("[check_ulimit]\nnofile_minimum = 0", "key check_ulimit.nofile_minimum: must be at least 1, not 0"),
+        (
+            "[check_ulimit]\nnproc_minimum = \"4096\"",
+            "key check_ulimit.nproc_minimum: must be an integer, not a string"
+        ),
+        (
+            "[check_ulimit]\nnofile_minimum = 2000000",
+            "key check_ulimit.nofile_recommended: must be at least nofile_minimum (2000000)"
+        ),
+        ("[check_ulimit]\nnofile = 65535", "key check_ulimit.nofile: unknown key"),
+        // check_sysctl
+        ("[check_sysctl]\nrules = 1", "key check_sysctl.rules: must be a table, not an integer"),
+        (
+            "[check_sysctl.rules]\n\"kernel.shmmax\" = { min = 1 }",
+            "key check_sysctl.rules.\"kernel.shmmax\": not a kernel setting fcgi-check collects (collected: fs.aio-max-nr,"
+        ),
+        (
+            "[check_sysctl.rules]\nvm.nosuch = { min = 1 }",
+            "key check_sysctl.rules.\"vm.nosuch\": not a kernel setting fcgi-check collects"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = 1",
+            "key check_sysctl.rules.\"vm.swappiness\": must be a table ({ min = ..., max = ..., one_of = [...], level = ... }) or false (no rule), not an integer"
+        ),
+        ("[check_sysctl.rules]\n\"vm.swappiness\" = true", "or false (no rule), not a bool"),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = {}",
+            "key check_sysctl.rules.\"vm.swappiness\": must set min, max or one_of"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { maximum = 1 }",
+            "key check_sysctl.rules.\"vm.swappiness\".maximum: unknown key (known: min, max, one_of, level)"
+        ),
+        (
+            "[check_sysctl.rules]\nvm.swappiness.max = \"1\"",
+            "key check_sysctl.rules.\"vm.swappiness\".max: must be an integer, not a string"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { min = 10, max = 1 }",
+            "key check_sysctl.rules.\"vm.swappiness\".min: must not exceed max (1)"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { one_of = [] }",
+            "key check_sysctl.rules.\"vm.swappiness\".one_of: must name at least one value"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { one_of = [\"0\"] }",
+            "key check_sysctl.rules.\"vm.swappiness\".one_of: must be an integer, not a string"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { one_of = [0], max = 1 }",
+            "key check_sysctl.rules.\"vm.swappiness\": one_of cannot be combined with min or max"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { max = 1, level = \"error\" }",
+            "key check_sysctl.rules.\"vm.swappiness\".level: must be \"fail\" or \"warn\", not \"error\""
+        ),
+        // check_cpu_governor
+        ("[check_cpu_governor]\npass = [\"turbo\"]", "key check_cpu_governor.pass: unknown setting \"turbo\""),
+        ("[check_cpu_governor]\npass = []", "key check_cpu_governor.pass: must name at least one setting"),
+        (
+            "[check_cpu_governor]\nwarn = [\"performance\"]",
+            "key check_cpu_governor.warn: \"performance\" is also in pass"
+        ),
+        (
+            "[check_cpu_governor]\nwithout_cpufreq = \"fail\"",
+            "key check_cpu_governor.without_cpufreq: must be \"pass\" or \"warn\", not \"fail\""
+        ),
+        (
+            "[check_cpu_governor]\nwithout_cpufreq = false",
+            "key check_cpu_governor.without_cpufreq: must be a string, not a bool"
+        ),
+        // The items with a level only.
+        ("[check_firewall]\nlevel = 1", "key check_firewall.level: must be a string, not an integer"),
     ])
     func badFilesAreRefusedNamingTheKeyAndTheProblem(text: String, message: String) {
         let found = problem(text)

@@ -15,6 +15,10 @@ public enum CheckCatalogue {
         MemberPortCheck.self,
         MemberHostCheck.self,
         OSFamilyCheck.self,
+        UlimitCheck.self,
+        SysctlCheck.self,
+        CPUGovernorCheck.self,
+        FirewallCheck.self,
     ]
 
     /// The names of every item, in default answer order.
