@@ -247,6 +247,166 @@ import Testing
             try findings("check_firewall", Self.facts { $0.firewall = "ufw" }, policy: policy).map(\.level) == [.fail])
     }
 
+    // MARK: - check_clock_offset
+
+    @Test(arguments: [
+        (0.0003, 0.0005, CheckLevel?.none), (-0.05, 0.01, nil), (0.095, 0.005, nil), (0.095, 0.006, .warn),
+        (-0.3, 0.002, .warn), (0.49, 0.01, .warn), (0.49, 0.011, .fail), (-0.82, 0.004, .fail), (86400, 0.1, .fail),
+        // Whole seconds only (BusyBox's date): ±0.5 s cannot show a clock within 500 ms.
+        (0.45, 0.55, .fail),
+    ])
+    func clockOffset(offset: Double, error: Double, level: CheckLevel?) throws {
+        let found = try findings(
+            "check_clock_offset",
+            Self.facts {
+                $0.clockOffsetSeconds = offset
+                $0.clockOffsetErrorSeconds = error
+            })
+        #expect(found.first?.level == level)
+    }
+
+    @Test func clockOffsetMessagesAndUnknowns() throws {
+        let late = Self.facts {
+            $0.clockOffsetSeconds = -0.82
+            $0.clockOffsetErrorSeconds = 0.0042
+        }
+        let found = try findings("check_clock_offset", late)
+        #expect(found.first?.message == "10.1.1.1 时钟与采集机相差 -820 ms (误差 ±4 ms), 上限 500 ms")
+        #expect(found.first?.expected == "<= 500 ms" && found.first?.actual == "-820 ms ± 4 ms")
+        let english = try findings("check_clock_offset", late, language: .english)
+        #expect(
+            english.first?.message == "10.1.1.1 clock is -820 ms off the collector's (± 4 ms), over the 500 ms limit")
+        // No exchange (a dump stored with --raw), or a bound without an offset: unknown.
+        for facts in [
+            NodeFacts(), Self.facts { $0.clockOffsetErrorSeconds = 0.1 },
+            Self.facts {
+                $0.clockOffsetSeconds = .nan
+                $0.clockOffsetErrorSeconds = 0.1
+            },
+        ] {
+            #expect(try findings("check_clock_offset", facts).map(\.message) == ["10.1.1.1 时钟偏差未知"])
+        }
+    }
+
+    // MARK: - check_data_dir
+
+    static func mounts(_ mounts: [Mount]) -> NodeFacts { facts { $0.mounts = mounts } }
+
+    static let root = Mount(
+        mountPoint: "/", device: "/dev/vda1", fsType: "ext4", options: "rw,relatime", sizeBytes: 40 << 30,
+        freeBytes: 31 << 30)
+    static let data = Mount(
+        mountPoint: "/data", device: "/dev/sdb1", fsType: "xfs", options: "rw,noatime,attr2", sizeBytes: 2 << 40,
+        freeBytes: 1 << 40)
+
+    @Test func dataDirJudgesTheMountThatHoldsIt() throws {
+        #expect(try findings("check_data_dir", Self.mounts([Self.root, Self.data])).isEmpty)
+        // `/data2` is not under `/data`: the root holds it.
+        let policy = try Policy.parse("[check_data_dir]\ndata_dir = \"/data2/pg/\"", file: "p.toml")
+        let found = try findings("check_data_dir", Self.mounts([Self.root, Self.data]), policy: policy)
+        #expect(
+            found.first?.message
+                == "10.1.1.1 数据目录 /data2/pg 所在挂载点 / (ext4): 可用空间为 31.0 GiB, 至少需要 100.0 GiB; 挂载选项缺少 noatime")
+        #expect(found.first?.level == .fail && found.first?.fix == "mount -o remount,noatime /")
+        #expect(found.first?.expected == "xfs | ext4, free >= 100.0 GiB")
+        #expect(found.first?.actual == "/ ext4 rw,relatime, free 31.0 GiB")
+        #expect(DataDirCheck.mount(holding: "/data/pg", in: [Self.root, Self.data])?.mountPoint == "/data")
+        #expect(DataDirCheck.mount(holding: "/data", in: [Self.data, Self.root])?.mountPoint == "/data")
+    }
+
+    @Test func dataDirWarnsForAMissingOptionAndFailsForAFileSystemOrSpace() throws {
+        var relatime = Self.data
+        relatime.options = "rw,relatime"
+        let warned = try findings("check_data_dir", Self.mounts([Self.root, relatime]), language: .english)
+        #expect(warned.map(\.level) == [.warn] && warned.first?.expected == "noatime")
+        #expect(warned.first?.message == "10.1.1.1 data_dir /data is on /data (xfs): its mount options lack noatime")
+        #expect(warned.first?.fix == "mount -o remount,noatime /data")
+        var nfs = Self.data
+        nfs.fsType = "nfs4"
+        let wrongType = try findings("check_data_dir", Self.mounts([Self.root, nfs]), language: .english)
+        #expect(wrongType.map(\.level) == [.fail] && wrongType.first?.fix == nil)
+        #expect(
+            wrongType.first?.message
+                == "10.1.1.1 data_dir /data is on /data (nfs4): its file system is nfs4, expected xfs or ext4")
+        var full = Self.data
+        full.freeBytes = 99 << 30
+        #expect(try findings("check_data_dir", Self.mounts([Self.root, full])).map(\.level) == [.fail])
+    }
+
+    @Test func dataDirUnknowns() throws {
+        #expect(try findings("check_data_dir", NodeFacts()).map(\.message) == ["10.1.1.1 数据目录 /data 所在挂载点未知"])
+        // No mount holds it (a hand-edited inventory without `/`).
+        let orphan = Mount(mountPoint: "/srv", device: "/dev/sdc", fsType: "xfs", options: "rw,noatime")
+        #expect(try findings("check_data_dir", Self.mounts([orphan])).map(\.level) == [.fail])
+        var unsized = Self.data
+        unsized.freeBytes = nil
+        let found = try findings("check_data_dir", Self.mounts([Self.root, unsized]), language: .english)
+        #expect(found.first?.message == "10.1.1.1 data_dir /data is on /data (xfs): its free space is unknown")
+        #expect(found.first?.level == .fail && found.first?.actual == "/data xfs rw,noatime,attr2, free unknown")
+    }
+
+    @Test func dataDirFixQuotesAMountPointFromTheNode() {
+        #expect(
+            DataDirCheck.remount("/mnt/usb disk", adding: ["noatime"]) == "mount -o remount,noatime '/mnt/usb disk'")
+        #expect(
+            DataDirCheck.remount("/x'; rm -rf /; '", adding: ["noatime", "nodiratime"])
+                == #"mount -o remount,noatime,nodiratime '/x'\''; rm -rf /; '\'''"#)
+        #expect(DataDirCheck.remount("/x\nreboot", adding: ["noatime"]) == nil)
+    }
+
+    // MARK: - check_numa_irqbalance
+
+    @Test(arguments: [
+        (1, Bool?.some(false), CheckLevel?.none), (1, nil, nil), (2, true, nil), (2, false, .warn), (4, false, .warn),
+    ])
+    func numaIrqbalance(numaNodes: Int, running: Bool?, level: CheckLevel?) throws {
+        let found = try findings(
+            "check_numa_irqbalance",
+            Self.facts {
+                $0.numaNodes = numaNodes
+                $0.irqbalanceRunning = running
+            })
+        #expect(found.first?.level == level)
+        if level != nil {
+            #expect(found.first?.message == "10.1.1.1 有 \(numaNodes) 个 NUMA 节点, 但 irqbalance 未运行")
+            #expect(found.first?.fix == "systemctl enable --now irqbalance")
+        }
+    }
+
+    @Test func numaIrqbalanceUnknowns() throws {
+        #expect(try findings("check_numa_irqbalance", NodeFacts()).map(\.message) == ["10.1.1.1 NUMA 节点数未知"])
+        let noState = try findings("check_numa_irqbalance", Self.facts { $0.numaNodes = 2 }, language: .english)
+        #expect(noState.map(\.message) == ["10.1.1.1 irqbalance state is unknown"] && noState.first?.level == .fail)
+    }
+
+    // MARK: - check_selinux, now and after a reboot
+
+    @Test(arguments: [
+        ("disabled", "disabled", CheckLevel?.none), ("disabled", "permissive", .warn),
+        ("permissive", "disabled", .warn),
+        ("disabled", "enforcing", .fail), ("enforcing", "disabled", .fail), ("permissive", "permissive", .warn),
+    ])
+    func selinuxNowAndAfterAReboot(running: String, configured: String, level: CheckLevel?) throws {
+        let facts = Self.facts {
+            $0.selinuxMode = running
+            $0.selinuxConfigMode = configured
+        }
+        let found = try findings("check_selinux", facts)
+        #expect(found.first?.level == level)
+        if level != nil && running != configured {
+            #expect(
+                found.first?.message
+                    == "10.1.1.1 SELinux 当前为 \(running), 重启后 (/etc/selinux/config) 为 \(configured), 应为 disabled")
+            #expect(found.first?.actual == "\(running), \(configured) after a reboot")
+        }
+    }
+
+    @Test func selinuxConfigUnknownIsListed() throws {
+        let found = try findings("check_selinux", NodeFacts(selinuxMode: "disabled"), language: .english)
+        #expect(found.map(\.message) == ["10.1.1.1 SELinux mode in /etc/selinux/config is unknown"])
+        #expect(found.first?.level == .fail && found.first?.actual == "disabled")
+    }
+
     // MARK: - What fixes and messages are made of
 
     @Test(arguments: [

@@ -83,6 +83,16 @@ import Testing
             without_cpufreq = "warn"
             [check_firewall]
             level = "fail"
+            [check_clock_offset]
+            maximum_ms = 1000
+            warn_ms = 0
+            [check_data_dir]
+            data_dir = "/var/lib/pgsql/"
+            file_systems = ["xfs"]
+            mount_options = []
+            minimum_free_gib = 0
+            [check_numa_irqbalance]
+            level = "fail"
             """)
         #expect(policy.checks == ["check_swap", "check_os_version"])
         #expect(policy.registry().names == ["check_swap", "check_os_version"])
@@ -120,6 +130,12 @@ import Testing
         #expect(governor.allowed == AllowedSettings(pass: ["performance", "schedutil"], warn: ["ondemand"]))
         #expect(governor.withoutCPUFreq == "warn")
         #expect(policy.item(FirewallCheck.self).level == .fail)
+        #expect(policy.item(NUMAIrqbalanceCheck.self).level == .fail)
+        let clock = policy.item(ClockOffsetCheck.self)
+        #expect(clock.maximumMs == 1000 && clock.warnMs == 0)
+        let data = policy.item(DataDirCheck.self)
+        #expect(data.dataDir == "/var/lib/pgsql" && data.fileSystems == ["xfs"] && data.mountOptions.isEmpty)
+        #expect(data.minimumFreeGiB == 0)
     }
 
     @Test func compatReferenceIsTheReferenceCatalogue() throws {
@@ -271,6 +287,45 @@ import Testing
         ),
         // The items with a level only.
         ("[check_firewall]\nlevel = 1", "key check_firewall.level: must be a string, not an integer"),
+        ("[check_numa_irqbalance]\nlevel = [\"warn\"]", "key check_numa_irqbalance.level: must be a string"),
+        // check_clock_offset
+        ("[check_clock_offset]\nmaximum_ms = 0", "key check_clock_offset.maximum_ms: must be at least 1, not 0"),
+        ("[check_clock_offset]\nwarn_ms = 600", "key check_clock_offset.warn_ms: must not exceed maximum_ms (500)"),
+        ("[check_clock_offset]\nwarn_ms = -1", "key check_clock_offset.warn_ms: must be at least 0, not -1"),
+        ("[check_clock_offset]\nmaximum_ms = 0.5", "key check_clock_offset.maximum_ms: must be an integer"),
+        // check_data_dir
+        (
+            "[check_data_dir]\ndata_dir = \"data\"",
+            "key check_data_dir.data_dir: must be an absolute path, not \"data\""
+        ),
+        (
+            "[check_data_dir]\ndata_dir = \"/data/../etc\"",
+            "key check_data_dir.data_dir: must not hold . or .. components"
+        ),
+        ("[check_data_dir]\ndata_dir = \"/data\\nx\"", "key check_data_dir.data_dir: must not hold control characters"),
+        ("[check_data_dir]\ndata_dir = 1", "key check_data_dir.data_dir: must be a string, not an integer"),
+        ("[check_data_dir]\nfile_systems = []", "key check_data_dir.file_systems: must name at least one value"),
+        (
+            "[check_data_dir]\nfile_systems = [\"xfs ext4\"]",
+            "key check_data_dir.file_systems: \"xfs ext4\" is not a single word"
+        ),
+        (
+            "[check_data_dir]\nmount_options = [\"noatime,nodiratime\"]",
+            "key check_data_dir.mount_options: \"noatime,nodiratime\" is not a single word"
+        ),
+        (
+            "[check_data_dir]\nmount_options = [\"noatime\", \"noatime\"]",
+            "key check_data_dir.mount_options: \"noatime\" is listed twice"
+        ),
+        (
+            "[check_data_dir]\nmount_options = \"noatime\"",
+            "key check_data_dir.mount_options: must be an array of strings"
+        ),
+        ("[check_data_dir]\nminimum_free_gib = -1", "key check_data_dir.minimum_free_gib: must be at least 0, not -1"),
+        (
+            "[check_data_dir]\nminimum_free_gib = 2000000000",
+            "key check_data_dir.minimum_free_gib: must be at most 1073741824"
+        ),
     ])
     func badFilesAreRefusedNamingTheKeyAndTheProblem(text: String, message: String) {
         let found = problem(text)

@@ -19,6 +19,9 @@ public enum CheckCatalogue {
         SysctlCheck.self,
         CPUGovernorCheck.self,
         FirewallCheck.self,
+        ClockOffsetCheck.self,
+        DataDirCheck.self,
+        NUMAIrqbalanceCheck.self,
     ]
 
     /// The names of every item, in default answer order.
