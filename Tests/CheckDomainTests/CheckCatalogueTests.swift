@@ -42,7 +42,8 @@ import Testing
                 "check_os_version", "check_systemd_version", "check_kernel_version", "check_cpu_count", "check_memory",
                 "check_swap", "check_transparent_hugepages", "check_selinux", "check_clock_sync",
                 "check_facts_freshness", "check_member_port", "check_member_host", "check_os_family", "check_ulimit",
-                "check_sysctl", "check_cpu_governor", "check_firewall", "check_clock_offset", "check_data_dir",
+                "check_sysctl", "check_cpu_governor", "check_port_in_use", "check_firewall", "check_timezone",
+                "check_clock_offset", "check_data_dir", "check_hostname", "check_kernel_uniform",
                 "check_numa_irqbalance",
             ])
         #expect(Set(names).count == names.count)

@@ -81,8 +81,12 @@ import Testing
             pass = ["performance", "schedutil"]
             warn = ["ondemand"]
             without_cpufreq = "warn"
+            [check_port_in_use]
+            level = "warn"
             [check_firewall]
             level = "fail"
+            [check_timezone]
+            level = "warn"
             [check_clock_offset]
             maximum_ms = 1000
             warn_ms = 0
@@ -91,6 +95,10 @@ import Testing
             file_systems = ["xfs"]
             mount_options = []
             minimum_free_gib = 0
+            [check_hostname]
+            level = "warn"
+            [check_kernel_uniform]
+            level = "fail"
             [check_numa_irqbalance]
             level = "fail"
             """)
@@ -129,7 +137,9 @@ import Testing
         let governor = policy.item(CPUGovernorCheck.self)
         #expect(governor.allowed == AllowedSettings(pass: ["performance", "schedutil"], warn: ["ondemand"]))
         #expect(governor.withoutCPUFreq == "warn")
-        #expect(policy.item(FirewallCheck.self).level == .fail)
+        #expect(policy.item(PortInUseCheck.self).level == .warn && policy.item(FirewallCheck.self).level == .fail)
+        #expect(policy.item(TimezoneCheck.self).level == .warn && policy.item(HostnameCheck.self).level == .warn)
+        #expect(policy.item(KernelUniformCheck.self).level == .fail)
         #expect(policy.item(NUMAIrqbalanceCheck.self).level == .fail)
         let clock = policy.item(ClockOffsetCheck.self)
         #expect(clock.maximumMs == 1000 && clock.warnMs == 0)
@@ -286,7 +296,11 @@ import Testing
             "key check_cpu_governor.without_cpufreq: must be a string, not a bool"
         ),
         // The items with a level only.
+        ("[check_port_in_use]\nlevel = \"error\"", "key check_port_in_use.level: must be \"fail\" or \"warn\""),
         ("[check_firewall]\nlevel = 1", "key check_firewall.level: must be a string, not an integer"),
+        ("[check_timezone]\nzone = \"UTC\"", "key check_timezone.zone: unknown key (known: level)"),
+        ("[check_hostname]\nlevel = \"pass\"", "key check_hostname.level: must be \"fail\" or \"warn\""),
+        ("[check_kernel_uniform]\nlevel = \"\"", "key check_kernel_uniform.level: must be \"fail\" or \"warn\""),
         ("[check_numa_irqbalance]\nlevel = [\"warn\"]", "key check_numa_irqbalance.level: must be a string"),
         // check_clock_offset
         ("[check_clock_offset]\nmaximum_ms = 0", "key check_clock_offset.maximum_ms: must be at least 1, not 0"),

@@ -18,9 +18,13 @@ public enum CheckCatalogue {
         UlimitCheck.self,
         SysctlCheck.self,
         CPUGovernorCheck.self,
+        PortInUseCheck.self,
         FirewallCheck.self,
+        TimezoneCheck.self,
         ClockOffsetCheck.self,
         DataDirCheck.self,
+        HostnameCheck.self,
+        KernelUniformCheck.self,
         NUMAIrqbalanceCheck.self,
     ]
 
