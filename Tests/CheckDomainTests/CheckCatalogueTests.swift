@@ -229,5 +229,8 @@ import Testing
         #expect(stale?.message == "10.1.1.1 facts were collected 30 h ago, over the 24 h limit")
         #expect(
             try outcome("check_facts_freshness", NodeFacts())?.message == "10.1.1.1 节点信息采集时间未知")
+        // Never collected: collecting is the fix, run where the inventory is.
+        let never = try findings("check_facts_freshness", NodeFacts())
+        #expect(never.first?.fix == "fcgi-check nodes collect 1" && never.first?.fixLocation == .inventory)
     }
 }

@@ -52,7 +52,12 @@ public struct FactsFreshnessCheck: CheckItem {
         try context.memberNodes().compactMap { node in
             let limit = "<= \(maximumAgeHours) h"
             guard let collectedAt = node.facts.collectedAt else {
-                return .unknown(node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)
+                // Never collected (or stored without a time): collecting is the fix here too.
+                var unknown = NodeFailure.unknown(
+                    node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)
+                unknown.fix = Self.fix(node)
+                unknown.fixLocation = .inventory
+                return unknown
             }
             let age = context.now.timeIntervalSince(collectedAt)
             // Collected in the future (beyond a few minutes of clock skew), or at no real time at all: the node's
