@@ -57,6 +57,21 @@ import Testing
         }
     }
 
+    /// The README's catalogue table has a row for every item, naming each of its policy keys.
+    @Test func theReadmeTableListsEveryItemAndItsKeys() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let rows = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").filter {
+            $0.hasPrefix("| `check_")
+        }
+        for name in Policy.catalogue {
+            let row = try #require(rows.first { $0.hasPrefix("| `\(name)` |") }, "no README row for \(name)")
+            for threshold in try #require(Policy().item(named: name)).thresholds {
+                #expect(row.contains("`\(threshold.key)`"), "README row of \(name) lacks \(threshold.key)")
+            }
+        }
+    }
+
     @Test(arguments: [
         ("centos", "7.1", CheckLevel?.some(.fail)), ("centos", "7.2", nil), ("centos", "7.9.2009", nil),
         ("ubuntu", "16.04", .fail), ("ubuntu", "18.04", nil), ("ubuntu", "22.04", nil), ("debian", "9", .fail),
