@@ -56,10 +56,10 @@ import Testing
         #expect(low.map(\.message) == ["10.1.1.1 资源限制不足: nofile 软限制为 1024, 至少需要 65535"])
         #expect(low.first?.expected == "nofile >= 65535, nproc >= 4096")
         #expect(low.first?.actual == "nofile 1024/1048576, nproc 15595/15595 (soft/hard)")
-        // The hard limit is high enough: only the soft one is raised (to the recommended value), for root too.
+        // The soft limit is raised to the recommended value, the hard one kept (it is higher), for root too.
         #expect(
             low.first?.fix
-                == #"printf '* soft nofile 1000000\nroot soft nofile 1000000\n' > /etc/security/limits.d/99-fcgi-check-nofile.conf"#
+                == #"printf '* soft nofile 1000000\n* hard nofile 1048576\nroot soft nofile 1000000\nroot hard nofile 1048576\n' > /etc/security/limits.d/99-fcgi-check-nofile.conf"#
         )
         let both = try findings("check_ulimit", Self.limits((1024, 4096), (1024, 2048)), language: .english)
         #expect(
@@ -85,6 +85,13 @@ import Testing
             $0.nprocHard = .unlimited
         }
         #expect(try findings("check_ulimit", unlimited).isEmpty)
+        // A fix never lowers a limit: an unlimited hard nproc stays unlimited while the soft one is raised.
+        var lowSoft = unlimited
+        lowSoft.nprocSoft = .limited(1024)
+        #expect(
+            try findings("check_ulimit", lowSoft).first?.fix
+                == #"printf '* soft nproc 4096\n* hard nproc unlimited\nroot soft nproc 4096\nroot hard nproc unlimited\n' > /etc/security/limits.d/99-fcgi-check-nproc.conf"#
+        )
         var partial = unlimited
         partial.nprocHard = nil
         let unknown = try findings("check_ulimit", partial)

@@ -103,21 +103,27 @@ public struct UlimitCheck: CheckItem {
         }
     }
 
-    /// Raises what is low, and only that, from the next login on: `nofile` to the recommended value, `nproc` to the
-    /// minimum, one `limits.d` file per item written whole (so that running it again changes nothing). A hard limit
-    /// already high enough is left as it is (the soft one never exceeds it). `*` does not apply to root in
-    /// `pam_limits`, hence the `root` lines.
+    /// Raises what is low, from the next login on: `nofile` to the recommended value, `nproc` to the minimum, in one
+    /// `limits.d` file per item written whole, so that running it again changes nothing. The file states both limits,
+    /// neither below what the session has now (a hard limit already higher, or unlimited, stays so; a soft limit is
+    /// never left above the hard one). `*` does not apply to root in `pam_limits`, hence the `root` lines.
     private static func fix(_ items: [(String, ResourceLimit, ResourceLimit, Int)]) -> String? {
         var commands: [String] = []
         for (item, soft, hard, wanted) in items {
-            var types: [String] = []
-            if !soft.isAtLeast(Int64(wanted)) { types.append("soft") }
-            if !hard.isAtLeast(Int64(wanted)) { types.append("hard") }
-            guard !types.isEmpty else { continue }
-            let lines = ["*", "root"].flatMap { domain in types.map { "\(domain) \($0) \(item) \(wanted)" } }
+            guard !soft.isAtLeast(Int64(wanted)) || !hard.isAtLeast(Int64(wanted)) else { continue }
+            let values = [("soft", raised(soft, to: wanted)), ("hard", raised(hard, to: wanted))]
+            let lines = ["*", "root"].flatMap { domain in values.map { "\(domain) \($0) \(item) \($1)" } }
             commands.append(
                 "printf '\(lines.joined(separator: "\\n"))\\n' > /etc/security/limits.d/99-fcgi-check-\(item).conf")
         }
         return commands.isEmpty ? nil : commands.joined(separator: " && ")
+    }
+
+    /// `limit`, raised to `wanted` if below it.
+    private static func raised(_ limit: ResourceLimit, to wanted: Int) -> String {
+        switch limit {
+        case .unlimited: "unlimited"
+        case .limited(let value): String(max(value, Int64(wanted)))
+        }
     }
 }
