@@ -37,7 +37,16 @@ import Testing
         let names = Policy().registry().names
         #expect(names == Policy.catalogue)
         #expect(Array(names.prefix(2)) == ["check_os_version", "check_systemd_version"])
-        #expect(Set(names).count == 13)
+        #expect(
+            names == [
+                "check_os_version", "check_systemd_version", "check_kernel_version", "check_cpu_count", "check_memory",
+                "check_swap", "check_transparent_hugepages", "check_selinux", "check_clock_sync",
+                "check_facts_freshness", "check_member_port", "check_member_host", "check_os_family", "check_ulimit",
+                "check_sysctl", "check_cpu_governor", "check_port_in_use", "check_firewall", "check_timezone",
+                "check_clock_offset", "check_data_dir", "check_hostname", "check_kernel_uniform",
+                "check_numa_irqbalance",
+            ])
+        #expect(Set(names).count == names.count)
         for name in Policy.catalogue {
             let item = Policy().item(named: name)
             #expect(item?.name == name)
@@ -45,6 +54,21 @@ import Testing
             #expect(
                 item?.description(in: .english) != item?.description(in: .chinese), "\(name) has no English description"
             )
+        }
+    }
+
+    /// The README's catalogue table has a row for every item, naming each of its policy keys.
+    @Test func theReadmeTableListsEveryItemAndItsKeys() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let rows = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").filter {
+            $0.hasPrefix("| `check_")
+        }
+        for name in Policy.catalogue {
+            let row = try #require(rows.first { $0.hasPrefix("| `\(name)` |") }, "no README row for \(name)")
+            for threshold in try #require(Policy().item(named: name)).thresholds {
+                #expect(row.contains("`\(threshold.key)`"), "README row of \(name) lacks \(threshold.key)")
+            }
         }
     }
 
@@ -168,7 +192,8 @@ import Testing
         #expect(
             try outcome("check_transparent_hugepages", thp, language: .english)?.message
                 == "10.1.1.1 transparent huge pages is always, expected never")
-        let selinux = NodeFacts(selinuxMode: "enforcing")
+        var selinux = NodeFacts(selinuxMode: "enforcing")
+        selinux.selinuxConfigMode = "enforcing"
         #expect(try outcome("check_selinux", selinux)?.message == "10.1.1.1 SELinux 为 enforcing, 应为 disabled")
         #expect(
             try outcome("check_selinux", selinux, language: .english)?.message
@@ -179,7 +204,9 @@ import Testing
 
     @Test(arguments: [("disabled", CheckLevel?.none), ("permissive", .warn), ("enforcing", .fail)])
     func selinux(mode: String, level: CheckLevel?) throws {
-        #expect(try outcome("check_selinux", NodeFacts(selinuxMode: mode))?.level == level)
+        var facts = NodeFacts(selinuxMode: mode)
+        facts.selinuxConfigMode = mode
+        #expect(try outcome("check_selinux", facts)?.level == level)
         #expect(try outcome("check_selinux", NodeFacts())?.message == "10.1.1.1 SELinux 状态未知")
     }
 
@@ -204,7 +231,7 @@ import Testing
         let found = try findings("check_facts_freshness", facts)
         #expect(found.first?.level == level)
         if level != nil && hoursAgo > 0 {
-            #expect(found.first?.fix == "ssh 10.1.1.1 fcgi-check facts | fcgi-check nodes facts 1 -")
+            #expect(found.first?.fix == "fcgi-check nodes collect 1" && found.first?.fixLocation == .inventory)
         }
         // Three hours in the future: the clock or the data is wrong, so the age is unknown, never passed.
         if hoursAgo < -1 { #expect(found.first?.message == "10.1.1.1 节点信息采集时间未知") }
@@ -217,5 +244,8 @@ import Testing
         #expect(stale?.message == "10.1.1.1 facts were collected 30 h ago, over the 24 h limit")
         #expect(
             try outcome("check_facts_freshness", NodeFacts())?.message == "10.1.1.1 节点信息采集时间未知")
+        // Never collected: collecting is the fix, run where the inventory is.
+        let never = try findings("check_facts_freshness", NodeFacts())
+        #expect(never.first?.fix == "fcgi-check nodes collect 1" && never.first?.fixLocation == .inventory)
     }
 }

@@ -116,7 +116,156 @@ import Testing
     @Test func theWholeCatalogueMakesOneInventoryCallPerRequest() throws {
         let inventory = CountingInventory()
         let results = try ClusterCheck(registry: Policy().registry()).results(on: inventory, .on([1, 2, 3]))
-        #expect(results.count == 13)
+        #expect(results.count == CheckCatalogue.items.count)
         #expect(inventory.recordedCalls.map(Set.init) == [[NodeID(1), NodeID(2), NodeID(3)]])
+    }
+
+    // MARK: - check_port_in_use
+
+    /// A node with these facts set.
+    static func node(_ id: Int64, _ host: String, name: String? = nil, _ set: (inout NodeFacts) -> Void) -> Node {
+        var facts = NodeFacts()
+        set(&facts)
+        return Node(id: NodeID(id), name: name ?? "n\(id)", host: host, facts: facts)
+    }
+
+    static let listening = [
+        node(1, "10.0.0.1") { $0.listeningTCP = ["0.0.0.0:22", "0.0.0.0:5432", "[::]:5432", "127.0.0.1:15432"] },
+        node(2, "10.0.0.2") { $0.listeningTCP = ["0.0.0.0:22", "127.0.0.1:6379"] },
+        node(3, "10.0.0.3") { $0.listeningTCP = [] },
+        node(4, "10.0.0.4") { _ in },
+    ]
+
+    @Test func aPortAlreadyListeningFailsNamingTheAddressesThatHoldIt() throws {
+        let found = try findings(
+            "check_port_in_use", [(1, "10.0.0.1", 5432), (1, "10.0.0.1", 8080), (2, "10.0.0.2", 5432)],
+            nodes: Self.listening)
+        #expect(found.map(\.nodeID) == [NodeID(1)])
+        #expect(found.first?.message == "10.0.0.1 成员 m1 的端口 5432 已被占用 (监听地址 0.0.0.0:5432, [::]:5432)")
+        #expect(found.first?.expected == "5432 free, 8080 free" && found.first?.actual == "0.0.0.0:5432, [::]:5432")
+        #expect(found.first?.level == .fail && found.first?.fix == nil)
+        // A loopback listener holds the port as surely as a wildcard one; 15432 is not 5432.
+        let loopback = try findings(
+            "check_port_in_use", [(2, "10.0.0.2", 6379), (2, "10.0.0.2", 6379)], language: .english,
+            nodes: Self.listening)
+        #expect(
+            loopback.first?.message
+                == "10.0.0.2 port 6379 of member m1, m2 is already in use (listening on 127.0.0.1:6379)")
+        #expect(try findings("check_port_in_use", [(1, "10.0.0.1", 1543)], nodes: Self.listening).isEmpty)
+    }
+
+    @Test func portInUseNothingListeningPassesUnknownIsListedAndBadPortsAreLeftToMemberPort() throws {
+        #expect(try findings("check_port_in_use", [(3, "10.0.0.3", 5432)], nodes: Self.listening).isEmpty)
+        let unknown = try findings("check_port_in_use", [(4, "10.0.0.4", 5432)], nodes: Self.listening)
+        #expect(unknown.map(\.message) == ["10.0.0.4 监听端口未知"] && unknown.first?.level == .fail)
+        #expect(
+            try findings("check_port_in_use", [(1, "10.0.0.1", 0), (1, "10.0.0.1", 70000)], nodes: Self.listening)
+                .isEmpty)
+        var policy = Policy()
+        var item = policy.item(PortInUseCheck.self)
+        item.level = .warn
+        policy.set(item)
+        let warned = try findings("check_port_in_use", [(1, "h", 22)], policy: policy, nodes: Self.listening)
+        #expect(warned.map(\.level) == [.warn])
+    }
+
+    // MARK: - check_timezone, check_kernel_uniform
+
+    static let zones = [
+        node(1, "10.0.0.1") {
+            $0.timezone = "Asia/Shanghai"
+            $0.kernelRelease = "3.10.0-1160.el7.x86_64"
+        },
+        node(2, "10.0.0.2") {
+            $0.timezone = "Etc/UTC"
+            $0.kernelRelease = "4.18.0-553.el8_10.x86_64"
+        },
+        node(3, "10.0.0.3") {
+            $0.timezone = "Asia/Shanghai"
+            $0.kernelRelease = "4.18.0-553.el8_10.x86_64"
+        },
+        node(4, "10.0.0.4") { _ in },
+        node(5, "10.0.0.5") {
+            $0.timezone = "Etc/UTC; reboot"
+            $0.kernelRelease = "4.18.0-553.el8_10.x86_64"
+        },
+    ]
+
+    @Test func nodesOutsideTheMajorityTimeZoneFailWithAFix() throws {
+        #expect(try findings("check_timezone", [(1, "h", 1), (3, "h", 1)], nodes: Self.zones).isEmpty)
+        let found = try findings("check_timezone", [(1, "h", 1), (2, "h", 1), (3, "h", 1)], nodes: Self.zones)
+        #expect(found.map(\.nodeID) == [NodeID(2)])
+        #expect(found.first?.message == "10.0.0.2 时区为 Etc/UTC, 集群多数节点为 Asia/Shanghai")
+        #expect(
+            found.first?.fix
+                == "timedatectl set-timezone Asia/Shanghai 2>/dev/null || ln -sf /usr/share/zoneinfo/Asia/Shanghai /etc/localtime"
+        )
+        // A tie goes to the first node's zone.
+        let tie = try findings("check_timezone", [(2, "h", 1), (1, "h", 1)], language: .english, nodes: Self.zones)
+        #expect(tie.map(\.message) == ["10.0.0.1 time zone is Asia/Shanghai, most nodes use Etc/UTC"])
+    }
+
+    @Test func timeZoneUnknownIsListedAndAZoneFromANodeIsNeverRunUnchecked() throws {
+        let unknown = try findings("check_timezone", [(1, "h", 1), (4, "h", 1)], nodes: Self.zones)
+        #expect(unknown.map(\.message) == ["10.0.0.4 时区未知"] && unknown.first?.level == .fail)
+        let hostile = try findings("check_timezone", [(5, "h", 1), (5, "h", 2), (1, "h", 1)], nodes: Self.zones)
+        #expect(hostile.map(\.nodeID) == [NodeID(1)] && hostile.first?.fix == nil)
+        for zone in ["Etc/UTC; reboot", "../../etc/passwd", "-x", "/etc/passwd", "A B", "$(reboot)"] {
+            #expect(TimezoneCheck.fix(zone) == nil, "\(zone)")
+        }
+        #expect(TimezoneCheck.fix("America/Argentina/Buenos_Aires") != nil)
+        #expect(TimezoneCheck.fix("Etc/GMT+8") != nil)
+    }
+
+    @Test func nodesOutsideTheMajorityKernelWarn() throws {
+        let found = try findings("check_kernel_uniform", [(1, "h", 1), (2, "h", 1), (3, "h", 1)], nodes: Self.zones)
+        #expect(found.map(\.nodeID) == [NodeID(1)] && found.map(\.level) == [.warn])
+        #expect(found.first?.message == "10.0.0.1 内核版本为 3.10.0-1160.el7.x86_64, 集群多数节点为 4.18.0-553.el8_10.x86_64")
+        #expect(found.first?.expected == "4.18.0-553.el8_10.x86_64" && found.first?.fix == nil)
+        let unknown = try findings(
+            "check_kernel_uniform", [(4, "h", 1), (2, "h", 1)], language: .english, nodes: Self.zones)
+        #expect(unknown.map(\.message) == ["10.0.0.4 kernel release is unknown"] && unknown.first?.level == .fail)
+        #expect(try findings("check_kernel_uniform", [(2, "h", 1), (3, "h", 1)], nodes: Self.zones).isEmpty)
+    }
+
+    // MARK: - check_hostname
+
+    static let names = [
+        node(1, "10.0.0.1", name: "db1") { $0.hostname = "db1" },
+        node(2, "10.0.0.2", name: "db2") { $0.hostname = "DB1" },
+        node(3, "10.0.0.3", name: "db3") { $0.hostname = "localhost.localdomain" },
+        node(4, "10.0.0.4", name: "db1") { $0.hostname = "localhost" },
+        node(5, "10.0.0.5") { _ in },
+        node(6, "10.0.0.6", name: "db6") { $0.hostname = "db6" },
+    ]
+
+    @Test func hostNamesMustBeUniqueIgnoringCaseAndNotLocalhost() throws {
+        #expect(try findings("check_hostname", [(1, "h", 1), (6, "h", 1)], nodes: Self.names).isEmpty)
+        let found = try findings(
+            "check_hostname", [(1, "h", 1), (2, "h", 1), (3, "h", 1), (4, "h", 1), (6, "h", 1)], nodes: Self.names)
+        #expect(found.map(\.nodeID) == [NodeID(1), NodeID(2), NodeID(3), NodeID(4)])
+        #expect(found.first?.message == "10.0.0.1 主机名 db1 与节点 10.0.0.2 重复")
+        #expect(found[2].message == "10.0.0.3 主机名为 localhost.localdomain")
+        // Renamed after its inventory name, unless another node already has that host name (node 4's "db1").
+        #expect(found.map(\.fix) == [nil, "hostnamectl set-hostname db2", "hostnamectl set-hostname db3", nil])
+        let english = try findings("check_hostname", [(2, "h", 1), (1, "h", 1)], language: .english, nodes: Self.names)
+        #expect(english.first?.message == "10.0.0.2 host name DB1 is also the host name of 10.0.0.1")
+    }
+
+    @Test func aThousandLocalhostsNameAFewHostsEach() throws {
+        let nodes = (1...1000).map { id in
+            Self.node(Int64(id), "10.0.\(id / 256).\(id % 256)") { $0.hostname = "localhost" }
+        }
+        let found = try findings("check_hostname", (1...1000).map { (Int64($0), "h", 1) }, nodes: nodes)
+        #expect(found.count == 1000)
+        #expect(
+            found.first?.message
+                == "10.0.0.1 主机名为 localhost, 主机名 localhost 与节点 10.0.0.2, 10.0.0.3, 10.0.0.4, 10.0.0.5, 10.0.0.6 (+994) 重复"
+        )
+    }
+
+    @Test func hostNameUnknownIsListed() throws {
+        let unknown = try findings("check_hostname", [(5, "h", 1), (1, "h", 1)], nodes: Self.names)
+        #expect(unknown.map(\.message) == ["10.0.0.5 主机名未知"] && unknown.first?.level == .fail)
     }
 }

@@ -35,6 +35,25 @@ import Testing
         #expect(facts2.numaNodes == 1)
     }
 
+    @Test func aRunningPhc2sysIsASynchronisedClockAndEveryCollectedKernelSettingIsRead() {
+        let dump = FactDump(sources: [
+            "timedatectl": .command(output: "System clock synchronized: no", status: 0),
+            "phc2sys": .command(output: "4242", status: 0),
+            "sysctl": .command(
+                output: "vm/swappiness:1\nkernel/threads-max:192739\nnet/ipv4/tcp_tw_reuse:2", status: 2),
+        ])
+        let facts = FactCollector.facts(from: dump, exchange: nil, collectedAt: Date())
+        #expect(facts.clockSynchronized == true)
+        #expect(facts.sysctl == ["vm.swappiness": "1", "kernel.threads-max": "192739", "net.ipv4.tcp_tw_reuse": "2"])
+        var stopped = dump
+        stopped.sources["phc2sys"] = .command(output: "", status: 1)
+        #expect(FactCollector.facts(from: stopped, exchange: nil, collectedAt: Date()).clockSynchronized == false)
+        // The script reads every setting check_sysctl may judge, by its path under /proc/sys.
+        for setting in CollectionScript.kernelSettings {
+            #expect(CollectionScript.body.contains(String(setting.map { $0 == "." ? "/" : $0 })), "\(setting)")
+        }
+    }
+
     @Test func theScriptRunLocallyDescribesThisMachine() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -210,4 +210,33 @@ import Testing
         #expect(FactParsers.selinuxMode(enforce: nil, selinuxFilesystemPresent: false) == "disabled")
         #expect(FactParsers.selinuxMode(enforce: nil, selinuxFilesystemPresent: true) == nil)
     }
+
+    static let trackingSynchronised = "Reference ID    : C0A80A01 (192.168.10.1)\nLeap status     : Normal\n"
+    static let trackingUnsynchronised = "Reference ID    : 00000000 ()\nLeap status     : Not synchronised\n"
+
+    /// chrony, timesyncd and PTP each count as synchronised, whatever timedated says of the kernel's flag (chronyd
+    /// without clock control and phc2sys leave it unset); no when only "no"s answered; unknown when nothing did.
+    @Test(
+        arguments: [
+            ("System clock synchronized: yes\n", false, nil, nil, nil, true),
+            ("System clock synchronized: no\n", false, nil, nil, nil, false),
+            ("System clock synchronized: no\n", true, nil, nil, nil, true),
+            ("System clock synchronized: no\n", false, trackingSynchronised, nil, nil, true),
+            ("System clock synchronized: no\n", false, trackingUnsynchronised, Int32(1), false, false),
+            ("System clock synchronized: no\n", false, nil, nil, true, true),
+            ("      NTP synchronized: yes\n", false, nil, nil, nil, true),
+            (nil, false, nil, Int32(0), nil, true),
+            (nil, false, nil, Int32(2), false, nil),
+            (nil, false, "506 Cannot talk to daemon\n", nil, nil, nil),
+            (nil, false, nil, nil, true, true),
+            (nil, false, nil, nil, nil, nil),
+        ] as [(String?, Bool, String?, Int32?, Bool?, Bool?)])
+    func clockSynchronisedBySourceAnyOfWhichCounts(
+        timedatectl: String?, timesyncdFlag: Bool, chrony: String?, ntpstat: Int32?, phc2sys: Bool?, expected: Bool?
+    ) {
+        #expect(
+            FactParsers.clockSynchronized(
+                timedatectl: timedatectl, timesyncdFlagPresent: timesyncdFlag, chronyTracking: chrony,
+                ntpstatStatus: ntpstat, phc2sysRunning: phc2sys) == expected)
+    }
 }

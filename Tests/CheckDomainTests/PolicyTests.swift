@@ -70,6 +70,37 @@ import Testing
             level = "warn"
             [check_os_family]
             level = "warn"
+            [check_ulimit]
+            nofile_minimum = 100000
+            nofile_recommended = 100000
+            nproc_minimum = 65535
+            [check_sysctl.rules]
+            "vm.swappiness" = { max = 10, level = "warn" }
+            "fs.aio-max-nr" = false
+            [check_cpu_governor]
+            pass = ["performance", "schedutil"]
+            warn = ["ondemand"]
+            without_cpufreq = "warn"
+            [check_port_in_use]
+            level = "warn"
+            [check_firewall]
+            level = "fail"
+            [check_timezone]
+            level = "warn"
+            [check_clock_offset]
+            maximum_ms = 1000
+            warn_ms = 0
+            [check_data_dir]
+            data_dir = "/var/lib/pgsql/"
+            file_systems = ["xfs"]
+            mount_options = []
+            minimum_free_gib = 0
+            [check_hostname]
+            level = "warn"
+            [check_kernel_uniform]
+            level = "fail"
+            [check_numa_irqbalance]
+            level = "fail"
             """)
         #expect(policy.checks == ["check_swap", "check_os_version"])
         #expect(policy.registry().names == ["check_swap", "check_os_version"])
@@ -98,6 +129,23 @@ import Testing
         let port = policy.item(MemberPortCheck.self)
         #expect(port.minimum == 1024 && port.maximum == 32767)
         #expect(systemd.description(in: .chinese) == "检测 systemd 检查版本 >218 且 != 231 且 != 232")
+        let ulimit = policy.item(UlimitCheck.self)
+        #expect(ulimit.nofileMinimum == 100_000 && ulimit.nofileRecommended == 100_000 && ulimit.nprocMinimum == 65535)
+        let rules = policy.item(SysctlCheck.self).rules
+        #expect(rules.first { $0.name == "vm.swappiness" } == SysctlRule("vm.swappiness", maximum: 10, level: .warn))
+        #expect(!rules.contains { $0.name == "fs.aio-max-nr" } && rules.count == 5)
+        let governor = policy.item(CPUGovernorCheck.self)
+        #expect(governor.allowed == AllowedSettings(pass: ["performance", "schedutil"], warn: ["ondemand"]))
+        #expect(governor.withoutCPUFreq == "warn")
+        #expect(policy.item(PortInUseCheck.self).level == .warn && policy.item(FirewallCheck.self).level == .fail)
+        #expect(policy.item(TimezoneCheck.self).level == .warn && policy.item(HostnameCheck.self).level == .warn)
+        #expect(policy.item(KernelUniformCheck.self).level == .fail)
+        #expect(policy.item(NUMAIrqbalanceCheck.self).level == .fail)
+        let clock = policy.item(ClockOffsetCheck.self)
+        #expect(clock.maximumMs == 1000 && clock.warnMs == 0)
+        let data = policy.item(DataDirCheck.self)
+        #expect(data.dataDir == "/var/lib/pgsql" && data.fileSystems == ["xfs"] && data.mountOptions.isEmpty)
+        #expect(data.minimumFreeGiB == 0)
     }
 
     @Test func compatReferenceIsTheReferenceCatalogue() throws {
@@ -173,6 +221,124 @@ import Testing
         (
             "[check_member_port]\nminimum = 2000\nmaximum = 1000",
             "key check_member_port.minimum: must not exceed maximum"
+        ),
+        // check_ulimit
+        ("[check_ulimit]\nnofile_minimum = 0", "key check_ulimit.nofile_minimum: must be at least 1, not 0"),
+        (
+            "[check_ulimit]\nnproc_minimum = \"4096\"",
+            "key check_ulimit.nproc_minimum: must be an integer, not a string"
+        ),
+        (
+            "[check_ulimit]\nnofile_minimum = 2000000",
+            "key check_ulimit.nofile_recommended: must be at least nofile_minimum (2000000)"
+        ),
+        ("[check_ulimit]\nnofile = 65535", "key check_ulimit.nofile: unknown key"),
+        // check_sysctl
+        ("[check_sysctl]\nrules = 1", "key check_sysctl.rules: must be a table, not an integer"),
+        (
+            "[check_sysctl.rules]\n\"kernel.shmmax\" = { min = 1 }",
+            "key check_sysctl.rules.\"kernel.shmmax\": not a kernel setting fcgi-check collects (collected: fs.aio-max-nr,"
+        ),
+        (
+            "[check_sysctl.rules]\nvm.nosuch = { min = 1 }",
+            "key check_sysctl.rules.\"vm.nosuch\": not a kernel setting fcgi-check collects"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = 1",
+            "key check_sysctl.rules.\"vm.swappiness\": must be a table ({ min = ..., max = ..., one_of = [...], level = ... }) or false (no rule), not an integer"
+        ),
+        ("[check_sysctl.rules]\n\"vm.swappiness\" = true", "or false (no rule), not a bool"),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = {}",
+            "key check_sysctl.rules.\"vm.swappiness\": must set min, max or one_of"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { maximum = 1 }",
+            "key check_sysctl.rules.\"vm.swappiness\".maximum: unknown key (known: min, max, one_of, level)"
+        ),
+        (
+            "[check_sysctl.rules]\nvm.swappiness.max = \"1\"",
+            "key check_sysctl.rules.\"vm.swappiness\".max: must be an integer, not a string"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { min = 10, max = 1 }",
+            "key check_sysctl.rules.\"vm.swappiness\".min: must not exceed max (1)"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { one_of = [] }",
+            "key check_sysctl.rules.\"vm.swappiness\".one_of: must name at least one value"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { one_of = [\"0\"] }",
+            "key check_sysctl.rules.\"vm.swappiness\".one_of: must be an integer, not a string"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { one_of = [0], max = 1 }",
+            "key check_sysctl.rules.\"vm.swappiness\": one_of cannot be combined with min or max"
+        ),
+        (
+            "[check_sysctl.rules]\n\"vm.swappiness\" = { max = 1, level = \"error\" }",
+            "key check_sysctl.rules.\"vm.swappiness\".level: must be \"fail\" or \"warn\", not \"error\""
+        ),
+        // check_cpu_governor
+        ("[check_cpu_governor]\npass = [\"turbo\"]", "key check_cpu_governor.pass: unknown setting \"turbo\""),
+        ("[check_cpu_governor]\npass = []", "key check_cpu_governor.pass: must name at least one setting"),
+        (
+            "[check_cpu_governor]\nwarn = [\"performance\"]",
+            "key check_cpu_governor.warn: \"performance\" is also in pass"
+        ),
+        (
+            "[check_cpu_governor]\nwithout_cpufreq = \"fail\"",
+            "key check_cpu_governor.without_cpufreq: must be \"pass\" or \"warn\", not \"fail\""
+        ),
+        (
+            "[check_cpu_governor]\nwithout_cpufreq = false",
+            "key check_cpu_governor.without_cpufreq: must be a string, not a bool"
+        ),
+        // The items with a level only.
+        ("[check_port_in_use]\nlevel = \"error\"", "key check_port_in_use.level: must be \"fail\" or \"warn\""),
+        ("[check_firewall]\nlevel = 1", "key check_firewall.level: must be a string, not an integer"),
+        ("[check_timezone]\nzone = \"UTC\"", "key check_timezone.zone: unknown key (known: level)"),
+        ("[check_hostname]\nlevel = \"pass\"", "key check_hostname.level: must be \"fail\" or \"warn\""),
+        ("[check_kernel_uniform]\nlevel = \"\"", "key check_kernel_uniform.level: must be \"fail\" or \"warn\""),
+        ("[check_numa_irqbalance]\nlevel = [\"warn\"]", "key check_numa_irqbalance.level: must be a string"),
+        // check_clock_offset
+        ("[check_clock_offset]\nmaximum_ms = 0", "key check_clock_offset.maximum_ms: must be at least 1, not 0"),
+        ("[check_clock_offset]\nwarn_ms = 600", "key check_clock_offset.warn_ms: must not exceed maximum_ms (500)"),
+        ("[check_clock_offset]\nwarn_ms = -1", "key check_clock_offset.warn_ms: must be at least 0, not -1"),
+        ("[check_clock_offset]\nmaximum_ms = 0.5", "key check_clock_offset.maximum_ms: must be an integer"),
+        // check_data_dir
+        (
+            "[check_data_dir]\ndata_dir = \"data\"",
+            "key check_data_dir.data_dir: must be an absolute path, not \"data\""
+        ),
+        (
+            "[check_data_dir]\ndata_dir = \"/data/../etc\"",
+            "key check_data_dir.data_dir: must not hold . or .. components"
+        ),
+        ("[check_data_dir]\ndata_dir = \"/data\\nx\"", "key check_data_dir.data_dir: must not hold control characters"),
+        ("[check_data_dir]\ndata_dir = 1", "key check_data_dir.data_dir: must be a string, not an integer"),
+        ("[check_data_dir]\nfile_systems = []", "key check_data_dir.file_systems: must name at least one value"),
+        (
+            "[check_data_dir]\nfile_systems = [\"xfs ext4\"]",
+            "key check_data_dir.file_systems: \"xfs ext4\" is not a single word"
+        ),
+        (
+            "[check_data_dir]\nmount_options = [\"noatime,nodiratime\"]",
+            "key check_data_dir.mount_options: \"noatime,nodiratime\" is not a single word"
+        ),
+        (
+            "[check_data_dir]\nmount_options = [\"noatime\", \"noatime\"]",
+            "key check_data_dir.mount_options: \"noatime\" is listed twice"
+        ),
+        (
+            "[check_data_dir]\nmount_options = \"noatime\"",
+            "key check_data_dir.mount_options: must be an array of strings"
+        ),
+        ("[check_data_dir]\nminimum_free_gib = -1", "key check_data_dir.minimum_free_gib: must be at least 0, not -1"),
+        (
+            "[check_data_dir]\nminimum_free_gib = 2000000000",
+            "key check_data_dir.minimum_free_gib: must be at most 1073741824"
         ),
     ])
     func badFilesAreRefusedNamingTheKeyAndTheProblem(text: String, message: String) {

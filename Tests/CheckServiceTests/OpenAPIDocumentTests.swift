@@ -44,4 +44,26 @@ import Testing
         let example = try #require(checks["example"] as? String)
         for name in example.split(separator: ",") { #expect(CheckCatalogue.names.contains(String(name)), "\(name)") }
     }
+
+    @Test func itNamesEveryCheckItemOfTheCatalogue() throws {
+        let schemas = try #require((try Self.document()["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let name = try #require(schemas["CheckItemName"] as? [String: Any])
+        #expect(name["enum"] as? [String] == CheckCatalogue.names)
+        let description = try #require(name["description"] as? String)
+        for item in CheckCatalogue.names { #expect(description.contains("- `\(item)`: "), "\(item)") }
+    }
+
+    /// The example of `GET /checks` is the default policy's answer: every item, every key, every default.
+    @Test func itsCatalogueExampleIsTheDefaultCatalogue() throws {
+        let paths = try #require(try Self.document()["paths"] as? [String: Any])
+        let get = try #require((paths["/checks"] as? [String: Any])?["get"] as? [String: Any])
+        let content = try #require(
+            ((get["responses"] as? [String: Any])?["200"] as? [String: Any])?["content"] as? [String: Any])
+        let example = try #require((content["application/json"] as? [String: Any])?["example"] as? [Any])
+        let body = Policy().registry().catalogueBody(language: .english)
+        let actual = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [Any])
+        #expect(NSArray(array: example).isEqual(to: actual))
+        let documented = example.compactMap { ($0 as? [String: Any])?["name"] as? String }
+        #expect(documented == CheckCatalogue.names)
+    }
 }

@@ -9,10 +9,13 @@ import Testing
         var error: String
     }
 
-    /// Runs `fcgi-check ARGUMENTS` with `input` on standard input and pipes (not a terminal) for its output.
-    func fcgiCheck(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs `fcgi-check ARGUMENTS` (or another `executable`) with `input` on standard input and pipes (not a terminal)
+    /// for its output.
+    func fcgiCheck(
+        _ arguments: [String], input: String = "", environment: [String: String] = [:], executable: String? = nil
+    ) throws -> Outcome {
         let process = Process()
-        process.executableURL = try TestEnvironment.binary()
+        process.executableURL = try executable.map(URL.init(fileURLWithPath:)) ?? TestEnvironment.binary()
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
@@ -80,6 +83,38 @@ import Testing
             warned.output.contains(
                 "2     172.16.70.102  check_cpu_count  warn    172.16.70.102 has 2 CPUs, 4 recommended"))
         #expect(!warned.output.contains("\u{1B}["))
+    }
+
+    @Test func fixScriptsArePrintedForReviewAndAreValidShell() throws {
+        let outcome = try fcgiCheck(
+            ["check", "--demo", "--lang", "en", "--fix-script", "-"], input: NginxContractTests.referenceRequest)
+        #expect(outcome.status == 1, "\(outcome.error)")
+        #expect(outcome.output.hasPrefix("# fcgi-check fix scripts: one POSIX sh script per node"))
+        #expect(outcome.output.components(separatedBy: "\n#!/bin/sh\n").count == 4)
+        #expect(
+            outcome.output.contains(
+                "{ systemctl disable --now firewalld; } || { echo 'fcgi-check: the fix for check_firewall failed' >&2; "
+                    + "failed=1; }"))
+        // Parsed by sh, run by nobody: as a whole it exits before its first fix.
+        let parsed = try fcgiCheck(["-c", "exec /bin/sh -n"], input: outcome.output, executable: "/bin/sh")
+        #expect(parsed.status == 0, "\(parsed.error)")
+        let ran = try fcgiCheck(["-s"], input: outcome.output, executable: "/bin/sh")
+        #expect(ran.status == 64 && ran.output.isEmpty && ran.error.isEmpty, "\(ran)")
+
+        let table = try fcgiCheck(
+            ["check", "--demo", "--checks", "check_swap", "-"], input: NginxContractTests.referenceRequest)
+        #expect(
+            table.output.hasSuffix(
+                """
+                3 nodes, 1 checks: 2 pass, 0 warn, 1 fail
+
+                Fixes, run on the node as root unless marked (--fix-script writes them as one script per node):
+                [1] swapoff -a && sed -ri '/\\sswap\\s/s/^#?/#/' /etc/fstab
+
+                """), "\(table.output)")
+        #expect(table.output.contains("172.16.70.102 未关闭 swap, 当前 swap 为 2.0 GiB [1]\n"))
+        let json = try fcgiCheck(["check", "--demo", "--fix-script", "--format", "json", "-"], input: Self.passing)
+        #expect(json.status == 2 && json.error.contains("--fix-script prints scripts, not JSON"), "\(json)")
     }
 
     @Test func colourOnATerminalUnlessNoColor() throws {

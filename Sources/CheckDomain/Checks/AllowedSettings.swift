@@ -1,5 +1,5 @@
 /// The values of a setting that pass, and those that only warn; any other value fails. Judged by
-/// `check_transparent_hugepages` and `check_selinux`.
+/// `check_transparent_hugepages`, `check_selinux` (now and after a reboot) and `check_cpu_governor` (each CPU).
 public struct AllowedSettings: Sendable, Equatable {
     /// Values that pass.
     public var pass: [String]

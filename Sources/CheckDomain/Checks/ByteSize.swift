@@ -1,13 +1,15 @@
-import Foundation
-
 /// Sizes as operators read them.
 enum ByteSize {
     /// Bytes in a MiB.
     static let mebibyte: Int64 = 1 << 20
 
-    /// `3.7 GiB`, `512 MiB`.
+    /// `3.7 GiB`, `512 MiB`: GiB to one decimal, rounded as `printf("%.1f")` rounds, without its cost on the request
+    /// path.
     static func text(_ bytes: Int64) -> String {
-        if bytes >= 1 << 30 { return String(format: "%.1f GiB", Double(bytes) / Double(1 << 30)) }
+        if bytes >= 1 << 30 {
+            let tenths = Int64((Double(bytes) / Double(1 << 30) * 10).rounded(.toNearestOrEven))
+            return "\(tenths / 10).\(tenths % 10) GiB"
+        }
         return "\(bytes / mebibyte) MiB"
     }
 

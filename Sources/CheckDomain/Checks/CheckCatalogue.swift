@@ -15,6 +15,17 @@ public enum CheckCatalogue {
         MemberPortCheck.self,
         MemberHostCheck.self,
         OSFamilyCheck.self,
+        UlimitCheck.self,
+        SysctlCheck.self,
+        CPUGovernorCheck.self,
+        PortInUseCheck.self,
+        FirewallCheck.self,
+        TimezoneCheck.self,
+        ClockOffsetCheck.self,
+        DataDirCheck.self,
+        HostnameCheck.self,
+        KernelUniformCheck.self,
+        NUMAIrqbalanceCheck.self,
     ]
 
     /// The names of every item, in default answer order.

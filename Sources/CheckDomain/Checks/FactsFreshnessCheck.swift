@@ -30,9 +30,10 @@ public struct FactsFreshnessCheck: CheckItem {
         language == .english ? "Facts are recent" : "检查节点信息是否过期"
     }
 
-    /// Collects the node's facts again and stores them (run where the inventory is).
+    /// Collects the node's facts again over SSH and stores them: run where the inventory is, not on the node (which
+    /// needs nothing of ours installed).
     static func fix(_ node: Node) -> String {
-        "ssh \(node.host) fcgi-check facts | fcgi-check nodes facts \(node.id.rawValue) -"
+        "fcgi-check nodes collect \(node.id.rawValue)"
     }
 
     /// How far in the future a collection time may lie (clocks of different machines differ a little).
@@ -51,7 +52,12 @@ public struct FactsFreshnessCheck: CheckItem {
         try context.memberNodes().compactMap { node in
             let limit = "<= \(maximumAgeHours) h"
             guard let collectedAt = node.facts.collectedAt else {
-                return .unknown(node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)
+                // Never collected (or stored without a time): collecting is the fix here too.
+                var unknown = NodeFailure.unknown(
+                    node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)
+                unknown.fix = Self.fix(node)
+                unknown.fixLocation = .inventory
+                return unknown
             }
             let age = context.now.timeIntervalSince(collectedAt)
             // Collected in the future (beyond a few minutes of clock skew), or at no real time at all: the node's
@@ -86,7 +92,8 @@ public struct FactsFreshnessCheck: CheckItem {
                 level: level,
                 expected: level == .fail ? limit : "<= \(warnAgeHours) h",
                 actual: ageText,
-                fix: Self.fix(node)
+                fix: Self.fix(node),
+                fixLocation: .inventory
             )
         }
     }

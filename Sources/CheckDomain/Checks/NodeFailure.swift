@@ -10,8 +10,11 @@ public struct NodeFailure: Sendable, Equatable {
     public var expected: String?
     /// What the node has, e.g. `7.1`; nil when the fact is unknown.
     public var actual: String?
-    /// A command an operator can run on the node to fix it, where one exists.
+    /// A command an operator can run to fix it, where one exists: one line, idempotent (running it twice does no
+    /// harm), every word that came from facts quoted.
     public var fix: String?
+    /// Where `fix` runs: on the node (as root), or where the inventory is.
+    public var fixLocation: FixLocation
 
     /// Creates a failure.
     public init(
@@ -20,7 +23,8 @@ public struct NodeFailure: Sendable, Equatable {
         level: CheckLevel = .fail,
         expected: String? = nil,
         actual: String? = nil,
-        fix: String? = nil
+        fix: String? = nil,
+        fixLocation: FixLocation = .node
     ) {
         self.nodeID = nodeID
         self.message = message
@@ -28,5 +32,6 @@ public struct NodeFailure: Sendable, Equatable {
         self.expected = expected
         self.actual = actual
         self.fix = fix
+        self.fixLocation = fixLocation
     }
 }

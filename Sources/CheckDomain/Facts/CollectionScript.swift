@@ -29,6 +29,31 @@ public enum CollectionScript {
             + handshake + body
     }
 
+    /// The kernel settings read from `/proc/sys`, by their `sysctl` names: those `check_sysctl` may judge. A setting
+    /// this kernel lacks (`kernel.numa_balancing` without NUMA) is simply absent from the facts.
+    public static let kernelSettings = [
+        "fs.aio-max-nr", "fs.file-max", "fs.nr_open", "kernel.numa_balancing", "kernel.pid_max", "kernel.threads-max",
+        "net.core.netdev_max_backlog", "net.core.somaxconn", "net.ipv4.ip_local_port_range",
+        "net.ipv4.tcp_max_syn_backlog", "net.ipv4.tcp_syncookies", "net.ipv4.tcp_tw_reuse", "vm.dirty_background_ratio",
+        "vm.dirty_ratio", "vm.max_map_count", "vm.min_free_kbytes", "vm.overcommit_memory", "vm.swappiness",
+        "vm.zone_reclaim_mode",
+    ]
+
+    /// `fs/aio-max-nr fs/file-max ...`: the settings' paths under `/proc/sys`, several to a line.
+    private static var kernelSettingPaths: String {
+        var lines: [String] = []
+        var line = ""
+        for path in kernelSettings.map({ String($0.map { $0 == "." ? "/" : $0 }) }) {
+            if line.count + path.count > 90 {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + path
+        }
+        lines.append(line)
+        return lines.joined(separator: " \\\n    ")
+    }
+
     /// The second part: the node's clock first, then every source.
     public static let body = #"""
         printf '@@ clock %s\n' "$(date -u +%s.%N 2>/dev/null)"
@@ -61,6 +86,17 @@ public enum CollectionScript {
             if [ -n "$_o" ]; then printf '%s\n' "$_o" | _lines; fi
             printf '@@ exit %s\n' "$_s"
         }
+        # _running PROCESS: whether a process of that name runs (pgrep's exit status: 0 yes, 1 no), read from /proc
+        # where there is no pgrep.
+        _running() {
+            if command -v pgrep >/dev/null 2>&1; then _cmd "$1" pgrep -x "$1"; return; fi
+            printf '@@ cmd %s\n' "$1"
+            _s=1
+            for _p in /proc/[0-9]*/comm; do
+                { read -r _c < "$_p"; } 2>/dev/null && [ "$_c" = "$1" ] && { printf '|%s\n' "$_p"; _s=0; }
+            done
+            printf '@@ exit %s\n' "$_s"
+        }
         # _dir PATH: whether a directory exists.
         _dir() {
             if [ -d "$1" ]; then printf '@@ dir %s\n' "$1"; else printf '@@ missing %s\n' "$1"; fi
@@ -83,9 +119,7 @@ public enum CollectionScript {
         _dir /etc/security/limits.d
         for _p in /etc/security/limits.d/*.conf; do [ -e "$_p" ] && _file "$_p"; done
         # Many one-line files in one process: grep prefixes each line with its file's name.
-        cd /proc/sys 2>/dev/null && _cmd sysctl grep '' fs/file-max fs/aio-max-nr vm/swappiness vm/overcommit_memory \
-            vm/max_map_count vm/min_free_kbytes net/core/somaxconn net/ipv4/tcp_syncookies \
-            net/ipv4/ip_local_port_range
+        cd /proc/sys 2>/dev/null && _cmd sysctl grep '' \#(kernelSettingPaths)
         cd / 2>/dev/null
         _dir /sys/devices/system/cpu/cpufreq
         _cmd governors grep '' /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor
@@ -98,6 +132,7 @@ public enum CollectionScript {
         _file /run/systemd/timesync/synchronized
         _slow chronyc-tracking chronyc -n tracking
         _slow ntpstat ntpstat
+        _running phc2sys
         _cmd firewalld-active systemctl is-active firewalld
         _file /etc/ufw/ufw.conf
         _slow iptables iptables -S
@@ -108,16 +143,7 @@ public enum CollectionScript {
         printf '@@ cmd numa-nodes\n'
         for _p in /sys/devices/system/node/node[0-9]*; do [ -d "$_p" ] && printf '|%s\n' "${_p##*/}"; done
         printf '@@ exit 0\n'
-        if command -v pgrep >/dev/null 2>&1; then
-            _cmd irqbalance pgrep -x irqbalance
-        else
-            printf '@@ cmd irqbalance\n'
-            _s=1
-            for _p in /proc/[0-9]*/comm; do
-                { read -r _c < "$_p"; } 2>/dev/null && [ "$_c" = irqbalance ] && { printf '|%s\n' "$_p"; _s=0; }
-            done
-            printf '@@ exit %s\n' "$_s"
-        fi
+        _running irqbalance
         printf '@@ done\n'
 
         """#

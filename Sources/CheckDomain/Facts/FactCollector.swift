@@ -52,7 +52,8 @@ public enum FactCollector {
             timedatectl: dump.output("timedatectl"),
             timesyncdFlagPresent: dump.file("/run/systemd/timesync/synchronized") != nil,
             chronyTracking: dump.output("chronyc-tracking"),
-            ntpstatStatus: commandStatus(dump, "ntpstat")
+            ntpstatStatus: commandStatus(dump, "ntpstat"),
+            phc2sysRunning: commandStatus(dump, "phc2sys").flatMap { $0 == 0 ? true : $0 == 1 ? false : nil }
         )
         if let exchange, let nodeTime = dump.nodeTime, exchange.received >= exchange.sent {
             let roundTrip = exchange.received.timeIntervalSince(exchange.sent)

@@ -29,12 +29,17 @@ extension FactParsers {
         return ["enforcing", "permissive", "disabled"].contains(value ?? "") ? value : nil
     }
 
-    /// Whether the clock is synchronised, from the first source that says: `timedatectl status` (timedated's
-    /// reading of the kernel, `System clock synchronized:` or systemd 219's `NTP synchronized:`), then
-    /// systemd-timesyncd's flag file, then `chronyc -n tracking`'s leap status, then `ntpstat`'s exit status.
+    /// Whether the clock is synchronised: yes when any source says so, no when a source answered and none says so,
+    /// unknown when none answered. The sources: `timedatectl status` (timedated's reading of the kernel,
+    /// `System clock synchronized:` or systemd 219's `NTP synchronized:`), systemd-timesyncd's flag file,
+    /// `chronyc -n tracking`'s leap status, `ntpstat`'s exit status, and a running `phc2sys` (PTP). Each speaks for
+    /// its own daemon, and chrony, timesyncd and PTP all count: chronyd without clock control and phc2sys leave the
+    /// kernel's flag unset, so timedated's "no" alone does not overrule them.
     public static func clockSynchronized(
-        timedatectl: String?, timesyncdFlagPresent: Bool, chronyTracking: String?, ntpstatStatus: Int32?
+        timedatectl: String?, timesyncdFlagPresent: Bool, chronyTracking: String?, ntpstatStatus: Int32?,
+        phc2sysRunning: Bool? = nil
     ) -> Bool? {
+        var answered = false
         if let timedatectl {
             for line in timedatectl.split(whereSeparator: \.isNewline) {
                 let parts = line.split(separator: ":", maxSplits: 1)
@@ -43,7 +48,7 @@ extension FactParsers {
                 guard key == "System clock synchronized" || key == "NTP synchronized" else { continue }
                 switch parts[1].trimmingCharacters(in: .whitespaces) {
                 case "yes": return true
-                case "no": return false
+                case "no": answered = true
                 default: break
                 }
             }
@@ -53,14 +58,16 @@ extension FactParsers {
             for line in chronyTracking.split(whereSeparator: \.isNewline) where line.hasPrefix("Leap status") {
                 let value = line.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
                 if value == "Normal" || value == "Insert second" || value == "Delete second" { return true }
-                if value == "Not synchronised" { return false }
+                if value == "Not synchronised" { answered = true }
             }
         }
         switch ntpstatStatus {
         case 0: return true
-        case 1: return false
-        default: return nil
+        case 1: answered = true
+        default: break
         }
+        if phc2sysRunning == true { return true }
+        return answered ? false : nil
     }
 
     /// The `nofile` and `nproc` limits (soft, hard) from `/proc/self/limits`.

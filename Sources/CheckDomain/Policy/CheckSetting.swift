@@ -154,6 +154,60 @@ extension CheckSetting {
             show: { .strings($0[keyPath: path]) })
     }
 
+    /// One value of `known` (`without_cpufreq = "pass"`).
+    public static func choice(
+        _ key: String, _ path: any WritableKeyPath<Item, String> & Sendable, known: [String]
+    ) -> CheckSetting {
+        CheckSetting(
+            key,
+            read: { (item, value) throws(CheckSettingError) in
+                let text = try SettingValue.string(value, key: key)
+                guard known.contains(text) else {
+                    let choices = known.map { "\"\($0)\"" }.joined(separator: " or ")
+                    throw CheckSettingError(key: key, problem: "must be \(choices), not \"\(text)\"")
+                }
+                item[keyPath: path] = text
+            },
+            show: { .string($0[keyPath: path]) })
+    }
+
+    /// An absolute path (`/data`), written without a trailing slash; no `.` or `..` component, no control character.
+    public static func absolutePath(_ key: String, _ path: any WritableKeyPath<Item, String> & Sendable)
+        -> CheckSetting
+    {
+        CheckSetting(
+            key,
+            read: { (item, value) throws(CheckSettingError) in
+                item[keyPath: path] = try SettingValue.absolutePath(value, key: key)
+            },
+            show: { .string($0[keyPath: path]) })
+    }
+
+    /// A list of words (file system types, mount options): letters, digits and `_ . = + -`, nothing else, so that
+    /// each is one token of a mount option list or a shell command. `nonEmpty` refuses an empty list.
+    public static func words(
+        _ key: String, _ path: any WritableKeyPath<Item, [String]> & Sendable, nonEmpty: Bool
+    ) -> CheckSetting {
+        CheckSetting(
+            key,
+            read: { (item, value) throws(CheckSettingError) in
+                let words = try SettingValue.strings(value, key: key)
+                if nonEmpty && words.isEmpty {
+                    throw CheckSettingError(key: key, problem: "must name at least one value")
+                }
+                for word in words where !SettingValue.isWord(word) {
+                    throw CheckSettingError(
+                        key: key,
+                        problem: "\"\(word)\" is not a single word (letters, digits and _ . = + - only)")
+                }
+                var seen = Set<String>()
+                for word in words where !seen.insert(word).inserted {
+                    throw CheckSettingError(key: key, problem: "\"\(word)\" is listed twice")
+                }
+                item[keyPath: path] = words
+            },
+            show: { .strings($0[keyPath: path]) })
+    }
 }
 
 /// The kinds of value a policy file's settings take, each read with the problem named on failure.
@@ -187,6 +241,37 @@ enum SettingValue {
             result.append(text)
         }
         return result
+    }
+
+    /// A non-empty run of letters, digits and `_ . = + -`.
+    static func isWord(_ text: String) -> Bool {
+        !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "="),
+                    UInt8(ascii: "+"), UInt8(ascii: "-"):
+                    true
+                default: false
+                }
+            }
+    }
+
+    /// An absolute path without `.`/`..` components or control characters; a trailing slash is dropped (`/data/`
+    /// is `/data`), `/` stays `/`.
+    static func absolutePath(_ value: any TOMLValueConvertible, key: String) throws(CheckSettingError) -> String {
+        let text = try string(value, key: key)
+        guard text.hasPrefix("/") else {
+            throw CheckSettingError(key: key, problem: "must be an absolute path, not \"\(text)\"")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw CheckSettingError(key: key, problem: "must not hold control characters")
+        }
+        let components = text.split(separator: "/")
+        guard !components.contains(where: { $0 == "." || $0 == ".." }) else {
+            throw CheckSettingError(key: key, problem: "must not hold . or .. components, not \"\(text)\"")
+        }
+        return "/" + components.joined(separator: "/")
     }
 
     /// A version.

@@ -15,6 +15,10 @@ struct CheckCommand: ParsableCommand {
             on the inventory's nodes, and prints a table of node x check (pass, warn, fail and the message; in colour \
             on a terminal unless NO_COLOR is set), or with --format json exactly the body POST / would answer.
 
+            With --fix-script, prints instead one POSIX sh script per node with findings: the fix command of each \
+            finding that has one (each idempotent), commented with the check item and the finding, for you to review \
+            and run on that node as root. fcgi-check runs none of them.
+
             Exit status: 0 when no node fails (warnings allowed), 1 when any node fails a check, 2 when the check \
             could not be made: a bad proposal (the API's 422/400 body is printed on standard error), unknown node \
             ids, an unreadable file, policy or inventory, or a bad command line.
@@ -23,6 +27,7 @@ struct CheckCommand: ParsableCommand {
               fcgi-check check --demo proposal.json
               fcgi-check check --inventory /var/lib/fcgi-check/inventory.sqlite --policy policy.toml - < proposal.json
               fcgi-check check --demo --format json --lang en --checks check_os_version,check_swap proposal.json
+              fcgi-check check --inventory /var/lib/fcgi-check/inventory.sqlite --fix-script proposal.json
             """
     )
 
@@ -41,6 +46,15 @@ struct CheckCommand: ParsableCommand {
 
     @Option(help: "Comma-separated check items to run instead of all (as ?checks=).")
     var checks: String?
+
+    @Flag(help: "Print one sh script per node with the fix commands of its findings, for review; nothing is run.")
+    var fixScript = false
+
+    func validate() throws {
+        if fixScript && format == .json {
+            throw ValidationError("--fix-script prints scripts, not JSON: leave out --format json")
+        }
+    }
 
     func run() throws {
         do {
@@ -72,6 +86,8 @@ struct CheckCommand: ParsableCommand {
             throw CommandFailure(describing(refusal))
         }
         switch format {
+        case _ where fixScript:
+            print(FixScript(results: run.results, nodes: run.nodes).render(), terminator: "")
         case .json:
             FileHandle.standardOutput.write(Data(proposals.responseBody(run)))
         case .table:

@@ -1,7 +1,8 @@
 import CheckDomain
 
 /// The terminal table of `fcgi-check check`: one row per node and check item, with pass / warn / fail and the
-/// message, then a count.
+/// message, then a count, then the fix commands as footnotes (`[1]` after a row's message; rows with the same fix
+/// share its number).
 struct CheckTable {
     let results: [CheckItemResult]
     let nodes: [Node]
@@ -10,12 +11,21 @@ struct CheckTable {
     func render(colour: Bool) -> String {
         var rows: [[String]] = [["NODE", "HOST", "CHECK", "RESULT", "MESSAGE"]]
         var counts: [String: Int] = ["pass": 0, "warn": 0, "fail": 0]
+        var fixes: [(fix: String, location: FixLocation)] = []
         for node in nodes {
             for result in results {
                 let failure = result.notSuccessNodes.first { $0.nodeID == node.id }
                 let status = failure?.level.rawValue ?? "pass"
                 counts[status, default: 0] += 1
-                rows.append([String(node.id.rawValue), node.host, result.name, status, failure?.message ?? ""])
+                var message = failure?.message ?? ""
+                if let failure, let fix = failure.fix {
+                    let number =
+                        fixes.firstIndex { $0.fix == fix && $0.location == failure.fixLocation }
+                        ?? fixes.count
+                    if number == fixes.count { fixes.append((fix, failure.fixLocation)) }
+                    message += " [\(number + 1)]"
+                }
+                rows.append([String(node.id.rawValue), node.host, result.name, status, message])
             }
         }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -32,6 +42,12 @@ struct CheckTable {
         }
         text += "\(nodes.count) nodes, \(results.count) checks: \(counts["pass"]!) pass, \(counts["warn"]!) warn, "
         text += "\(counts["fail"]!) fail\n"
+        guard !fixes.isEmpty else { return text }
+        text += "\nFixes, run on the node as root unless marked (--fix-script writes them as one script per node):\n"
+        for (index, (fix, location)) in fixes.enumerated() {
+            text += "[\(index + 1)] \(FixScript.comment(fix))"
+            text += location == .inventory ? "  (where the inventory is, not on the node)\n" : "\n"
+        }
         return text
     }
 

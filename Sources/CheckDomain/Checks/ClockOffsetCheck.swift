@@ -1,0 +1,75 @@
+/// `check_clock_offset`: a node's clock against the collecting machine's, measured while collecting: more than
+/// `maximumMs` fails, more than `warnMs` warns.
+///
+/// The offset is known only within its error bound (half the round trip, plus half a second where the node's `date`
+/// prints whole seconds), so it is judged at its worst, `|offset| + error`: a node passes only when its clock is
+/// shown to be close, never because a coarse measurement happened to land near zero.
+public struct ClockOffsetCheck: CheckItem {
+    public static let name = "check_clock_offset"
+    /// A larger offset fails, in milliseconds.
+    public var maximumMs = 500
+    /// A larger offset (within the maximum) warns, in milliseconds.
+    public var warnMs = 100
+
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.integer("maximum_ms", \.maximumMs, atLeast: 1), .integer("warn_ms", \.warnMs, atLeast: 0)]
+    }
+
+    public func validate() throws(CheckSettingError) {
+        guard warnMs <= maximumMs else {
+            throw CheckSettingError(key: "warn_ms", problem: "must not exceed maximum_ms (\(maximumMs))")
+        }
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "Clock offset" : "检查时钟偏差"
+    }
+
+    /// Milliseconds, rounded, capped so that an absurd stored offset cannot overflow.
+    static func milliseconds(_ seconds: Double) -> Int {
+        Int((min(max(seconds, -1e12), 1e12) * 1000).rounded())
+    }
+
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        try context.memberNodes().compactMap { node in
+            guard let offset = node.facts.clockOffsetSeconds, let error = node.facts.clockOffsetErrorSeconds,
+                offset.isFinite, error.isFinite, error >= 0
+            else {
+                return .unknown(
+                    node, ("时钟偏差", "clock offset"), expected: "<= \(maximumMs) ms", in: context)
+            }
+            let worst = Self.milliseconds(abs(offset) + error)
+            guard worst > warnMs else { return nil }
+            let measured = Self.milliseconds(offset)
+            let signed = measured > 0 ? "+\(measured)" : "\(measured)"
+            let bound = Self.milliseconds(error)
+            let actual = "\(signed) ms ± \(bound) ms"
+            if worst > maximumMs {
+                return NodeFailure(
+                    nodeID: node.id,
+                    message: context.text(
+                        "\(node.host) 时钟与采集机相差 \(signed) ms (误差 ±\(bound) ms), 上限 \(maximumMs) ms",
+                        en: "\(node.host) clock is \(signed) ms off the collector's (± \(bound) ms), over the "
+                            + "\(maximumMs) ms limit"
+                    ),
+                    expected: "<= \(maximumMs) ms",
+                    actual: actual
+                )
+            }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) 时钟与采集机相差 \(signed) ms (误差 ±\(bound) ms), 建议不超过 \(warnMs) ms",
+                    en: "\(node.host) clock is \(signed) ms off the collector's (± \(bound) ms), \(warnMs) ms "
+                        + "recommended"
+                ),
+                level: .warn,
+                expected: "<= \(warnMs) ms",
+                actual: actual
+            )
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// `check_kernel_uniform`: every node of the cluster should run one kernel release (`uname -r`); nodes outside the
+/// release most nodes run (the first node's on a tie) get the policy's level, a warning by default.
+public struct KernelUniformCheck: CheckItem {
+    public static let name = "check_kernel_uniform"
+    /// The level of a node outside the cluster's release.
+    public var level = CheckLevel.warn
+
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.level(\.level)]
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "One kernel release across the cluster" : "检查集群内核版本是否一致"
+    }
+
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        let nodes = try context.memberNodes()
+        let majority = ClusterMajority.of(nodes.map(\.facts.kernelRelease))
+        return nodes.compactMap { node in
+            guard let release = node.facts.kernelRelease, let majority else {
+                return .unknown(
+                    node, ("内核版本", "kernel release"), expected: majority ?? "one kernel release", in: context)
+            }
+            guard release != majority else { return nil }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) 内核版本为 \(release), 集群多数节点为 \(majority)",
+                    en: "\(node.host) runs kernel \(release), most nodes run \(majority)"
+                ),
+                level: level,
+                expected: majority,
+                actual: release
+            )
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// `check_timezone`: every node of the cluster should run in one time zone; nodes outside the zone most nodes use
+/// (the first node's on a tie) get the policy's level. Zones are compared as named (`Asia/Shanghai` and `PRC` are
+/// two names, and two answers to an operator reading logs side by side).
+public struct TimezoneCheck: CheckItem {
+    public static let name = "check_timezone"
+    /// The level of a node outside the cluster's zone.
+    public var level = CheckLevel.fail
+
+    /// The defaults.
+    public init() {}
+
+    public static var settings: [CheckSetting<Self>] {
+        [.level(\.level)]
+    }
+
+    public func description(in language: Language) -> String {
+        language == .english ? "One time zone across the cluster" : "检查集群时区是否一致"
+    }
+
+    /// Sets the zone, with timedated where it runs, else by the `/etc/localtime` link it would write; nil for a zone
+    /// name that is not a plain `Area/Location` (it came from a node, and goes into a root shell).
+    static func fix(_ zone: String) -> String? {
+        let plain = zone.utf8.allSatisfy { byte in
+            ShellWord.isPlain(byte) && byte != UInt8(ascii: ",") && byte != UInt8(ascii: "=")
+                && byte != UInt8(ascii: ":") && byte != UInt8(ascii: "@") && byte != UInt8(ascii: "%")
+        }
+        guard plain, !zone.hasPrefix("-"), !zone.hasPrefix("/"), !zone.split(separator: "/").contains("..") else {
+            return nil
+        }
+        return "timedatectl set-timezone \(zone) 2>/dev/null || ln -sf /usr/share/zoneinfo/\(zone) /etc/localtime"
+    }
+
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        let nodes = try context.memberNodes()
+        let majority = ClusterMajority.of(nodes.map(\.facts.timezone))
+        let fix = majority.flatMap(Self.fix)
+        return nodes.compactMap { node in
+            guard let zone = node.facts.timezone, let majority else {
+                return .unknown(node, ("时区", "time zone"), expected: majority ?? "one time zone", in: context)
+            }
+            guard zone != majority else { return nil }
+            return NodeFailure(
+                nodeID: node.id,
+                message: context.text(
+                    "\(node.host) 时区为 \(zone), 集群多数节点为 \(majority)",
+                    en: "\(node.host) time zone is \(zone), most nodes use \(majority)"
+                ),
+                level: level,
+                expected: majority,
+                actual: zone,
+                fix: fix
+            )
+        }
+    }
+}
