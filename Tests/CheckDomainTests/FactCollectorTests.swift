@@ -71,4 +71,22 @@ import Testing
         // A misspelt fact is refused, never stored as if every fact were unknown.
         #expect(throws: DecodingError.self) { try NodeFacts(jsonData: Data(#"{"cpu_cnt": 8}"#.utf8)) }
     }
+
+    /// Foundation's `.iso8601` strategy reports a bad time without its key; the facts name it, so that `nodes facts`
+    /// and `nodes import` can say `collected_at` (`facts.collected_at`), not just that something is wrong.
+    @Test(arguments: [#"{"collected_at": "yesterday"}"#, #"{"collected_at": 1700000000}"#])
+    func aMalformedTimeIsRefusedAtItsKey(_ json: String) throws {
+        let error = try #require(throws: DecodingError.self) { try NodeFacts(jsonData: Data(json.utf8)) }
+        let path: [any CodingKey]
+        switch error {
+        case .dataCorrupted(let context), .typeMismatch(_, let context): path = context.codingPath
+        default: path = []
+        }
+        #expect(path.map(\.stringValue) == ["collected_at"], "\(error)")
+        // The form the facts are written in reads back, and so does a time with its offset.
+        for time in ["2026-11-01T00:00:00Z", "2026-11-01T08:00:00+08:00"] {
+            let facts = try NodeFacts(jsonData: Data(#"{"collected_at": "\#(time)"}"#.utf8))
+            #expect(facts.collectedAt == Date(timeIntervalSince1970: 1_793_491_200), "\(time)")
+        }
+    }
 }

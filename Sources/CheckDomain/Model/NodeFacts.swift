@@ -158,7 +158,7 @@ public struct NodeFacts: Sendable, Equatable, Codable {
         mounts = try container.decodeIfPresent([Mount].self, forKey: .mounts)
         numaNodes = try container.decodeIfPresent(Int.self, forKey: .numaNodes)
         irqbalanceRunning = try container.decodeIfPresent(Bool.self, forKey: .irqbalanceRunning)
-        collectedAt = try container.decodeIfPresent(Date.self, forKey: .collectedAt)
+        collectedAt = try container.decodeISO8601IfPresent(forKey: .collectedAt)
     }
 
     /// Every fact is written, unknown ones as `null`, so that a reader sees what was looked for and not found.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A coding key for any name, to see every key an object holds.
 struct AnyCodingKey: CodingKey {
     var stringValue: String
@@ -27,4 +29,25 @@ extension Decoder {
 extension DecodingError {
     /// The description of the error `rejectUnknownKeys` throws.
     public static let unknownKeyDescription = "unknown key"
+}
+
+extension KeyedDecodingContainer {
+    /// An ISO 8601 time (`2026-11-01T00:00:00Z`, as `JSONEncoder`'s `.iso8601` strategy writes it), or nil when the
+    /// key is absent or null. Foundation's `.iso8601` decoding strategy reports a malformed time at its container's
+    /// path, without the key (`facts` instead of `facts.collected_at`); this names the key.
+    /// - Throws: `DecodingError.typeMismatch` (not a string) or `.dataCorrupted` (not such a time) at the key's path.
+    public func decodeISO8601IfPresent(forKey key: Key) throws -> Date? {
+        let text: String?
+        do {
+            text = try decodeIfPresent(String.self, forKey: key)
+        } catch DecodingError.typeMismatch(_, let context) {
+            throw DecodingError.typeMismatch(Date.self, context)
+        }
+        guard let text else { return nil }
+        guard let date = try? Date.ISO8601FormatStyle().parse(text) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "expected an ISO 8601 time such as 2026-11-01T00:00:00Z")
+        }
+        return date
+    }
 }
