@@ -50,4 +50,33 @@ extension KeyedDecodingContainer {
         }
         return date
     }
+
+    /// A number at `key`, or nil when the key is absent or null. For a number that does not fit `T` (`1.5` or `1e40`
+    /// for an integer, `1e999` for a `Double`), Foundation's `JSONDecoder` throws an error of its own that is not a
+    /// `DecodingError`, and reports it as "not valid JSON" at no path at all, not even the entry's; this names the
+    /// key.
+    /// - Throws: `DecodingError.dataCorrupted` at the key's path for such a number; any other error as it is.
+    public func decodeNumberIfPresent<T: Decodable & Numeric>(_ type: T.Type, forKey key: Key) throws -> T? {
+        do {
+            return try decodeIfPresent(type, forKey: key)
+        } catch let error where !(error is DecodingError) {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self,
+                debugDescription: T.self is any FixedWidthInteger.Type
+                    ? "expected a whole number from -9223372036854775808 to 9223372036854775807"
+                    : "expected a finite number")
+        }
+    }
+
+    /// A number at `key` (see `decodeNumberIfPresent`).
+    /// - Throws: `DecodingError.keyNotFound` or `.valueNotFound` when it is absent or null.
+    public func decodeNumber<T: Decodable & Numeric>(_ type: T.Type, forKey key: Key) throws -> T {
+        guard contains(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing"))
+        }
+        guard let value = try decodeNumberIfPresent(type, forKey: key) else {
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [key], debugDescription: "null"))
+        }
+        return value
+    }
 }
