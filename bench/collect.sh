@@ -17,8 +17,8 @@
 # counts failed nodes so that a dropped connection shows.
 #
 # Knobs: ROUNDS (3), ADDRESSES (8), CONCURRENCIES ("1 8 32 64"), NODE_COUNTS ("50 100 200"), BIN (a built fcgi-check;
-# default: build the release one), LOGIN_RC=keep (see below). Loopback only; needs root (sshd; the sessions log in as
-# root).
+# default: build the release one), LOGIN_RC=keep and NETNS=no (see below). Loopback only; needs root (sshd; the
+# sessions log in as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -32,10 +32,20 @@ for n in $node_counts; do [ "$n" -gt "$most_nodes" ] && most_nodes=$n; done
 
 [ "$(id -u)" = 0 ] || { echo "bench/collect.sh: run it as root (it starts sshd)" >&2; exit 1; }
 [ "$address_count" -ge 1 ] && [ "$address_count" -le 16 ] || { echo "ADDRESSES must be 1 to 16" >&2; exit 1; }
-./scripts/install-dependencies.sh --bench
+[ -n "${FCGI_BENCH_NETNS:-}" ] || ./scripts/install-dependencies.sh --bench
 if [ -z "${BIN:-}" ]; then
     swift build -c release --product fcgi-check >/dev/null
     BIN="$(swift build -c release --show-bin-path)/fcgi-check"
+fi
+# Every "node" sends its socket table (/proc/net/tcp), which on a shared machine holds everyone's sockets: another
+# benchmark's tens of thousands made each dump megabytes, and the collector's time and memory with them. Where
+# allowed, the rest runs in a network namespace of its own, whose loopback carries the bench's connections only
+# (NETNS=no to stay in the machine's).
+network="the machine's"
+if [ -n "${FCGI_BENCH_NETNS:-}" ]; then
+    network="a network namespace of its own"
+elif [ "${NETNS:-}" != no ] && command -v ip >/dev/null && unshare --net true 2>/dev/null; then
+    exec unshare --net env FCGI_BENCH_NETNS=1 BIN="$BIN" bash -c 'ip link set lo up && exec bash bench/collect.sh'
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-collect-bench.XXXXXX")
@@ -162,5 +172,6 @@ mkdir -p bench/results
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(ssh -V 2>&1 | cut -d, -f1), $address_count sshd addresses, $(uname -r)"
 notes="sshd: MaxStartups 300:30:600, MaxSessions 300 (the defaults would drop connections past 10 unauthenticated"
 notes="$notes at once); sshd log lines during the runs: $(wc -l <"$work/sshd.log"). The login user's ~/.bashrc: $rc."
+notes="$notes The network: $network."
 python3 bench/collect_measure.py report "$results" "$machine" "$notes" bench/results/collect.md
 cat bench/results/collect.md
