@@ -10,7 +10,7 @@
 # memory, its ssh clients' CPU time, the "nodes'" (sshd's sessions) and the rest of the machine's are measured by
 # bench/collect_measure.py. Then 200 nodes again with a classical key exchange (curve25519) instead of OpenSSH 9's
 # default post-quantum one, whose key generation is most of the ssh client's CPU time.
-# Results: bench/results/collect.md.
+# Results: bench/results/collect.md (and each run's measures, bench/results/collect.jsonl).
 #
 # sshd's MaxStartups (default 10:30:100) would drop connections beyond 10 unauthenticated at once, which a
 # concurrency of 32 or 64 opens: this server sets MaxStartups 300:30:600 (as the tests' server does), and the report
@@ -173,5 +173,6 @@ machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
 notes="sshd: MaxStartups 300:30:600, MaxSessions 300 (the defaults would drop connections past 10 unauthenticated"
 notes="$notes at once); sshd log lines during the runs: $(wc -l <"$work/sshd.log"). The login user's ~/.bashrc: $rc."
 notes="$notes The network: $network."
+cp "$results" bench/results/collect.jsonl
 python3 bench/collect_measure.py report "$results" "$machine" "$notes" bench/results/collect.md
 cat bench/results/collect.md

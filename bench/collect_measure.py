@@ -124,11 +124,11 @@ def report(results_path, machine, notes, out_path):
     def other(r):
         return max(0.0, r["machine_busy"] - r["cpu_self"] - r["cpu_children"] - r["cpu_sshd"])
 
-    # The wall time the run's own work would take with every core to itself: its CPU time over the cores, or its
-    # wall time when it waited more than it worked (concurrency 1). A shared machine slows the wall time, not this.
+    # The wall time the run's own work would take with every core to itself: its CPU time over the cores, when it
+    # keeps them busy. A shared machine slows the wall time, not this. One session at a time waits more than it
+    # works (connection, the script's commands one after another): no such figure for it.
     def alone(r):
-        work = r["cpu_self"] + r["cpu_children"] + r["cpu_sshd"]
-        return max(work / cores, r["wall"] - other(r) / cores) if r["concurrency"] == 1 else work / cores
+        return (r["cpu_self"] + r["cpu_children"] + r["cpu_sshd"]) / cores
 
     def disturbed(r):
         return other(r) > max(2.0, 0.1 * r["machine_busy"])
@@ -154,9 +154,9 @@ def report(results_path, machine, notes, out_path):
         "of wall times; CPU times in core-seconds (user + system): *collector* is fcgi-check's own, *ssh* the ssh",
         "clients it ran, *nodes* sshd's connections and the sessions they ran (login shell, script, its commands),",
         "*other* whatever else the machine ran meanwhile. *alone s* is the wall time the run's own work would take",
-        "with every core to itself (its CPU time over the cores; at concurrency 1, the wall time less what others",
-        "took), which another build or benchmark on a shared machine does not change. *failed* counts failed nodes",
-        "over the rounds kept.",
+        "with every core to itself (its CPU time over the cores), which another build or benchmark on a shared",
+        "machine does not change; not for one session at a time, which waits more than it works. *failed* counts",
+        "failed nodes over the rounds kept.",
         "",
     ]
     header = [
@@ -179,9 +179,10 @@ def report(results_path, machine, notes, out_path):
             wall = statistics.median(walls)
             failed = sum((r["failed"] if r["failed"] is not None else nodes) for r in group)
             options = "KexAlgorithms=curve25519-sha256" if label == "curve25519" else "(defaults)"
+            estimate = "—" if concurrency == 1 else f"{statistics.median(alone(r) for r in group):.1f}"
             lines.append(
                 f"| {nodes} | {concurrency} | {options} | {wall:.2f} ({min(walls):.2f}-{max(walls):.2f})"
-                f" | {nodes / wall:.1f} | {statistics.median(alone(r) for r in group):.1f} | {failed}"
+                f" | {nodes / wall:.1f} | {estimate} | {failed}"
                 f" | {median('cpu_self', group):.2f}"
                 f" | {median('cpu_children', group):.2f} | {median('cpu_sshd', group):.2f}"
                 f" | {statistics.median(other(r) for r in group):.2f} | {max(r['vmhwm_kb'] for r in group) / 1024:.1f}"
