@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev and nginx to
 # build and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
-# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection), with --bench what bench/run.sh needs (wrk, gcc). Installs nothing that is already
+# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection), with --bench what bench/run.sh and bench/collect.sh need (wrk, gcc, openssh-server). Installs nothing that is already
 # there; runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -28,6 +28,9 @@ if $with_tests; then
 fi
 
 if $with_bench; then
+    # bench/collect.sh collects over a private sshd on loopback.
+    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+    command -v ssh >/dev/null || missing+=(openssh-client)
     command -v wrk >/dev/null || missing+=(wrk)
     command -v gcc >/dev/null || missing+=(gcc libc6-dev)
     command -v python3 >/dev/null || missing+=(python3)

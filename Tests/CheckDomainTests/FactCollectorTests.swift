@@ -90,4 +90,39 @@ import Testing
         // A misspelt fact is refused, never stored as if every fact were unknown.
         #expect(throws: DecodingError.self) { try NodeFacts(jsonData: Data(#"{"cpu_cnt": 8}"#.utf8)) }
     }
+
+    /// Foundation's `JSONDecoder` reports a malformed time without its key, and a number that does not fit (1.5 for
+    /// an integer, 1e999) as "not valid JSON" at no path at all; the facts name the key, so that `nodes facts` and
+    /// `nodes import` can say `collected_at` (`facts.collected_at`), not just that something is wrong.
+    @Test(arguments: [
+        (#"{"collected_at": "yesterday"}"#, ["collected_at"]),
+        (#"{"collected_at": 1700000000}"#, ["collected_at"]),
+        (#"{"cpu_count": 1.5}"#, ["cpu_count"]),
+        (#"{"memory_total_bytes": 1e40}"#, ["memory_total_bytes"]),
+        (#"{"clock_offset_seconds": 1e999}"#, ["clock_offset_seconds"]),
+        (
+            #"{"mounts": [{"mount_point": "/", "device": "d", "fs_type": "xfs", "options": "rw", "size_bytes": 0.5}]}"#,
+            ["mounts", "0", "size_bytes"]
+        ),
+    ])
+    func aBadValueIsRefusedAtItsKey(_ json: String, _ expectedPath: [String]) throws {
+        let error = try #require(throws: DecodingError.self) { try NodeFacts(jsonData: Data(json.utf8)) }
+        let path: [any CodingKey]
+        switch error {
+        case .dataCorrupted(let context), .typeMismatch(_, let context): path = context.codingPath
+        default: path = []
+        }
+        #expect(path.map { $0.intValue.map(String.init) ?? $0.stringValue } == expectedPath, "\(error)")
+    }
+
+    @Test func timesAndNumbersThatFitAreRead() throws {
+        // The form the facts are written in reads back, and so does a time with its offset.
+        for time in ["2026-11-01T00:00:00Z", "2026-11-01T08:00:00+08:00"] {
+            let facts = try NodeFacts(jsonData: Data(#"{"collected_at": "\#(time)"}"#.utf8))
+            #expect(facts.collectedAt == Date(timeIntervalSince1970: 1_793_491_200), "\(time)")
+        }
+        let numbers = try NodeFacts(
+            jsonData: Data(#"{"cpu_count": 1e3, "memory_total_bytes": 9223372036854775807, "numa_nodes": null}"#.utf8))
+        #expect(numbers.cpuCount == 1_000 && numbers.memoryTotalBytes == Int64.max && numbers.numaNodes == nil)
+    }
 }

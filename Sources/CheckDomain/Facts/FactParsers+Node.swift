@@ -140,12 +140,14 @@ extension FactParsers {
         var sockets = Set<String>()
         for (text, isIPv6) in [(tcp, false), (tcp6, true)] {
             guard let text else { continue }
-            for line in text.split(whereSeparator: \.isNewline).dropFirst() {
-                let fields = line.split(whereSeparator: \.isWhitespace)
-                guard fields.count >= 4, fields[3] == "0A" else { continue }
-                let local = fields[1].split(separator: ":")
-                guard local.count == 2, let port = UInt16(local[1], radix: 16),
-                    let address = isIPv6 ? ipv6(local[0]) : ipv4(local[0])
+            // Bytes, not Characters: the table holds every socket of the node (thousands on a busy one, a few
+            // hundred KiB), and grapheme breaking was a quarter of the collector's CPU time; four fields are needed.
+            for line in text.utf8.split(separator: UInt8(ascii: "\n")).dropFirst() {
+                let fields = line.split(maxSplits: 4) { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                guard fields.count >= 4, fields[3].elementsEqual("0A".utf8) else { continue }
+                let local = fields[1].split(separator: UInt8(ascii: ":"))
+                guard local.count == 2, let port = UInt16(Substring(local[1]), radix: 16),
+                    let address = isIPv6 ? ipv6(Substring(local[0])) : ipv4(Substring(local[0]))
                 else { continue }
                 sockets.insert(isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)")
             }

@@ -42,8 +42,8 @@ public struct Mount: Sendable, Hashable, Codable {
         device = try container.decode(String.self, forKey: .device)
         fsType = try container.decode(String.self, forKey: .fsType)
         options = try container.decode(String.self, forKey: .options)
-        sizeBytes = try container.decodeIfPresent(Int64.self, forKey: .sizeBytes)
-        freeBytes = try container.decodeIfPresent(Int64.self, forKey: .freeBytes)
+        sizeBytes = try container.decodeNumberIfPresent(Int64.self, forKey: .sizeBytes)
+        freeBytes = try container.decodeNumberIfPresent(Int64.self, forKey: .freeBytes)
     }
 
     public func encode(to encoder: any Encoder) throws {

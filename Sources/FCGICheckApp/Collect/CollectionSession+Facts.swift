@@ -33,7 +33,8 @@ extension CollectionSession.Result {
 
     /// ssh's own words on failing (exit status 255), sorted into the few things an operator acts on.
     private func sshFailure(_ line: String?, connectTimeout: Int) -> String {
-        let said = line.map { " (ssh: \($0))" } ?? ""
+        // ssh starts some complaints with its name ("ssh: connect to host h port 22: Connection refused").
+        let said = line.map { " (" + ($0.hasPrefix("ssh: ") ? $0 : "ssh: \($0)") + ")" } ?? ""
         let text = line?.lowercased() ?? ""
         if text.contains("connection refused") { return "connection refused" + said }
         if text.contains("permission denied") || text.contains("too many authentication failures")

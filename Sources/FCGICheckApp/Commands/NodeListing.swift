@@ -47,13 +47,13 @@ enum NodeListing {
                 )
             }
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            id = try container.decode(Int64.self, forKey: .id)
+            id = try container.decodeNumber(Int64.self, forKey: .id)
             name = try container.decode(String.self, forKey: .name)
             host = try container.decode(String.self, forKey: .host)
             sshUser = try container.decodeIfPresent(String.self, forKey: .sshUser)
             sshHost = try container.decodeIfPresent(String.self, forKey: .sshHost)
-            sshPort = try container.decodeIfPresent(Int.self, forKey: .sshPort)
-            lastCollectAt = try container.decodeIfPresent(Date.self, forKey: .lastCollectAt)
+            sshPort = try container.decodeNumberIfPresent(Int.self, forKey: .sshPort)
+            lastCollectAt = try container.decodeISO8601IfPresent(forKey: .lastCollectAt)
             lastCollectError = try container.decodeIfPresent(String.self, forKey: .lastCollectError)
             facts = try container.decodeIfPresent(NodeFacts.self, forKey: .facts)
         }
@@ -226,7 +226,10 @@ enum NodeListing {
             return "expected a JSON array of nodes"
         }
         if !keys.isEmpty {
-            let field = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            // facts.mounts[0].size: an index follows its array's name, a key is joined with a dot.
+            let field = keys.enumerated().map { position, key in
+                key.intValue.map { "[\($0)]" } ?? (position == 0 ? "" : ".") + key.stringValue
+            }.joined()
             parts.append("field \"\(field)\"")
         }
         return (parts.isEmpty ? "" : parts.joined(separator: ", ") + ": ") + problem
@@ -255,6 +258,9 @@ enum NodeListing {
         case is Int64.Type, is Int.Type: "an integer"
         case is Bool.Type: "true or false"
         case is Date.Type: "an ISO 8601 time"
+        case is Double.Type: "a number"
+        case is [String: Any].Type: "a JSON object"
+        case is [Any].Type: "a JSON array"
         default: "\(type)"
         }
     }
