@@ -42,7 +42,7 @@ def cpu(rows_of_run):
     return statistics.median(values) if values else None
 
 
-order = ["nginx-static", "c-libfcgi", "reference", "catalogue", "workers-2"]
+order = ["nginx-static", "c-libfcgi", "reference", "catalogue", "workers-2", "postgresql"]
 contenders = [name for name in order if any(key[0] == name for key in runs)]
 connections = sorted({c for (_, c) in runs})
 table = {(name, c): summary(runs[(name, c)]) for name in contenders for c in connections if runs[(name, c)]}
@@ -86,8 +86,23 @@ for row in sorted(scaling, key=lambda r: r["members"]):
     r = row["result"]
     lines.append(
         f"| {row['members']} | {r['requests'] / (r['duration_us'] / 1e6):,.0f} | {r['p50_us'] / 1000:.2f} | "
-        f"{r['p99_us'] / 1000:.2f} | {row.get('cpu_us') or ''} | {queries.get(str(row['members']), '?')} |"
+        f"{r['p99_us'] / 1000:.2f} | {row.get('cpu_us') or ''} | {queries.get('sqlite-' + str(row['members']), '?')} |"
     )
+pg = [table.get(("postgresql", c)) for c in connections]
+sqlite = [table.get(("reference", c)) for c in connections]
+if any(pg):
+    lines += [
+        "",
+        "PostgreSQL inventory (local server, unix socket) against the same SQLite inventory, reference policy:",
+        "",
+        "| connections | requests/s PostgreSQL / SQLite | CPU µs/request PostgreSQL / SQLite (service only) | SQL queries per request (3 / 100 / 1,000 members) |",
+        "|---:|---:|---:|---:|",
+    ]
+    per_request = " / ".join(str(queries.get(f"postgresql-{m}", "?")) for m in (3, 100, 1000))
+    for c, p, q in zip(connections, pg, sqlite):
+        if p and q:
+            cpu = f"{p['cpu_us']:.1f} / {q['cpu_us']:.1f}" if p["cpu_us"] and q["cpu_us"] else ""
+            lines.append(f"| {c} | {p['rps'] / q['rps']:.2f} | {cpu} | {per_request} |")
 lines += ["", f"Peak resident memory (VmHWM) of the reference contender over the whole run: {int(rss_kb) / 1024:.1f} MiB.", "",
           f"Machine: {machine}.", ""]
 open(out_md, "w").write("\n".join(lines))

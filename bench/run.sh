@@ -8,6 +8,7 @@
 #   reference      fcgi-check, compat = "reference", on a 1,000-node SQLite inventory (the same 437-byte body)
 #   catalogue      fcgi-check, the default catalogue, same inventory (every item; a longer answer)
 #   workers-2      fcgi-check --workers 2, reference, the threads split between the two workers
+#   postgresql     fcgi-check, reference, the same 1,000 nodes in a local PostgreSQL reached through its unix socket
 # wrk drives each at 1, 8, 32 and 128 connections in interleaved rounds, and each run's CPU per request is the
 # contender's own utime+stime (its process tree, from /proc) over the run divided by the requests wrk counted: steadier
 # than requests/s on a shared machine. Then fcgi-check alone at 1 connection with 3, 100 and 1,000 members; then the
@@ -22,7 +23,7 @@ rounds=${ROUNDS:-3}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-"1 8 32 128"}
 threads=${THREADS:-8}
-contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue workers-2"}
+contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue workers-2 postgresql"}
 port=${PORT:-18300}
 
 ./scripts/install-dependencies.sh --bench
@@ -37,6 +38,7 @@ cleanup() {
     # libfcgi's own SIGTERM handler only sets a flag: the C program needs SIGKILL.
     for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    [ -n "${pg_ctl:-}" ] && $as_postgres "$pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,21 +47,39 @@ gcc -O2 -o "$work/minimal_fcgi" bench/minimal_fcgi.c -lfcgi -lpthread
 python3 bench/make_requests.py "$work"
 "$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
 
+# A private PostgreSQL on a unix socket in $work/pg (as the postgres user under root: PostgreSQL refuses root).
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pg_ctl=$pg_bin/pg_ctl
+as_postgres=""
+[ "$(id -u)" = 0 ] && as_postgres="runuser -u postgres --"
+mkdir -p "$work/pg"
+[ "$(id -u)" = 0 ] && chown postgres "$work/pg" && chmod 755 "$work"
+$as_postgres "$pg_bin/initdb" -D "$work/pg/data" -U postgres -A trust --no-sync >/dev/null
+printf "listen_addresses = ''\nunix_socket_directories = '%s'\nfsync = off\nmax_connections = 100\n" "$work/pg" \
+    >>"$work/pg/data/postgresql.conf"
+$as_postgres "$pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w start >/dev/null
+$as_postgres "$pg_bin/psql" -h "$work/pg" -U postgres -qc "CREATE DATABASE fcgi_check" postgres
+pg_inventory="postgresql://postgres@/fcgi_check?host=$work/pg"
+"$bin" nodes import --inventory "$pg_inventory" "$work/nodes.json" >/dev/null
+
 declare -A pid_of
-serve() { # name, then serve's arguments
+serve() { # name, then serve's arguments (the SQLite inventory unless they name another)
     local name=$1
     shift
-    "$bin" serve --inventory "$work/inventory.sqlite" --listen "unix:$work/$name.sock" "$@" 2>"$work/$name.log" &
+    local inventory=(--inventory "$work/inventory.sqlite")
+    [[ " $* " == *" --inventory "* ]] && inventory=()
+    "$bin" serve "${inventory[@]}" --listen "unix:$work/$name.sock" "$@" 2>"$work/$name.log" &
     pid_of[$name]=$!
     pids+=($!)
 }
 serve reference --policy deploy/policy.reference.toml --threads "$threads"
 serve catalogue --threads "$threads"
 serve workers-2 --policy deploy/policy.reference.toml --workers 2 --threads "$(((threads + 1) / 2))"
+serve postgresql --inventory "$pg_inventory" --policy deploy/policy.reference.toml --threads "$threads"
 "$work/minimal_fcgi" "$work/c-libfcgi.sock" "$threads" "$work/reply.json" &
 pid_of[c-libfcgi]=$!
 pids+=($!)
-for name in reference catalogue workers-2; do
+for name in reference catalogue workers-2 postgresql; do
     for _ in $(seq 300); do grep -q "listening on" "$work/$name.log" 2>/dev/null && break; sleep 0.1; done
     grep -q "listening on" "$work/$name.log" || { echo "bench: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
 done
@@ -68,7 +88,7 @@ user_line=""
 [ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
 mkdir -p "$work/tmp"
 locations=""
-for name in c-libfcgi reference catalogue workers-2; do
+for name in c-libfcgi reference catalogue workers-2 postgresql; do
     locations+="
         location = /$name {
             include fastcgi_params;
@@ -94,6 +114,11 @@ http {
     client_body_buffer_size 1m;
     server {
         listen 127.0.0.1:$port;
+        location = /queries {
+            include fastcgi_params;
+            fastcgi_pass unix:$work/none.sock; # queries
+            fastcgi_keep_conn off;
+        }
         location = /nginx-static {
             default_type application/json;
             return 200 '$(cat "$work/reply.json")';
@@ -111,7 +136,7 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && brea
 post() { curl -s -X POST -H 'Content-Type: application/json' --data-binary "@$work/body-$2.json" "http://127.0.0.1:$port/$1"; }
 # The reference contenders answer the same bytes, or the comparison means nothing.
 expected=$(cat "$work/reply.json")
-for path in nginx-static c-libfcgi reference workers-2; do
+for path in nginx-static c-libfcgi reference workers-2 postgresql; do
     got=$(post "$path" 3)
     [ "$got" = "$expected" ] || { echo "bench: /$path does not answer the reference body: $got" >&2; exit 1; }
 done
@@ -155,19 +180,25 @@ echo "== time per request by members (reference, 1 connection)"
 for members in 3 100 1000; do drive reference 1 "$members" 0; done
 peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/${pid_of[reference]}/status")
 
-echo "== SQL statements per request (reference at trace level)"
-serve trace --policy deploy/policy.reference.toml --threads 2 --log-level trace
-for _ in $(seq 300); do grep -q "listening on" "$work/trace.log" 2>/dev/null && break; sleep 0.1; done
-sed -i "s#unix:$work/reference.sock#unix:$work/trace.sock#" "$work/nginx.conf"
-nginx -p "$work" -c "$work/nginx.conf" -s reload
-sleep 1
+echo "== SQL statements per request (reference on SQLite and on PostgreSQL, at trace level)"
+count_queries() { # label, then serve's arguments
+    local label=$1
+    shift
+    serve "trace-$label" --policy deploy/policy.reference.toml --threads 2 --log-level trace "$@"
+    for _ in $(seq 300); do grep -q "listening on" "$work/trace-$label.log" 2>/dev/null && break; sleep 0.1; done
+    sed -i "s#unix:$work/[a-z0-9-]*\.sock; \# queries#unix:$work/trace-$label.sock; \# queries#" "$work/nginx.conf"
+    nginx -p "$work" -c "$work/nginx.conf" -s reload
+    sleep 1
+    for members in 3 100 1000; do
+        before=$(grep -c "sql: SELECT" "$work/trace-$label.log" || true)
+        for _ in $(seq 10); do post queries "$members" >/dev/null; done
+        after=$(grep -c "sql: SELECT" "$work/trace-$label.log" || true)
+        queries="$queries\"$label-$members\":$(awk "BEGIN {print ($after - $before) / 10}"),"
+    done
+}
 queries=""
-for members in 3 100 1000; do
-    before=$(grep -c "sql: SELECT" "$work/trace.log" || true)
-    for _ in $(seq 10); do post reference "$members" >/dev/null; done
-    after=$(grep -c "sql: SELECT" "$work/trace.log" || true)
-    queries="$queries\"$members\":$(awk "BEGIN {print ($after - $before) / 10}"),"
-done
+count_queries sqlite
+count_queries postgresql --inventory "$pg_inventory"
 
 venv=.build/bench-venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"

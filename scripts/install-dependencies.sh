@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev and nginx to
+# Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev, libpq-dev and nginx to
 # build and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
-# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection), with --bench what bench/run.sh and bench/collect.sh need (wrk, gcc, openssh-server). Installs nothing that is already
+# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection; postgresql, for the shared inventory), with --bench what bench/run.sh and bench/collect.sh need (wrk, gcc, openssh-server). Installs nothing that is already
 # there; runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -15,6 +15,8 @@ command -v swift >/dev/null || { echo "install-dependencies: swift is not on PAT
 missing=()
 pkg-config --exists fcgi 2>/dev/null || missing+=(libfcgi-dev pkg-config)
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
+# libpq, PostgreSQL's client library: the inventory shared by several service hosts.
+pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 if $with_tests; then
     command -v python3 >/dev/null || missing+=(python3)
@@ -25,6 +27,8 @@ if $with_tests; then
     [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
     command -v ssh >/dev/null || missing+=(openssh-client)
     command -v busybox >/dev/null || missing+=(busybox)
+    # A real PostgreSQL server (initdb, pg_ctl, pg_basebackup) for the shared-inventory tests.
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 fi
 
 if $with_bench; then
@@ -32,6 +36,7 @@ if $with_bench; then
     [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
     command -v ssh >/dev/null || missing+=(openssh-client)
     command -v wrk >/dev/null || missing+=(wrk)
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v gcc >/dev/null || missing+=(gcc libc6-dev)
     command -v python3 >/dev/null || missing+=(python3)
     python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)

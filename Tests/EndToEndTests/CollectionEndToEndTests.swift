@@ -198,6 +198,15 @@ import Testing
         // Free space moves between the two collections (logs, the build); the mounts themselves must not.
         remote["mounts"] = Self.withoutFreeSpace(remote["mounts"])
         here["mounts"] = Self.withoutFreeSpace(here["mounts"])
+        // Listening sockets come and go with the tests running beside this one (nginx, a PostgreSQL server, the
+        // service under test): the test's own sshd, listening throughout, is in both, and the rest is compared
+        // only where it stayed put.
+        let remoteSockets = Set(remote["listening_tcp"] as? [String] ?? [])
+        let hereSockets = Set(here["listening_tcp"] as? [String] ?? [])
+        #expect(remoteSockets.contains("127.0.0.2:\(server.port)") && hereSockets.contains("127.0.0.2:\(server.port)"))
+        #expect(!remoteSockets.isEmpty && !hereSockets.isEmpty)
+        remote["listening_tcp"] = nil
+        here["listening_tcp"] = nil
         let differing = Set(remote.keys).union(here.keys).filter {
             Self.canonical(remote[$0]) != Self.canonical(here[$0])
         }

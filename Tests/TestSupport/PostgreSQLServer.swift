@@ -114,7 +114,10 @@ public final class PostgreSQLServer: Sendable {
         let standby = try PostgreSQLServer(port: try Self.freePort())
         try standby.run(
             "pg_basebackup",
-            ["-h", "127.0.0.1", "-p", String(port), "-U", superuser, "-D", standby.dataDirectory, "-R", "-X", "stream"])
+            [
+                "-h", "127.0.0.1", "-p", String(port), "-U", superuser, "-D", standby.dataDirectory, "-R", "-X",
+                "stream", "-c", "fast",
+            ])
         let conf = URL(fileURLWithPath: standby.dataDirectory).appendingPathComponent("postgresql.conf")
         let handle = try FileHandle(forWritingTo: conf)
         try handle.seekToEnd()

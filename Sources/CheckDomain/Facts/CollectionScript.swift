@@ -74,6 +74,15 @@ public enum CollectionScript {
             sed 's/^/|/' "$1" 2>/dev/null
             printf '\n@@ end\n'
         }
+        # _listening FILE: a socket table, its header and its listening sockets only (state 0A): a busy node holds
+        # tens of thousands of connections, and the whole table would make the dump megabytes (and fail the node).
+        _listening() {
+            if [ ! -e "$1" ]; then printf '@@ missing %s\n' "$1"; return; fi
+            if [ ! -r "$1" ]; then printf '@@ unreadable %s\n' "$1"; return; fi
+            printf '@@ file %s\n' "$1"
+            sed -n -e '1s/^/|/p' -e '/^ *[0-9][0-9]*: [0-9A-Fa-f:]* [0-9A-Fa-f:]* 0A /s/^/|/p' "$1" 2>/dev/null
+            printf '\n@@ end\n'
+        }
         # _cmd NAME COMMAND [ARG ...]: a command's standard output and exit status (absent when not installed);
         # _slow NAME COMMAND [ARG ...]: the same, stopped after 10 s where `timeout` exists (D-Bus, NFS, daemons).
         _cmd() { _run "" "$@"; }
@@ -123,8 +132,8 @@ public enum CollectionScript {
         cd / 2>/dev/null
         _dir /sys/devices/system/cpu/cpufreq
         _cmd governors grep '' /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor
-        _file /proc/net/tcp
-        _file /proc/net/tcp6
+        _listening /proc/net/tcp
+        _listening /proc/net/tcp6
         _slow timedatectl timedatectl status
         _file /etc/timezone
         _cmd localtime-link readlink /etc/localtime

@@ -31,8 +31,9 @@ final class PolicySnapshot {
             let written = bytes[offset...].withUnsafeBytes { buffer in
                 Result { () throws(PosixError) in try Posix.pwrite(descriptor, buffer, at: offset) }
             }
+            // No close here: the object is whole once `descriptor` is set, so a throw from here on runs `deinit`, which
+            // closes it (closing here too closed the number twice, the second time perhaps another thread's file).
             guard case .success(let count) = written, count > 0 else {
-                try? Posix.close(descriptor)
                 throw Failure(description: "cannot hold the policy for the workers: \(Self.reason(written))")
             }
             offset += count
@@ -40,7 +41,6 @@ final class PolicySnapshot {
         do {
             try Posix.memfdSealAll(descriptor)
         } catch {
-            try? Posix.close(descriptor)
             throw Failure(description: "cannot seal the policy for the workers: \(error.message)")
         }
     }

@@ -8,8 +8,12 @@ final class PostgreSQLHealth: Sendable {
     /// Until when (`DispatchTime` nanoseconds) nobody tries to connect; 0 when the database is thought up.
     private let downUntil = Atomic<UInt64>(0)
 
-    /// How long after a failure nobody tries again.
-    static let pause: UInt64 = 1_000_000_000
+    /// How long nobody tries again after a connect that failed slowly (a host that does not answer): the others
+    /// would each wait as long.
+    static let longPause: UInt64 = 1_000_000_000
+    /// How long nobody tries again after connects that were refused at once: short, since trying costs little, and
+    /// the server may be back (or a standby reachable) a moment later.
+    static let shortPause: UInt64 = 250_000_000
 
     /// Whether this thread may try to connect now. While the database is thought down, one caller at a time wins the
     /// right to probe it (and holds it for `probeWindow` nanoseconds); the others get false and answer 503.
@@ -26,9 +30,9 @@ final class PostgreSQLHealth: Sendable {
         }
     }
 
-    /// A connection failed: nobody tries for `pause`.
-    func markDown() {
-        downUntil.store(DispatchTime.now().uptimeNanoseconds + Self.pause, ordering: .releasing)
+    /// A connection failed: nobody tries for `pause` nanoseconds.
+    func markDown(for pause: UInt64) {
+        downUntil.store(DispatchTime.now().uptimeNanoseconds + pause, ordering: .releasing)
     }
 
     /// A connection succeeded.

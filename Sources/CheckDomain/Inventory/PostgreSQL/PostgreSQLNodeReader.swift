@@ -71,15 +71,28 @@ final class PostgreSQLNodeReader: NodeReader {
         guard health.mayConnect(probeWindow: UInt64(connectSeconds) * 1_000_000_000) else {
             throw PostgreSQLError(message: "PostgreSQL was unreachable a moment ago; not trying again yet")
         }
-        do {
-            let made = try inventory.connect(readOnly: true, connectTimeoutSeconds: connectSeconds)
-            try made.prepare(Self.lookupName, Self.lookupSQL)
-            health.markUp()
-            connection = made
-            return made
-        } catch {
-            health.markDown()
-            throw error
+        // A refusal costs little and may not last: a server mid-shutdown closes the connection before libpq moves on
+        // to the next host of a multi-host string, and a moment later the next host is tried. So a quick failure is
+        // tried again twice, 50 ms apart; a slow one (a host that does not answer) is not.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let started = ContinuousClock.now
+            do {
+                let made = try inventory.connect(readOnly: true, connectTimeoutSeconds: connectSeconds)
+                try made.prepare(Self.lookupName, Self.lookupSQL)
+                health.markUp()
+                connection = made
+                return made
+            } catch {
+                let quick = ContinuousClock.now - started < .milliseconds(200)
+                let timeLeft = deadline.map { $0 - ContinuousClock.now > .milliseconds(100) } ?? true
+                guard quick, attempt < 3, timeLeft else {
+                    health.markDown(for: quick ? PostgreSQLHealth.shortPause : PostgreSQLHealth.longPause)
+                    throw error
+                }
+                usleep(50_000)
+            }
         }
     }
 }
