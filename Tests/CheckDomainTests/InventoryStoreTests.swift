@@ -136,7 +136,11 @@ enum Store: String, CaseIterable, CustomTestStringConvertible, Sendable {
         facts.nprocSoft = .limited(4096)
         facts.nprocHard = nil
         facts.limitsRules = [
-            LimitsRule(file: "/etc/security/limits.conf", domain: "*", type: "soft", item: "nofile", value: "65535")
+            LimitsRule(file: "/etc/security/limits.conf", domain: "*", type: "soft", item: "nofile", value: "65535"),
+            // What no separator or escape may garble: backslashes, tabs, newlines, carriage returns, non-ASCII text.
+            LimitsRule(
+                file: "/etc/security/limits.d/\\odd\tname.conf", domain: "@数据库", type: "", item: "\r\n",
+                value: "a\\"),
         ]
         facts.sysctl = ["vm.swappiness": "1", "net.ipv4.ip_local_port_range": "32768\t60999"]
         facts.cpuGovernors = []
