@@ -28,8 +28,11 @@ import Testing
     }
 
     /// What differs between two runs on the same machine by nature: the collection time and clock offset (no
-    /// exchange here), and free space (mounts are compared without it).
-    static let momentaryFacts: Set = ["collected_at", "clock_offset_seconds", "clock_offset_error_seconds"]
+    /// exchange here), the listening sockets (the tests running beside this one open and close theirs; each run's
+    /// list is checked for itself), and free space (mounts are compared without it).
+    static let momentaryFacts: Set = [
+        "collected_at", "clock_offset_seconds", "clock_offset_error_seconds", "listening_tcp",
+    ]
 
     /// The facts read through tools BusyBox does not have (`systemctl`, `timedatectl`, `chronyc`, `ntpstat`,
     /// `iptables`, `nft`): with BusyBox alone they may be unknown, never another value.
@@ -109,6 +112,9 @@ import Testing
         let facts = FactCollector.facts(from: dump, exchange: nil, collectedAt: Date(timeIntervalSince1970: 0))
         var values: [String: Any] = try CollectionEndToEndTests.json(
             String(decoding: try facts.jsonData(), as: UTF8.self))
+        // Read, whatever listens at the moment: a list of addresses (empty when nothing listens).
+        let sockets = try #require(values["listening_tcp"] as? [String], "\(shell): no listening sockets read")
+        #expect(sockets.allSatisfy { $0.contains(":") }, "\(shell): sockets \(sockets)")
         for key in momentaryFacts { values[key] = nil }
         values["mounts"] = CollectionEndToEndTests.withoutFreeSpace(values["mounts"])
         return Run(shell: shell, dump: dump, facts: values)
