@@ -170,6 +170,8 @@
   function clearResult() {
     byID('error').hidden = true;
     byID('summary').textContent = '';
+    byID('summary').removeAttribute('data-render-ms');
+    byID('summary').removeAttribute('data-cells');
     byID('grid').textContent = '';
     ['grid', 'legend', 'grid-help', 'detail', 'result-tools'].forEach(function (id) { byID(id).hidden = true; });
     activeCell = null;
@@ -197,6 +199,7 @@
     };
     const button = byID('run');
     button.disabled = true;
+    byID('summary').removeAttribute('data-render-ms');
     byID('summary').textContent = t('ui.running');
     return fetchJSON('/' + query, { method: 'POST', headers: request.headers, body: request.body })
       .then(function (answer) {
@@ -492,9 +495,36 @@
       const cell = event.target.closest('td');
       if (cell) showDetail(cell);
     });
+    // Hovering shows a cell's details too, but the keyboard wins: once it moves the focus, cells passing under a
+    // resting pointer (the grid scrolled to the focused cell, or the browser repeating a mouseover) change nothing
+    // until the pointer itself moves. Leaving the grid returns the details to the cell that has focus.
+    let hovered = null;
+    let pointer = null;
+    let keyboardMode = false;
+    let parkedAt = null;
+    grid.addEventListener('keydown', function () {
+      keyboardMode = true;
+      parkedAt = pointer;
+    });
+    grid.addEventListener('mousemove', function (event) {
+      pointer = event.screenX + ',' + event.screenY;
+      if (!keyboardMode || pointer === parkedAt) return;
+      keyboardMode = false;
+      const cell = event.target.closest('td');
+      if (cell) {
+        hovered = cell;
+        showDetail(cell);
+      }
+    });
     grid.addEventListener('mouseover', function (event) {
       const cell = event.target.closest('td');
-      if (cell) showDetail(cell);
+      if (!cell || cell === hovered || keyboardMode) return;
+      hovered = cell;
+      showDetail(cell);
+    });
+    grid.addEventListener('mouseleave', function () {
+      hovered = null;
+      if (activeCell && document.activeElement === activeCell) showDetail(activeCell);
     });
     grid.addEventListener('click', function (event) {
       const cell = event.target.closest('td');
