@@ -1,5 +1,5 @@
 // Shared by /docs and /ui: the page's texts in two languages (/assets/strings.json, the file the server renders the
-// pages from), switching between them without a reload, and building DOM nodes without innerHTML (every text that
+// pages from), switching between them without a reload, and building DOM nodes from text alone (every text that
 // came from the server or from a node is set as text, never parsed as markup).
 (function () {
   'use strict';

@@ -277,7 +277,12 @@
   }
 
   function levelText(level) {
-    return t('ui.level_' + level);
+    switch (level) {
+      case 'pass': return t('ui.level_pass');
+      case 'warn': return t('ui.level_warn');
+      case 'fail': return t('ui.level_fail');
+      default: return t('ui.level_unknown');
+    }
   }
 
   function renderGrid(data) {
