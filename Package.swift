@@ -49,7 +49,18 @@ let package = Package(
                 "CheckDomain",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.embedInCode("Resources/openapi.json")],
+            // Embedded in the binary, not a bundle beside it: the service is one file to install.
+            resources: [
+                .embedInCode("Resources/openapi.json"),
+                .embedInCode("Resources/pages/docs.html"),
+                .embedInCode("Resources/pages/ui.html"),
+                .embedInCode("Resources/pages/pages.css"),
+                .embedInCode("Resources/pages/common.js"),
+                .embedInCode("Resources/pages/docs.js"),
+                .embedInCode("Resources/pages/ui.js"),
+                .embedInCode("Resources/pages/strings.json"),
+                .embedInCode("Resources/pages/favicon.svg"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

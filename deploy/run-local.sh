@@ -102,6 +102,7 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && brea
 
 echo "logs: $run_dir (fcgi-check.log, nginx-access.log, nginx-error.log)"
 echo "ready: http://127.0.0.1:$port/"
+echo "pages: http://127.0.0.1:$port/ui (check a proposal, see the grid) and http://127.0.0.1:$port/docs (the API, try it)"
 echo "try:   curl -s -X POST -H 'Content-Type: application/json' --data '{\"name\": \"c1\", \"members\": [{\"node_id\": 1, \"name\": \"m1\", \"host\": \"172.16.70.101\", \"port\": 5432}, {\"node_id\": 2, \"name\": \"m2\", \"host\": \"172.16.70.102\", \"port\": 5432}, {\"node_id\": 3, \"name\": \"m3\", \"host\": \"172.16.70.103\", \"port\": 5432}]}' http://127.0.0.1:$port/"
 # Runs until a signal, or until either process dies.
 wait -n $app_pid "$nginx_pid" || true

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev, libpq-dev and nginx to
 # build and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
-# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection; postgresql, for the shared inventory), with --bench what bench/run.sh and bench/collect.sh need (wrk, gcc, openssh-server). Installs nothing that is already
+# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection; postgresql, for the shared inventory; chromium, chromium-driver and a Chinese font, for the pages' browser test), with --bench what bench/run.sh and bench/collect.sh need (wrk, gcc, openssh-server). Installs nothing that is already
 # there; runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -29,6 +29,11 @@ if $with_tests; then
     command -v busybox >/dev/null || missing+=(busybox)
     # A real PostgreSQL server (initdb, pg_ctl, pg_basebackup) for the shared-inventory tests.
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    # The pages' browser test (Tests/Browser): headless Chromium driven by Selenium through chromium-driver, and a
+    # font with Chinese glyphs for its screenshots (the pages are Chinese by default).
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v chromedriver >/dev/null || missing+=(chromium-driver)
+    fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
 fi
 
 if $with_bench; then

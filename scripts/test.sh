@@ -2,7 +2,8 @@
 # Runs every test: formatting lint, a warning-free build, the Swift suites (unit, and end to end through a real nginx
 # in front of the real binary), the same suites again under ThreadSanitizer (any report fails them), a minute of
 # fuzzing the request path (libFuzzer + AddressSanitizer), and the differential test that sends the same requests to the reference FastAPI service and to ours through nginx and
-# compares the bytes. Installs what is missing first.
+# compares the bytes, and the browser test of the pages (/docs, /ui) in headless Chromium. Installs what is missing
+# first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -36,3 +37,8 @@ venv=.build/test-venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r Tests/Differential/requirements.txt
 FCGI_CHECK_BIN="$(swift build --show-bin-path)/fcgi-check" "$venv/bin/python" -m pytest -q Tests/Differential
+
+echo "== browser test of /docs and /ui (headless Chromium through Selenium; screenshots in .build/browser-output)"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r Tests/Browser/requirements.txt
+FCGI_CHECK_BIN="$(swift build --show-bin-path)/fcgi-check" BROWSER_OUTPUT=.build/browser-output \
+    "$venv/bin/python" -m pytest -q Tests/Browser

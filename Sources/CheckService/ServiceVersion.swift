@@ -2,5 +2,5 @@
 /// (`info.version`, checked by a test).
 public enum ServiceVersion {
     /// The version, `MAJOR.MINOR.PATCH`.
-    public static let current = "1.1.0"
+    public static let current = "1.2.0"
 }

@@ -73,6 +73,10 @@ struct SingleNodeInventory: NodeInventory, NodeReader {
     func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] {
         [NodeID(1): Node(id: NodeID(1), name: "n", host: "10.1.1.1", facts: facts)]
     }
+
+    func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] {
+        [NodeSummary(id: NodeID(1), name: "n", host: "10.1.1.1", factsCollectedAt: facts.collectedAt)]
+    }
 }
 
 @Suite struct CheckItemRuleTests {

@@ -105,6 +105,37 @@ enum Store: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
+    /// `GET /nodes`' listing: every node by id, with its facts' collection time and nothing of how to reach it, in one
+    /// statement that reads no fact; the lookup of a request is untouched by it.
+    @Test(arguments: Store.allCases)
+    func aListingIsOneQueryOfEveryNodesSummary(_ store: Store) throws {
+        let log = StatementLog()
+        let inventory = try store.create(onStatement: log.record)
+        let collected = Date(timeIntervalSince1970: 1_700_000_000)
+        try inventory.upsert([
+            (
+                Node(id: NodeID(9), name: "n9", host: "10.0.0.9", facts: NodeFacts(), sshUser: "ops", sshPort: 2222),
+                true
+            ),
+            (Node(id: NodeID(2), name: "n2", host: "10.0.0.2", facts: NodeFacts(collectedAt: collected)), true),
+        ])
+        let reader = try inventory.makeReader()
+        let before = log.statements.withLock { $0.count }
+        let summaries = try reader.nodeSummaries(deadline: .now + .seconds(10))
+        #expect(
+            summaries == [
+                NodeSummary(id: NodeID(2), name: "n2", host: "10.0.0.2", factsCollectedAt: collected),
+                NodeSummary(id: NodeID(9), name: "n9", host: "10.0.0.9", factsCollectedAt: nil),
+            ])
+        let listed = log.statements.withLock { Array($0[before...]) }
+        #expect(listed.count == 1)
+        #expect(listed.allSatisfy { !$0.contains("os_version") && !$0.contains(store.lookupMarker) })
+        // Listed again on the same reader, and a lookup after it, work as before.
+        #expect(try reader.nodeSummaries(deadline: nil).count == 2)
+        #expect(try reader.nodes(withIDs: [NodeID(9)], deadline: nil)[NodeID(9)]?.sshPort == 2222)
+        #expect(try store.create().makeReader().nodeSummaries(deadline: nil).isEmpty)
+    }
+
     @Test(arguments: Store.allCases)
     func storedFactsDriveTheChecksAndUnknownFactsFail(_ store: Store) throws {
         let inventory = try store.create()

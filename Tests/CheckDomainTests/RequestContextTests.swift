@@ -63,6 +63,7 @@ import Testing
                 if let deadline, ContinuousClock.now >= deadline { throw DeadlineExceededError() }
                 return DemoInventory().nodes(withIDs: ids)
             }
+            func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] { [] }
         }
         let late = RequestContext(proposal: .on([1]), reader: Slow(), deadline: .now - .seconds(1))
         #expect(throws: DeadlineExceededError.self) { try late.memberNodes() }

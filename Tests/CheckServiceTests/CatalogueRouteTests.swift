@@ -90,7 +90,7 @@ import Testing
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes)) as? [String: Any])
         let paths = try #require(document["paths"] as? [String: Any])
-        #expect(Set(paths.keys) == ["/", "/checks", "/status", "/ping", "/openapi.json"])
+        #expect(Set(paths.keys) == ["/", "/checks", "/nodes", "/fix-script", "/status", "/ping", "/openapi.json"])
     }
 
     @Test(

@@ -13,9 +13,42 @@ import Testing
 
     static func text() -> String { String(decoding: OpenAPIDocument.bytes, as: UTF8.self) }
 
+    /// The pages are for a browser and stay out of `paths` (as FastAPI leaves its own out); the description names
+    /// them, and the router answers them.
+    @Test func itNotesThePagesTheRouterServes() throws {
+        let info = try #require(try Self.document()["info"] as? [String: Any])
+        let description = try #require(info["description"] as? String)
+        let router = Router(policy: Policy(), logger: .init(label: "test"))
+        for page in ["/docs", "/ui", "/redoc", "/assets/"] {
+            #expect(description.contains("`\(page)") || description.contains("`GET \(page)"), "\(page)")
+        }
+        for page in ["/docs", "/ui", "/redoc", "/assets/ui.js"] {
+            let response = router.respond(to: HTTPRequest(method: "GET", path: page), reader: DemoInventory())
+            #expect([200, 307].contains(response.status), "\(page)")
+        }
+    }
+
+    /// The example of `POST /fix-script` is what `FixScript` renders for the finding it shows.
+    @Test func itsFixScriptExampleIsWhatTheScriptsSay() throws {
+        let paths = try #require(try Self.document()["paths"] as? [String: Any])
+        let post = try #require((paths["/fix-script"] as? [String: Any])?["post"] as? [String: Any])
+        let content = try #require(
+            ((post["responses"] as? [String: Any])?["200"] as? [String: Any])?["content"] as? [String: Any])
+        let example = try #require(
+            (content["text/x-shellscript; charset=utf-8"] as? [String: Any])?["example"] as? String)
+        let registry = Policy().registry()
+        let proposal = ClusterProposal(
+            name: "c1",
+            members: [Member(nodeID: BigInteger(2), name: "m2", host: "172.16.70.102", port: BigInteger(5432))])
+        let run = try ClusterCheck(registry: registry).run(
+            proposal, reader: DemoInventory(), selection: try registry.selecting(["check_swap"]).get(),
+            language: .english)
+        #expect(FixScript(results: run.results, nodes: run.nodes).render() == example)
+    }
+
     @Test func itDescribesEveryPathTheRouterAnswers() throws {
         let paths = try #require(try Self.document()["paths"] as? [String: Any])
-        #expect(Set(paths.keys) == ["/", "/checks", "/status", "/ping", "/openapi.json"])
+        #expect(Set(paths.keys) == ["/", "/checks", "/nodes", "/fix-script", "/status", "/ping", "/openapi.json"])
         let router = Router(policy: Policy(), logger: .init(label: "test"))
         for path in paths.keys {
             let response = router.respond(to: HTTPRequest(method: "GET", path: path), reader: DemoInventory())

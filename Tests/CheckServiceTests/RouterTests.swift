@@ -8,6 +8,7 @@ import Testing
 struct BrokenInventory: NodeInventory, NodeReader {
     struct Secret: Error {}
     func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] { throw Secret() }
+    func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] { throw Secret() }
 }
 
 @Suite struct RouterTests {

@@ -110,7 +110,7 @@ def response_schema(path: str, method: str, status: int) -> str:
 def test_the_document_is_valid_openapi_3_1(document):
     validate_spec(document)
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/", "/checks", "/status", "/ping", "/openapi.json"}
+    assert set(document["paths"]) == {"/", "/checks", "/nodes", "/fix-script", "/status", "/ping", "/openapi.json"}
 
 
 def test_answers_conform_to_the_document(service, document):

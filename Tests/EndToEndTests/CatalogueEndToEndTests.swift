@@ -92,7 +92,7 @@ import Testing
         #expect(openAPI["openapi"] as? String == "3.1.0")
         #expect(
             Set((openAPI["paths"] as? [String: Any] ?? [:]).keys) == [
-                "/", "/checks", "/status", "/ping", "/openapi.json",
+                "/", "/checks", "/nodes", "/fix-script", "/status", "/ping", "/openapi.json",
             ])
     }
 

@@ -117,4 +117,8 @@ public struct DemoInventory: NodeInventory, NodeReader {
         for id in ids { found[id] = Self.nodes[id] }
         return found
     }
+
+    public func nodeSummaries(deadline: ContinuousClock.Instant? = nil) -> [NodeSummary] {
+        Self.nodes.values.sorted { $0.id.rawValue < $1.id.rawValue }.map(NodeSummary.init)
+    }
 }

@@ -17,6 +17,12 @@ public protocol NodeReader {
     /// - Parameter deadline: when to abandon the lookup (`DeadlineExceededError`); nil for never.
     /// - Throws: when the store cannot be read; the request then fails, and nothing is cached.
     func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node]
+
+    /// Every node's summary, by id: for `GET /nodes`, a page's list to pick from. One query reading four columns,
+    /// never the facts; a request that checks a proposal never calls it.
+    /// - Parameter deadline: when to abandon the listing (`DeadlineExceededError`); nil for never.
+    /// - Throws: when the store cannot be read.
+    func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary]
 }
 
 extension NodeInventory where Self: NodeReader {

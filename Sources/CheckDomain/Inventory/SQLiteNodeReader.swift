@@ -12,6 +12,8 @@ final class SQLiteNodeReader: NodeReader {
     private let path: String
     private let connection: SQLiteConnection
     private let lookup: SQLiteStatement
+    /// The listing of `GET /nodes`, prepared on its first use: most threads never list.
+    private var listing: SQLiteStatement?
     private let onStatement: (@Sendable (String) -> Void)?
     /// The deadline of the lookup in progress; read by SQLite's handlers.
     fileprivate var deadline: ContinuousClock.Instant?
@@ -58,6 +60,7 @@ final class SQLiteNodeReader: NodeReader {
     }
 
     deinit {
+        sqlite3_finalize(listing)
         sqlite3_finalize(lookup)
         sqlite3_close_v2(connection)
     }
@@ -94,6 +97,50 @@ final class SQLiteNodeReader: NodeReader {
         found.reserveCapacity(ids.count)
         try step(lookup) { node in found[node.id] = node }
         return found
+    }
+
+    /// The listing: the four columns a summary shows, never the facts.
+    static let listingSQL = "SELECT id, name, host, facts_collected_at FROM node ORDER BY id"
+
+    func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] {
+        let statement: SQLiteStatement
+        if let listing {
+            statement = listing
+        } else {
+            var prepared: SQLiteStatement?
+            let status = sqlite3_prepare_v3(
+                connection, Self.listingSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+            guard status == SQLITE_OK, let prepared else { throw Self.error(status, connection, path: path) }
+            listing = prepared
+            statement = prepared
+        }
+        self.deadline = deadline
+        defer {
+            self.deadline = nil
+            sqlite3_reset(statement)
+        }
+        onStatement?(Self.listingSQL)
+        var summaries: [NodeSummary] = []
+        while true {
+            switch sqlite3_step(statement) {
+            case SQLITE_ROW:
+                func column(_ index: Int32) -> SQLiteColumn { SQLiteColumn(statement: statement, index: index) }
+                guard let id = column(0).integer, let name = column(1).text, let host = column(2).text else {
+                    throw InventoryStoreError(
+                        description: "the inventory holds a node whose id, name or host is unreadable")
+                }
+                summaries.append(
+                    NodeSummary(
+                        id: NodeID(id), name: name, host: host,
+                        factsCollectedAt: column(3).type == SQLITE_NULL ? nil : column(3).date))
+            case SQLITE_DONE:
+                return summaries
+            case SQLITE_INTERRUPT:
+                throw DeadlineExceededError()
+            case let status:
+                throw Self.error(status, connection, path: path)
+            }
+        }
     }
 
     /// Every node, by id.

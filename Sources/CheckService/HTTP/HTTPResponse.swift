@@ -6,7 +6,7 @@ public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     /// Headers besides `Status`, `Content-Type` and `Content-Length`.
     public var extraHeaders: [(name: String, value: String)] = []
-    /// The body: JSON, except for `/ping` and Prometheus metrics.
+    /// The body: JSON, except for `/ping`, Prometheus metrics, the pages and their files, and fix scripts.
     public var body: [UInt8]
     /// The body's media type.
     public var contentType = "application/json"
@@ -105,5 +105,10 @@ extension HTTPResponse {
     /// 405 with the methods the path allows (FastAPI's `{"detail":"Method Not Allowed"}`).
     public static func methodNotAllowed(allow: String) -> HTTPResponse {
         detail(405, "Method Not Allowed", headers: [("Allow", allow)])
+    }
+
+    /// 307 to another path of this service (`/redoc` → `/docs`), with a JSON body for a client that shows it.
+    public static func temporaryRedirect(to location: String) -> HTTPResponse {
+        detail(307, "Temporary Redirect", headers: [("Location", location)])
     }
 }

@@ -124,12 +124,22 @@ public struct ProposalCheck: Sendable {
     public func answer(
         _ request: HTTPRequest, reader: any NodeReader, deadline: ContinuousClock.Instant?, logger: Logger
     ) -> HTTPResponse {
+        answer(request, reader: reader, deadline: deadline, logger: logger) { .json(200, responseBody($0)) }
+    }
+
+    /// The answer to a request that checks a proposal as `POST /` does, its run rendered by `render` (`POST
+    /// /fix-script` renders the fix scripts); a refusal is `POST /`'s, and a timeout or an inventory failure is logged
+    /// with the request's id.
+    public func answer(
+        _ request: HTTPRequest, reader: any NodeReader, deadline: ContinuousClock.Instant?, logger: Logger,
+        rendering render: (ClusterCheck.Run) -> HTTPResponse
+    ) -> HTTPResponse {
         switch check(
             body: request.body, contentType: request.contentType, options: Options(request), reader: reader,
             deadline: deadline)
         {
         case .success(let run):
-            return .json(200, responseBody(run))
+            return render(run)
         case .failure(let refusal):
             switch refusal {
             case .inventoryUnavailable(let error):

@@ -1,4 +1,5 @@
 import CheckDomain
+import Foundation
 import Logging
 
 /// What `GET /status` reports: the serving processes' counts, as JSON or Prometheus text.
@@ -10,8 +11,10 @@ public protocol StatusReport {
 }
 
 /// Maps a request to its answer: `POST /` runs the checks (`ProposalCheck`), `GET /checks` lists them, `GET
-/// /openapi.json` describes the API, `GET /status` and `GET /ping` report on the service; everything else answers as
-/// FastAPI would. All of it runs on the calling thread, which owns the request.
+/// /openapi.json` describes the API, `GET /status` and `GET /ping` report on the service, `GET /nodes` lists the
+/// inventory, `POST /fix-script` gives a proposal's fix scripts, `GET /docs` and `GET /ui` are pages for a browser
+/// (with their files under `/assets/`); everything else answers as FastAPI would. All of it runs on the calling
+/// thread, which owns the request.
 public struct Router: Sendable {
     /// The `POST /` pipeline of the policy in force.
     public let proposals: ProposalCheck
@@ -50,13 +53,58 @@ public struct Router: Sendable {
         case "/openapi.json":
             guard request.method == "GET" else { return .methodNotAllowed(allow: "GET") }
             return .json(200, OpenAPIDocument.bytes)
-        // Under compat = "reference" /checks does not exist (404), as in the reference service.
+        // The reference served an API page at /docs (and /redoc): so do we, under every policy.
+        case "/docs":
+            guard request.method == "GET" else { return .methodNotAllowed(allow: "GET") }
+            return Page.docs.response(in: Page.language(of: request), withUILink: policy.honoursRequestOptions)
+        case "/redoc":
+            guard request.method == "GET" else { return .methodNotAllowed(allow: "GET") }
+            return .temporaryRedirect(to: "/docs")
+        // Under compat = "reference" /checks does not exist (404), as in the reference service; nor do the check page
+        // and what only it uses, which show the added fields that policy leaves out.
         case "/checks" where policy.honoursRequestOptions:
             guard request.method == "GET" else { return .methodNotAllowed(allow: "GET") }
             let language = Language.preferred(byAcceptLanguage: request.acceptLanguage)
             return .json(200, proposals.registry.catalogueBody(language: language))
+        case "/ui" where policy.honoursRequestOptions:
+            guard request.method == "GET" else { return .methodNotAllowed(allow: "GET") }
+            return Page.ui.response(in: Page.language(of: request))
+        case "/nodes" where policy.honoursRequestOptions:
+            guard request.method == "GET" else { return .methodNotAllowed(allow: "GET") }
+            return nodeList(request, reader: reader, deadline: deadline)
+        case "/fix-script" where policy.honoursRequestOptions:
+            guard request.method == "POST" else { return .methodNotAllowed(allow: "POST") }
+            return proposals.answer(request, reader: reader, deadline: deadline, logger: logger) { run in
+                HTTPResponse(
+                    status: 200,
+                    extraHeaders: [("Content-Disposition", "attachment; filename=\"fcgi-check-fix-scripts.sh\"")],
+                    body: Array(FixScript(results: run.results, nodes: run.nodes).render().utf8),
+                    contentType: "text/x-shellscript; charset=utf-8")
+            }
         default:
-            return .notFound
+            guard let asset = PageAsset.all[request.path] else { return .notFound }
+            guard request.method == "GET" else { return .methodNotAllowed(allow: "GET") }
+            return asset.response
+        }
+    }
+
+    /// `GET /nodes`: every node's summary, one listing of the calling thread's reader.
+    private func nodeList(_ request: HTTPRequest, reader: any NodeReader, deadline: ContinuousClock.Instant?)
+        -> HTTPResponse
+    {
+        do {
+            return .json(200, NodeSummary.responseBody(try reader.nodeSummaries(deadline: deadline), now: Date()))
+        } catch is DeadlineExceededError {
+            logger.error(
+                "listing the nodes exceeded the request timeout; answered 504",
+                metadata: ["request_id": "\(request.requestID ?? "-")"])
+            return .timedOut
+        } catch {
+            // Never shown to the client; the log has the cause.
+            logger.error(
+                "node inventory failed; answered 503",
+                metadata: ["error": "\(error)", "request_id": "\(request.requestID ?? "-")"])
+            return .inventoryUnavailable
         }
     }
 

@@ -1,4 +1,5 @@
 import CheckDomain
+import CheckService
 
 /// The terminal table of `fcgi-check check`: one row per node and check item, with pass / warn / fail and the
 /// message, then a count, then the fix commands as footnotes (`[1]` after a row's message; rows with the same fix

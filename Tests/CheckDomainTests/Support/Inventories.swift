@@ -12,6 +12,10 @@ struct FixedInventory: NodeInventory, NodeReader {
         for node in nodes where ids.contains(node.id) { found[node.id] = node }
         return found
     }
+
+    func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] {
+        nodes.sorted { $0.id < $1.id }.map(NodeSummary.init)
+    }
 }
 
 /// An inventory that counts its calls and can be told to fail.
@@ -36,6 +40,11 @@ final class CountingInventory: NodeInventory, NodeReader {
         }
         if fail { throw Failure() }
         return DemoInventory().nodes(withIDs: ids)
+    }
+
+    /// Listing is not a lookup: it is not counted, and never fails.
+    func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] {
+        DemoInventory().nodeSummaries()
     }
 }
 

@@ -17,8 +17,10 @@ struct HTTPReply {
 /// A deliberately raw HTTP/1.1 client: it sends exactly the bytes a test builds (odd methods, no Content-Type,
 /// chunked bodies, invalid UTF-8) to 127.0.0.1 and reads the answer to the end.
 enum HTTPClient {
-    static func send(port: UInt16, _ request: [UInt8]) throws -> HTTPReply {
-        let received = try exchange(port: port, request).get()
+    /// Sends `request` to 127.0.0.1:`port`, from the loopback address `source` when given (nginx sees a client other
+    /// than 127.0.0.1: what its `allow 127.0.0.1` admits and what it refuses can both be tried on one machine).
+    static func send(port: UInt16, _ request: [UInt8], from source: String? = nil) throws -> HTTPReply {
+        let received = try exchange(port: port, request, from: source).get()
         return try parse(received)
     }
 
@@ -40,12 +42,25 @@ enum HTTPClient {
         }
     }
 
-    private static func exchange(port: UInt16, _ request: [UInt8]) -> Result<[UInt8], NoAnswer> {
+    private static func exchange(port: UInt16, _ request: [UInt8], from source: String? = nil)
+        -> Result<[UInt8], NoAnswer>
+    {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return .failure(NoAnswer("socket", errno: errno)) }
         defer { close(descriptor) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else { return .failure(NoAnswer("bind to \(source)", errno: errno)) }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")

@@ -39,6 +39,42 @@ final class PostgreSQLNodeReader: NodeReader {
         }
     }
 
+    /// The listing of `GET /nodes`: the four columns a summary shows, never the facts. Not prepared: a page asks for
+    /// it now and then, and the connection's one prepared statement stays the lookup.
+    static let listingSQL = "SELECT id, name, host, EXTRACT(EPOCH FROM facts_collected_at) FROM node ORDER BY id"
+
+    func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] {
+        let hadConnection = connection != nil
+        do {
+            return try list(on: connected(deadline: deadline))
+        } catch let error as PostgreSQLError where error.isConnectionFailure && hadConnection {
+            connection = nil
+            return try list(on: connected(deadline: deadline))
+        }
+    }
+
+    private func list(on connection: PostgreSQLConnection) throws -> [NodeSummary] {
+        inventory.onStatement?(Self.listingSQL)
+        let result: PostgreSQLResult
+        do {
+            result = try connection.execute(Self.listingSQL)
+        } catch {
+            if error.isTimeout { throw DeadlineExceededError() }
+            if error.isConnectionFailure || !connection.isOpen { self.connection = nil }
+            throw error
+        }
+        return try (0..<result.rowCount).map { row throws(InventoryStoreError) in
+            guard let id = result.integer(row, 0), let name = result.text(row, 1), let host = result.text(row, 2)
+            else {
+                throw InventoryStoreError(
+                    description: "the inventory holds a node whose id, name or host is unreadable")
+            }
+            return NodeSummary(
+                id: NodeID(id), name: name, host: host,
+                factsCollectedAt: result.text(row, 3).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) })
+        }
+    }
+
     private func lookup(_ array: String, on connection: PostgreSQLConnection) throws -> [NodeID: Node] {
         inventory.onStatement?(Self.lookupSQL)
         let result: PostgreSQLResult

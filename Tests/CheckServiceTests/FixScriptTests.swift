@@ -2,10 +2,10 @@ import CheckDomain
 import Foundation
 import Testing
 
-@testable import FCGICheckApp
+@testable import CheckService
 
-/// `fcgi-check check --fix-script` and the table's fix footnotes, on the demo inventory and on findings made up to
-/// carry what a hostile node could put in them.
+/// The fix scripts of `fcgi-check check --fix-script` and `POST /fix-script`, on the demo inventory and on findings
+/// made up to carry what a hostile node could put in them.
 @Suite struct FixScriptTests {
     static let proposal = ClusterProposal(
         name: "c1",
@@ -113,23 +113,5 @@ import Testing
             results: [CheckItemResult(name: "check_swap", description: "", notSuccessNodes: [])], nodes: [node]
         ).render()
         #expect(text.hasSuffix("# No node has a finding: nothing to fix.\n") && !text.contains("\nexit"))
-    }
-
-    @Test func theTableNumbersEachFixOnceAndListsItsCommandUnderneath() throws {
-        let run = try demoRun()
-        let table = CheckTable(results: run.results, nodes: run.nodes).render(colour: false)
-        let lines = table.split(separator: "\n").map(String.init)
-        // Both nodes with transparent huge pages to fix share one footnote.
-        let thp = lines.filter { $0.contains("check_transparent_hugepages") && $0.contains("[") }
-        #expect(thp.count == 2 && Set(thp.map { $0.split(separator: " ").last! }).count == 1, "\(thp)")
-        let footnotes = lines.drop { !$0.hasPrefix("Fixes, run on the node as root") }.dropFirst()
-        #expect(footnotes.first == "[1] fcgi-check nodes collect 1  (where the inventory is, not on the node)")
-        #expect(footnotes.contains("[2] swapoff -a && sed -ri '/\\sswap\\s/s/^#?/#/' /etc/fstab"), "\(footnotes)")
-        #expect(footnotes.last == "[15] hostnamectl set-hostname node3", "\(footnotes)")
-        #expect(
-            footnotes.contains { $0.hasSuffix("fcgi-check nodes collect 1  (where the inventory is, not on the node)") }
-        )
-        let numbers = Set(lines.compactMap { $0.firstMatch(of: /\[(\d+)\]$/).map { Int($0.1)! } })
-        #expect(numbers == Set(1...footnotes.count))
     }
 }

@@ -1,19 +1,28 @@
 import CheckDomain
 
-/// `fcgi-check check --fix-script`: one POSIX `sh` script per node with findings, holding the `fix` command of each
-/// finding that has one, commented with the item and the finding, for an operator to review, copy to the node and run
-/// there as root. Nothing is run by us.
+/// `fcgi-check check --fix-script` and `POST /fix-script` (the `/ui` page's download): one POSIX `sh` script per node
+/// with findings, holding the `fix` command of each finding that has one, commented with the item and the finding, for
+/// an operator to review, copy to the node and run there as root. Nothing is run by us. Both callers render this one
+/// type, so the page's download is byte for byte what the command prints.
 ///
 /// The fixes come from the check items, each idempotent; this type only lays them out. What a finding says came
 /// partly from the node, so it goes into comments with every control character replaced (a newline in a host name
 /// must not end a comment and start a command), and a fix holding one is withheld. The output as a whole is not a
 /// script: it starts with `exit`, so that piping it to `sh` by mistake runs nothing.
-struct FixScript {
-    let results: [CheckItemResult]
-    let nodes: [Node]
+public struct FixScript: Sendable {
+    /// The findings, per check item.
+    public let results: [CheckItemResult]
+    /// The nodes checked, in the order their scripts come.
+    public let nodes: [Node]
+
+    /// The scripts of a check run's findings.
+    public init(results: [CheckItemResult], nodes: [Node]) {
+        self.results = results
+        self.nodes = nodes
+    }
 
     /// The scripts, after a header saying what they are.
-    func render() -> String {
+    public func render() -> String {
         var scripts: [String] = []
         for node in nodes {
             var findings: [(item: String, failure: NodeFailure)] = []
@@ -75,7 +84,7 @@ struct FixScript {
     }
 
     /// Text for a comment: control characters (and Unicode line and paragraph separators) become `?`.
-    static func comment(_ text: String) -> String {
+    public static func comment(_ text: String) -> String {
         guard hasControlCharacter(text) else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "?" : $0 }))
     }
