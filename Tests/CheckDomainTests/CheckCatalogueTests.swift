@@ -20,7 +20,8 @@ import Testing
         let proposal = ClusterProposal(
             name: "c", members: [Member(nodeID: BigInteger(1), name: "m1", host: "10.1.1.1", port: BigInteger(5432))])
         let context = RequestContext(
-            proposal: proposal, reader: FixedInventory(nodes: [node]), language: language, now: Self.now)
+            proposal: proposal, reader: FixedInventory(nodes: [node]), language: language, now: Self.now,
+            facts: FactSet(item.facts))
         return try item.failures(in: context)
     }
 

@@ -74,6 +74,12 @@ struct SingleNodeInventory: NodeInventory, NodeReader {
         [NodeID(1): Node(id: NodeID(1), name: "n", host: "10.1.1.1", facts: facts)]
     }
 
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
+        -> [NodeID: Node]
+    {
+        try nodes(withIDs: ids, deadline: deadline).mapValues { $0.keeping(facts) }
+    }
+
     func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] {
         [NodeSummary(id: NodeID(1), name: "n", host: "10.1.1.1", factsCollectedAt: facts.collectedAt)]
     }
@@ -81,7 +87,8 @@ struct SingleNodeInventory: NodeInventory, NodeReader {
 
 @Suite struct CheckItemRuleTests {
     func failures(_ item: some CheckItem, _ facts: NodeFacts) throws -> [String] {
-        let context = RequestContext(proposal: .on([1]), reader: SingleNodeInventory(facts: facts))
+        let context = RequestContext(
+            proposal: .on([1]), reader: SingleNodeInventory(facts: facts), facts: FactSet(item.facts))
         return try item.failures(in: context).map(\.message)
     }
 

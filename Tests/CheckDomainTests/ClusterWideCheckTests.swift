@@ -24,7 +24,8 @@ import Testing
                     port: BigInteger(member.port))
             })
         let item = try #require(policy.item(named: name))
-        let context = RequestContext(proposal: proposal, reader: FixedInventory(nodes: nodes), language: language)
+        let context = RequestContext(
+            proposal: proposal, reader: FixedInventory(nodes: nodes), language: language, facts: FactSet(item.facts))
         return try item.failures(in: context)
     }
 
@@ -85,7 +86,8 @@ import Testing
                     nodeID: BigInteger(1), name: "m1", host: "10.0.0.1",
                     port: BigInteger(negative: false, digits: Array("123456789012345678901234567890".utf8)))
             ])
-        let context = RequestContext(proposal: proposal, reader: FixedInventory(nodes: Self.nodes))
+        let context = RequestContext(
+            proposal: proposal, reader: FixedInventory(nodes: Self.nodes), facts: FactSet(MemberPortCheck().facts))
         let found = try MemberPortCheck().failures(in: context)
         #expect(found.map(\.actual) == ["m1:123456789012345678901234567890"])
     }

@@ -105,6 +105,48 @@ enum Store: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
+    /// A request reads only the facts its items declare (`CheckRegistry.facts`): on SQLite, a statement naming just
+    /// those columns, prepared once per set on each reader (and no more than `partialLookupLimit` kept); each set's
+    /// facts read back exactly as stored, the others unknown. (PostgreSQL reads every column: a superset.)
+    @Test(arguments: Store.allCases)
+    func aRequestReadsOnlyTheFactsItsItemsRead(_ store: Store) throws {
+        let log = StatementLog()
+        let inventory = try store.create(onStatement: log.record)
+        try inventory.upsert(Self.referenceNodes.map { ($0, true) })
+        let reader = try inventory.makeReader()
+        let ids = Self.referenceNodes.map(\.id)
+        let reference = CheckRegistry.standard.facts
+        #expect(reference == FactSet([.osID, .osVersion, .systemdVersion]))
+        let singles = Fact.allCases.map { FactSet([$0]) }
+        for facts in [reference, .none, Policy().registry().facts, .all, reference] + singles + [reference] {
+            let before = log.statements.withLock { $0.count }
+            let read = try reader.nodes(withIDs: ids, reading: facts, deadline: nil)
+            let statements = log.statements.withLock { Array($0[before...]) }
+            #expect(statements.count == 1 && statements.allSatisfy { $0.contains(store.lookupMarker) })
+            #expect(read.count == ids.count)
+            for node in Self.referenceNodes {
+                let got = try #require(read[node.id])
+                #expect(got.keeping(facts) == node.keeping(facts), "\(facts.facts)")
+                if store == .sqlite { #expect(got == node.keeping(facts), "\(facts.facts)") }
+            }
+            if store == .sqlite, let statement = statements.first {
+                for column in FactColumns.all {
+                    let named =
+                        statement.contains("node.\(column.name),") || statement.contains("node.\(column.name) ")
+                    #expect(named == facts.contains(column.fact), "\(column.name) in \(statement)")
+                }
+            }
+        }
+        // The whole node, as before, for what is not a request.
+        #expect(try reader.nodes(withIDs: ids, deadline: nil).values.sorted { $0.id < $1.id } == Self.referenceNodes)
+    }
+
+    @Test func factsAreInTheOrderOfTheirColumns() {
+        #expect(FactColumns.all.map(\.fact) == Fact.allCases)
+        #expect(FactSet.all.facts == Fact.allCases && FactSet.none.facts.isEmpty)
+        #expect(FactSet([.mounts, .osID, .mounts]).facts == [.osID, .mounts])
+    }
+
     /// `GET /nodes`' listing: every node by id, with its facts' collection time and nothing of how to reach it, in one
     /// statement that reads no fact; the lookup of a request is untouched by it.
     @Test(arguments: Store.allCases)

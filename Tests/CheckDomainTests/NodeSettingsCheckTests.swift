@@ -15,7 +15,9 @@ import Testing
         let node = Node(id: NodeID(1), name: "n1", host: "10.1.1.1", facts: facts)
         let proposal = ClusterProposal(
             name: "c", members: [Member(nodeID: BigInteger(1), name: "m1", host: "10.1.1.1", port: BigInteger(5432))])
-        let context = RequestContext(proposal: proposal, reader: FixedInventory(nodes: [node]), language: language)
+        let context = RequestContext(
+            proposal: proposal, reader: FixedInventory(nodes: [node]), language: language,
+            facts: FactSet(item.facts))
         let found = try item.failures(in: context)
         try #require(found.count <= 1)
         return found

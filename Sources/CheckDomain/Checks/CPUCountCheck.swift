@@ -1,6 +1,7 @@
 /// `check_cpu_count`: a node needs at least `minimum` online CPUs (fail), and should have `recommended` (warn).
 public struct CPUCountCheck: CheckItem {
     public static let name = "check_cpu_count"
+    public let facts: [Fact] = [.cpuCount]
     /// Fewer CPUs fail.
     public var minimum = 2
     /// Fewer CPUs (but at least `minimum`) warn.

@@ -5,6 +5,7 @@
 /// failure (pingcap/tiup PR #1663). That is a fact, `[]`; a governor list that could not be read at all is unknown.
 public struct CPUGovernorCheck: CheckItem {
     public static let name = "check_cpu_governor"
+    public let facts: [Fact] = [.cpuGovernors]
     /// The governors that pass and warn; any other fails.
     public var allowed = AllowedSettings(pass: ["performance"], warn: [])
     /// What a machine without cpufreq gets: `pass` or `warn`.

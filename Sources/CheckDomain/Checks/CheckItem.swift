@@ -25,11 +25,17 @@ public protocol CheckItem: Sendable {
     /// The nodes that did not pass, in the order of the proposal's member nodes.
     /// - Throws: when the nodes cannot be loaded.
     func failures(in context: RequestContext) throws -> [NodeFailure]
+    /// The facts `failures(in:)` reads: a request reads only its items' facts from the inventory, and a fact not
+    /// named here may be unknown when the item runs (`CheckItemFactsTests` holds every item to its list).
+    var facts: [Fact] { get }
 }
 
 extension CheckItem {
     /// The item's name.
     public var name: String { Self.name }
+
+    /// Every fact, for an item that does not say which it reads (correct, but a request then reads every column).
+    public var facts: [Fact] { Fact.allCases }
 
     /// No settings, for items without any.
     public static var settings: [CheckSetting<Self>] { [] }

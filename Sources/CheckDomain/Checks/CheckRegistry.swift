@@ -2,6 +2,8 @@
 public struct CheckRegistry: Sendable {
     /// The registered check items, in order.
     public let items: [any CheckItem]
+    /// Every fact its items read: what a request reads from the inventory.
+    public let facts: FactSet
 
     /// Registers check items in order.
     /// - Throws: `CheckRegistryError.duplicateName` when two items share a name.
@@ -10,12 +12,13 @@ public struct CheckRegistry: Sendable {
         for item in items where !names.insert(item.name).inserted {
             throw .duplicateName(item.name)
         }
-        self.items = items
+        self.init(validated: items)
     }
 
     /// Registers items whose names are known to be distinct (a validated policy's).
     init(validated items: [any CheckItem]) {
         self.items = items
+        facts = FactSet(items.flatMap(\.facts))
     }
 
     /// The reference service's catalogue: `check_os_version`, then `check_systemd_version`, with its thresholds.

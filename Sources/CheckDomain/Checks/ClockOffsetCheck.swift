@@ -6,6 +6,7 @@
 /// shown to be close, never because a coarse measurement happened to land near zero.
 public struct ClockOffsetCheck: CheckItem {
     public static let name = "check_clock_offset"
+    public let facts: [Fact] = [.clockOffsetSeconds, .clockOffsetErrorSeconds]
     /// A larger offset fails, in milliseconds.
     public var maximumMs = 500
     /// A larger offset (within the maximum) warns, in milliseconds.

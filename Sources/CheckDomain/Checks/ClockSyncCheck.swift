@@ -2,6 +2,7 @@
 /// clock gets the policy's level.
 public struct ClockSyncCheck: CheckItem {
     public static let name = "check_clock_sync"
+    public let facts: [Fact] = [.clockSynchronized]
     /// The level of a node whose clock is not synchronised.
     public var level = CheckLevel.fail
 

@@ -6,6 +6,7 @@
 /// share of the disk (a 90 % full 20 TiB disk still has 2 TiB).
 public struct DataDirCheck: CheckItem {
     public static let name = "check_data_dir"
+    public let facts: [Fact] = [.mounts]
     /// The directory the cluster's data goes in.
     public var dataDir = "/data"
     /// The file system types that pass.

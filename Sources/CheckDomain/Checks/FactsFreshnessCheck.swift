@@ -4,6 +4,7 @@ import Foundation
 /// are getting old (warn); facts without a collection time are listed as unknown.
 public struct FactsFreshnessCheck: CheckItem {
     public static let name = "check_facts_freshness"
+    public let facts: [Fact] = [.collectedAt]
     /// Older facts fail, in hours.
     public var maximumAgeHours = 24
     /// Older facts (but within the maximum) warn, in hours.

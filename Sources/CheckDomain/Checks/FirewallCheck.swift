@@ -3,6 +3,7 @@
 /// firewall at all (`none`) passes: that is a fact, not an unknown.
 public struct FirewallCheck: CheckItem {
     public static let name = "check_firewall"
+    public let facts: [Fact] = [.firewall]
     /// The level of an active firewall.
     public var level = CheckLevel.warn
 

@@ -3,6 +3,7 @@
 /// policy's level.
 public struct HostnameCheck: CheckItem {
     public static let name = "check_hostname"
+    public let facts: [Fact] = [.hostname]
     /// The level of a duplicate or `localhost` host name.
     public var level = CheckLevel.fail
 

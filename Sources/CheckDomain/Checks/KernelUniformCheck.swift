@@ -2,6 +2,7 @@
 /// release most nodes run (the first node's on a tie) get the policy's level, a warning by default.
 public struct KernelUniformCheck: CheckItem {
     public static let name = "check_kernel_uniform"
+    public let facts: [Fact] = [.kernelRelease]
     /// The level of a node outside the cluster's release.
     public var level = CheckLevel.warn
 

@@ -1,6 +1,7 @@
 /// `check_kernel_version`: a node's kernel release (`uname -r`) must be at least the minimum.
 public struct KernelVersionCheck: CheckItem {
     public static let name = "check_kernel_version"
+    public let facts: [Fact] = [.kernelRelease]
     /// The lowest kernel version that passes, compared on the release's leading dotted numbers.
     public var minimum = DottedVersion("3.10")!
 

@@ -2,6 +2,8 @@
 /// gets the policy's level.
 public struct MemberHostCheck: CheckItem {
     public static let name = "check_member_host"
+    /// Reads the proposal alone, no fact.
+    public let facts: [Fact] = []
     /// The level of a mismatch.
     public var level = CheckLevel.fail
 

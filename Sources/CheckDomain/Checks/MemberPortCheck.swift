@@ -4,6 +4,8 @@
 /// A node is listed once, with every problem of its members in one message.
 public struct MemberPortCheck: CheckItem {
     public static let name = "check_member_port"
+    /// Reads the proposal alone, no fact.
+    public let facts: [Fact] = []
     /// The lowest valid port.
     public var minimum = 1
     /// The highest valid port.

@@ -4,6 +4,7 @@
 /// 7.6 GiB, so thresholds are best set a little under round sizes.
 public struct MemoryCheck: CheckItem {
     public static let name = "check_memory"
+    public let facts: [Fact] = [.memoryTotalBytes]
     /// Less memory fails, in MiB.
     public var minimumMiB = 3584
     /// Less memory (but at least the minimum) warns, in MiB.

@@ -3,6 +3,7 @@
 /// node passes whatever runs on it.
 public struct NUMAIrqbalanceCheck: CheckItem {
     public static let name = "check_numa_irqbalance"
+    public let facts: [Fact] = [.numaNodes, .irqbalanceRunning]
     /// The level of a NUMA machine without irqbalance.
     public var level = CheckLevel.warn
 

@@ -3,6 +3,7 @@
 /// tie) get the policy's level; a node whose OS id is unknown is listed.
 public struct OSFamilyCheck: CheckItem {
     public static let name = "check_os_family"
+    public let facts: [Fact] = [.osID]
     /// The level of a node outside the cluster's family.
     public var level = CheckLevel.fail
 

@@ -2,6 +2,7 @@
 /// 7.2 for every OS, when no per-id minimum is given).
 public struct OSVersionCheck: CheckItem {
     public static let name = "check_os_version"
+    public let facts: [Fact] = [.osID, .osVersion]
     /// The lowest version that passes, per `/etc/os-release` `ID` (`centos`, `ubuntu`, …), ids in lower case.
     public var minimums: [String: DottedVersion] = [
         "centos": version("7.2"), "rhel": version("7.2"), "ol": version("7.2"), "rocky": version("8"),

@@ -5,6 +5,7 @@
 /// A node is listed once, with every member whose port is taken. Ports outside 1...65535 are `check_member_port`'s.
 public struct PortInUseCheck: CheckItem {
     public static let name = "check_port_in_use"
+    public let facts: [Fact] = [.listeningTCP]
     /// The level of a port already in use.
     public var level = CheckLevel.fail
 

@@ -6,6 +6,7 @@
 /// worse of the two gives the level; either unknown is unknown.
 public struct SELinuxCheck: CheckItem {
     public static let name = "check_selinux"
+    public let facts: [Fact] = [.selinuxMode, .selinuxConfigMode]
     /// The modes that pass and warn.
     public var allowed = AllowedSettings(pass: ["disabled"], warn: ["permissive"])
 

@@ -1,6 +1,7 @@
 /// `check_swap`: swap must be off (a node's swap total at most `maximumMiB`, 0 by default).
 public struct SwapCheck: CheckItem {
     public static let name = "check_swap"
+    public let facts: [Fact] = [.swapTotalBytes]
     /// More swap than this fails, in MiB.
     public var maximumMiB = 0
 

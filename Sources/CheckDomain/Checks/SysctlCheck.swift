@@ -6,6 +6,7 @@ import TOMLKit
 /// setting the node did not report (an older kernel without it, an unreadable file) is unknown, never kept.
 public struct SysctlCheck: CheckItem {
     public static let name = "check_sysctl"
+    public let facts: [Fact] = [.sysctl]
     /// The rules, in name order.
     public var rules: [SysctlRule] = [
         SysctlRule("fs.aio-max-nr", minimum: 1_048_576, level: .warn),

@@ -2,6 +2,7 @@
 /// service's rule: newer than 213, not 231).
 public struct SystemdVersionCheck: CheckItem {
     public static let name = "check_systemd_version"
+    public let facts: [Fact] = [.systemdVersion]
     /// The lowest version that passes.
     public var minimum = 214
     /// Versions that fail whatever the minimum.

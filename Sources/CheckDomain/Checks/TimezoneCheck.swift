@@ -3,6 +3,7 @@
 /// two names, and two answers to an operator reading logs side by side).
 public struct TimezoneCheck: CheckItem {
     public static let name = "check_timezone"
+    public let facts: [Fact] = [.timezone]
     /// The level of a node outside the cluster's zone.
     public var level = CheckLevel.fail
 

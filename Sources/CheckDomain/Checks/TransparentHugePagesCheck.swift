@@ -2,6 +2,7 @@
 /// default `madvise` warns and `always` fails. The `enabled` setting is judged, never `defrag` (pingcap/tiup#1739).
 public struct TransparentHugePagesCheck: CheckItem {
     public static let name = "check_transparent_hugepages"
+    public let facts: [Fact] = [.transparentHugePages]
     /// The settings that pass and warn.
     public var allowed = AllowedSettings(pass: ["never"], warn: ["madvise"])
 

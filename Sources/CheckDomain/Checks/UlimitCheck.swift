@@ -5,6 +5,7 @@
 /// what a service started from such a login inherits.
 public struct UlimitCheck: CheckItem {
     public static let name = "check_ulimit"
+    public let facts: [Fact] = [.nofileSoft, .nofileHard, .nprocSoft, .nprocHard]
     /// Fewer open files (soft or hard) fail.
     public var nofileMinimum = 65535
     /// Fewer open files (but at least the minimum) warn.

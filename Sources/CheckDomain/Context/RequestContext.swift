@@ -17,6 +17,8 @@ public final class RequestContext {
     /// When the request's time is up (`--request-timeout`): a lookup still running then is abandoned; nil for none.
     public let deadline: ContinuousClock.Instant?
     private let reader: any NodeReader
+    /// The facts the request's items read: all a lookup reads of each node.
+    private let facts: FactSet
     /// Every node loaded so far, by id.
     private var loaded: [NodeID: Node] = [:]
     /// The ids looked up that the inventory does not know.
@@ -29,15 +31,18 @@ public final class RequestContext {
     ///   - reader: the inventory reader of the thread answering the request.
     ///   - now: the instant facts' age is judged against.
     ///   - deadline: when a lookup still running is abandoned (`DeadlineExceededError`); nil for never.
+    ///   - facts: the facts the request's items read (`CheckRegistry.facts`); other facts of its nodes may be unknown.
     public init(
         proposal: ClusterProposal,
         reader: any NodeReader,
         language: Language = .chinese,
         now: Date = Date(),
-        deadline: ContinuousClock.Instant? = nil
+        deadline: ContinuousClock.Instant? = nil,
+        facts: FactSet = .all
     ) {
         self.proposal = proposal
         self.reader = reader
+        self.facts = facts
         self.language = language
         self.now = now
         self.deadline = deadline
@@ -68,7 +73,7 @@ public final class RequestContext {
         if missing.count > 1 { missing = Array(Set(missing)) }
         let found: [NodeID: Node]
         do {
-            found = try reader.nodes(withIDs: missing, deadline: deadline)
+            found = try reader.nodes(withIDs: missing, reading: facts, deadline: deadline)
         } catch let error as DeadlineExceededError {
             throw error
         } catch {

@@ -118,6 +118,15 @@ public struct DemoInventory: NodeInventory, NodeReader {
         return found
     }
 
+    /// The nodes with only `facts` known, as a SQLite inventory reads them for a request.
+    public func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?)
+        -> [NodeID: Node]
+    {
+        var found: [NodeID: Node] = [:]
+        for id in ids { found[id] = Self.nodes[id]?.keeping(facts) }
+        return found
+    }
+
     public func nodeSummaries(deadline: ContinuousClock.Instant? = nil) -> [NodeSummary] {
         Self.nodes.values.sorted { $0.id.rawValue < $1.id.rawValue }.map(NodeSummary.init)
     }

@@ -16,7 +16,10 @@ enum FactColumns {
     /// A fact's column: its name, kind, and how it is read into and written from `NodeFacts`, in a form every store
     /// holds (`FactValue`).
     struct Column: Sendable {
-        let name: String
+        /// The fact it holds.
+        let fact: Fact
+        /// The column's name.
+        var name: String { fact.rawValue }
         let kind: Kind
         /// Puts a stored value into the facts; a value of another shape than the column's (put there by hand) is an
         /// unknown fact. A NULL column makes no call: the fact stays unknown.
@@ -26,45 +29,45 @@ enum FactColumns {
     }
 
     static func text(
-        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> String?,
+        _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> String?,
         _ set: @escaping @Sendable (inout NodeFacts, String?) -> Void
     ) -> Column {
-        Column(name: name, kind: .text, read: { set(&$0, $1.text) }, value: { get($0).map(FactValue.text) })
+        Column(fact: fact, kind: .text, read: { set(&$0, $1.text) }, value: { get($0).map(FactValue.text) })
     }
     static func int(
-        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Int?,
+        _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> Int?,
         _ set: @escaping @Sendable (inout NodeFacts, Int?) -> Void
     ) -> Column {
         Column(
-            name: name, kind: .integer, read: { set(&$0, $1.integer.flatMap { Int(exactly: $0) }) },
+            fact: fact, kind: .integer, read: { set(&$0, $1.integer.flatMap { Int(exactly: $0) }) },
             value: { get($0).map { .integer(Int64($0)) } })
     }
     static func int64(
-        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Int64?,
+        _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> Int64?,
         _ set: @escaping @Sendable (inout NodeFacts, Int64?) -> Void
     ) -> Column {
-        Column(name: name, kind: .integer, read: { set(&$0, $1.integer) }, value: { get($0).map(FactValue.integer) })
+        Column(fact: fact, kind: .integer, read: { set(&$0, $1.integer) }, value: { get($0).map(FactValue.integer) })
     }
     static func bool(
-        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Bool?,
+        _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> Bool?,
         _ set: @escaping @Sendable (inout NodeFacts, Bool?) -> Void
     ) -> Column {
         Column(
-            name: name, kind: .boolean, read: { set(&$0, $1.integer.map { $0 != 0 }) },
+            fact: fact, kind: .boolean, read: { set(&$0, $1.integer.map { $0 != 0 }) },
             value: { get($0).map { .integer($0 ? 1 : 0) } })
     }
     static func real(
-        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Double?,
+        _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> Double?,
         _ set: @escaping @Sendable (inout NodeFacts, Double?) -> Void
     ) -> Column {
-        Column(name: name, kind: .real, read: { set(&$0, $1.real) }, value: { get($0).map(FactValue.real) })
+        Column(fact: fact, kind: .real, read: { set(&$0, $1.real) }, value: { get($0).map(FactValue.real) })
     }
     static func limit(
-        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> ResourceLimit?,
+        _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> ResourceLimit?,
         _ set: @escaping @Sendable (inout NodeFacts, ResourceLimit?) -> Void
     ) -> Column {
         Column(
-            name: name, kind: .limit,
+            fact: fact, kind: .limit,
             read: { facts, stored in
                 switch stored {
                 case .integer(let value) where value >= 0: set(&facts, .limited(value))
@@ -81,46 +84,46 @@ enum FactColumns {
             })
     }
     static func lines<Value: Sendable>(
-        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Value?,
+        _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> Value?,
         _ set: @escaping @Sendable (inout NodeFacts, Value?) -> Void,
         encode: @escaping @Sendable (Value) -> [[String]], decode: @escaping @Sendable ([[String]]) -> Value?
     ) -> Column {
         Column(
-            name: name, kind: .lines, read: { set(&$0, $1.text.flatMap { decode(FactColumns.lines($0)) }) },
+            fact: fact, kind: .lines, read: { set(&$0, $1.text.flatMap { decode(FactColumns.lines($0)) }) },
             value: { facts in get(facts).map { .text(FactColumns.text(encode($0))) } })
     }
     static func datetime(
-        _ name: String, _ get: @escaping @Sendable (NodeFacts) -> Date?,
+        _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> Date?,
         _ set: @escaping @Sendable (inout NodeFacts, Date?) -> Void
     ) -> Column {
-        Column(name: name, kind: .datetime, read: { set(&$0, $1.date) }, value: { get($0).map(FactValue.date) })
+        Column(fact: fact, kind: .datetime, read: { set(&$0, $1.date) }, value: { get($0).map(FactValue.date) })
     }
 
     /// Every fact column, in the order of the SELECT (after the node's own columns).
     static let all: [Column] = [
-        text("os_id", { $0.osID }, { $0.osID = $1 }),
-        text("os_version", { $0.osVersion }, { $0.osVersion = $1 }),
-        int("systemd_version", { $0.systemdVersion }, { $0.systemdVersion = $1 }),
-        text("kernel_release", { $0.kernelRelease }, { $0.kernelRelease = $1 }),
-        int("cpu_count", { $0.cpuCount }, { $0.cpuCount = $1 }),
-        int64("memory_total_bytes", { $0.memoryTotalBytes }, { $0.memoryTotalBytes = $1 }),
-        int64("swap_total_bytes", { $0.swapTotalBytes }, { $0.swapTotalBytes = $1 }),
-        text("transparent_hugepages", { $0.transparentHugePages }, { $0.transparentHugePages = $1 }),
-        text("selinux_mode", { $0.selinuxMode }, { $0.selinuxMode = $1 }),
-        bool("clock_synchronized", { $0.clockSynchronized }, { $0.clockSynchronized = $1 }),
-        text("hostname", { $0.hostname }, { $0.hostname = $1 }),
-        datetime("facts_collected_at", { $0.collectedAt }, { $0.collectedAt = $1 }),
+        text(.osID, { $0.osID }, { $0.osID = $1 }),
+        text(.osVersion, { $0.osVersion }, { $0.osVersion = $1 }),
+        int(.systemdVersion, { $0.systemdVersion }, { $0.systemdVersion = $1 }),
+        text(.kernelRelease, { $0.kernelRelease }, { $0.kernelRelease = $1 }),
+        int(.cpuCount, { $0.cpuCount }, { $0.cpuCount = $1 }),
+        int64(.memoryTotalBytes, { $0.memoryTotalBytes }, { $0.memoryTotalBytes = $1 }),
+        int64(.swapTotalBytes, { $0.swapTotalBytes }, { $0.swapTotalBytes = $1 }),
+        text(.transparentHugePages, { $0.transparentHugePages }, { $0.transparentHugePages = $1 }),
+        text(.selinuxMode, { $0.selinuxMode }, { $0.selinuxMode = $1 }),
+        bool(.clockSynchronized, { $0.clockSynchronized }, { $0.clockSynchronized = $1 }),
+        text(.hostname, { $0.hostname }, { $0.hostname = $1 }),
+        datetime(.collectedAt, { $0.collectedAt }, { $0.collectedAt = $1 }),
         // v2: the facts `nodes collect` gathers.
-        text("selinux_config_mode", { $0.selinuxConfigMode }, { $0.selinuxConfigMode = $1 }),
-        real("clock_offset_seconds", { $0.clockOffsetSeconds }, { $0.clockOffsetSeconds = $1 }),
-        real("clock_offset_error_seconds", { $0.clockOffsetErrorSeconds }, { $0.clockOffsetErrorSeconds = $1 }),
-        text("timezone", { $0.timezone }, { $0.timezone = $1 }),
-        limit("nofile_soft", { $0.nofileSoft }, { $0.nofileSoft = $1 }),
-        limit("nofile_hard", { $0.nofileHard }, { $0.nofileHard = $1 }),
-        limit("nproc_soft", { $0.nprocSoft }, { $0.nprocSoft = $1 }),
-        limit("nproc_hard", { $0.nprocHard }, { $0.nprocHard = $1 }),
+        text(.selinuxConfigMode, { $0.selinuxConfigMode }, { $0.selinuxConfigMode = $1 }),
+        real(.clockOffsetSeconds, { $0.clockOffsetSeconds }, { $0.clockOffsetSeconds = $1 }),
+        real(.clockOffsetErrorSeconds, { $0.clockOffsetErrorSeconds }, { $0.clockOffsetErrorSeconds = $1 }),
+        text(.timezone, { $0.timezone }, { $0.timezone = $1 }),
+        limit(.nofileSoft, { $0.nofileSoft }, { $0.nofileSoft = $1 }),
+        limit(.nofileHard, { $0.nofileHard }, { $0.nofileHard = $1 }),
+        limit(.nprocSoft, { $0.nprocSoft }, { $0.nprocSoft = $1 }),
+        limit(.nprocHard, { $0.nprocHard }, { $0.nprocHard = $1 }),
         lines(
-            "limits_rules", { $0.limitsRules }, { $0.limitsRules = $1 },
+            .limitsRules, { $0.limitsRules }, { $0.limitsRules = $1 },
             encode: { $0.map { [$0.file, $0.domain, $0.type, $0.item, $0.value] } },
             decode: { rows in
                 rows.compactMap {
@@ -128,20 +131,20 @@ enum FactColumns {
                 }
             }),
         lines(
-            "sysctl", { $0.sysctl }, { $0.sysctl = $1 },
+            .sysctl, { $0.sysctl }, { $0.sysctl = $1 },
             encode: { $0.sorted { $0.key < $1.key }.map { [$0.key, $0.value] } },
             decode: { rows in
                 Dictionary(rows.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }, uniquingKeysWith: { $1 })
             }),
         lines(
-            "cpu_governors", { $0.cpuGovernors }, { $0.cpuGovernors = $1 }, encode: { $0.map { [$0] } },
+            .cpuGovernors, { $0.cpuGovernors }, { $0.cpuGovernors = $1 }, encode: { $0.map { [$0] } },
             decode: { $0.map { $0.joined() } }),
         lines(
-            "listening_tcp", { $0.listeningTCP }, { $0.listeningTCP = $1 }, encode: { $0.map { [$0] } },
+            .listeningTCP, { $0.listeningTCP }, { $0.listeningTCP = $1 }, encode: { $0.map { [$0] } },
             decode: { $0.map { $0.joined() } }),
-        text("firewall", { $0.firewall }, { $0.firewall = $1 }),
+        text(.firewall, { $0.firewall }, { $0.firewall = $1 }),
         lines(
-            "mounts", { $0.mounts }, { $0.mounts = $1 },
+            .mounts, { $0.mounts }, { $0.mounts = $1 },
             encode: {
                 $0.map {
                     [
@@ -158,8 +161,8 @@ enum FactColumns {
                         sizeBytes: Int64(fields[4]), freeBytes: Int64(fields[5]))
                 }
             }),
-        int("numa_nodes", { $0.numaNodes }, { $0.numaNodes = $1 }),
-        bool("irqbalance_running", { $0.irqbalanceRunning }, { $0.irqbalanceRunning = $1 }),
+        int(.numaNodes, { $0.numaNodes }, { $0.numaNodes = $1 }),
+        bool(.irqbalanceRunning, { $0.irqbalanceRunning }, { $0.irqbalanceRunning = $1 }),
     ]
 
     // MARK: - The lines codec

@@ -18,11 +18,28 @@ public protocol NodeReader {
     /// - Throws: when the store cannot be read; the request then fails, and nothing is cached.
     func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node]
 
+    /// The nodes with these ids, for checking: each with its id, name and host and the facts in `facts`; its other
+    /// facts, and what only `nodes collect` and `nodes list` use (SSH settings, the last collection), may be left
+    /// unknown. A request reads only the columns its check items need (`CheckRegistry.facts`).
+    /// - Parameter deadline: when to abandon the lookup (`DeadlineExceededError`); nil for never.
+    /// - Throws: when the store cannot be read; the request then fails, and nothing is cached.
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
+        -> [NodeID: Node]
+
     /// Every node's summary, by id: for `GET /nodes`, a page's list to pick from. One query reading four columns,
     /// never the facts; a request that checks a proposal never calls it.
     /// - Parameter deadline: when to abandon the listing (`DeadlineExceededError`); nil for never.
     /// - Throws: when the store cannot be read.
     func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary]
+}
+
+extension NodeReader {
+    /// Every node whole: a reader that has no cheaper way to read fewer facts.
+    public func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
+        -> [NodeID: Node]
+    {
+        try nodes(withIDs: ids, deadline: deadline)
+    }
 }
 
 extension NodeInventory where Self: NodeReader {

@@ -153,6 +153,23 @@ public final class SQLiteInventory: NodeStore {
         )
     }
 
+    /// A node from the current row of a partial lookup (`SQLiteNodeReader.lookupSQL(reading:)`): its id, name and
+    /// host, then `columns`' facts; its other facts unknown, as are its SSH settings and last collection.
+    static func node(from statement: SQLiteStatement, reading columns: [FactColumns.Column])
+        throws(InventoryStoreError) -> Node
+    {
+        func column(_ index: Int) -> SQLiteColumn { SQLiteColumn(statement: statement, index: Int32(index)) }
+        guard let id = column(0).integer, let name = column(1).text, let host = column(2).text else {
+            throw InventoryStoreError(description: "the inventory holds a node whose id, name or host is unreadable")
+        }
+        var facts = NodeFacts()
+        for (offset, fact) in columns.enumerated() {
+            let stored = column(3 + offset)
+            if stored.type != SQLITE_NULL, let value = stored.factValue(fact.kind) { fact.read(&facts, value) }
+        }
+        return Node(id: NodeID(id), name: name, host: host, facts: facts)
+    }
+
     // MARK: - Writing (each call is one transaction: all of it or nothing)
 
     /// Adds a node.

@@ -12,6 +12,9 @@ final class SQLiteNodeReader: NodeReader {
     private let path: String
     private let connection: SQLiteConnection
     private let lookup: SQLiteStatement
+    /// The lookups that read a node's id, name, host and some facts only, by those facts: one per set of items this
+    /// thread has answered (the policy's, each `?checks=` selection's), prepared on first use.
+    private var partialLookups: [FactSet: PartialLookup] = [:]
     /// The listing of `GET /nodes`, prepared on its first use: most threads never list.
     private var listing: SQLiteStatement?
     private let onStatement: (@Sendable (String) -> Void)?
@@ -59,7 +62,27 @@ final class SQLiteNodeReader: NodeReader {
             }, me)
     }
 
+    /// A lookup of some facts: the statement, its SQL (for `onStatement`) and the columns it reads after the node's
+    /// id, name and host.
+    private struct PartialLookup {
+        let statement: SQLiteStatement
+        let sql: String
+        let columns: [FactColumns.Column]
+    }
+
+    /// At most this many partial lookups stay prepared: a client choosing ever new `?checks=` selections must not
+    /// grow a thread's statements without end.
+    static let partialLookupLimit = 16
+
+    /// The SQL of the lookup reading `facts`.
+    static func lookupSQL(reading facts: FactSet) -> String {
+        let columns = (["id", "name", "host"] + facts.facts.map(\.rawValue)).map { "node.\($0)" }
+        return
+            "SELECT \(columns.joined(separator: ", ")) FROM json_each(?) AS wanted JOIN node ON node.id = wanted.value"
+    }
+
     deinit {
+        for lookup in partialLookups.values { sqlite3_finalize(lookup.statement) }
         sqlite3_finalize(listing)
         sqlite3_finalize(lookup)
         sqlite3_close_v2(connection)
@@ -76,6 +99,43 @@ final class SQLiteNodeReader: NodeReader {
     }
 
     func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] {
+        try look(up: ids, with: lookup, sql: Self.lookupSQL, deadline: deadline) { statement in
+            try SQLiteInventory.node(from: statement)
+        }
+    }
+
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
+        -> [NodeID: Node]
+    {
+        guard !ids.isEmpty else { return [:] }
+        let partial = try partialLookup(reading: facts)
+        return try look(up: ids, with: partial.statement, sql: partial.sql, deadline: deadline) { statement in
+            try SQLiteInventory.node(from: statement, reading: partial.columns)
+        }
+    }
+
+    /// The lookup reading `facts`, prepared now if it is not yet.
+    private func partialLookup(reading facts: FactSet) throws -> PartialLookup {
+        if let prepared = partialLookups[facts] { return prepared }
+        if partialLookups.count >= Self.partialLookupLimit {
+            for lookup in partialLookups.values { sqlite3_finalize(lookup.statement) }
+            partialLookups = [:]
+        }
+        let sql = Self.lookupSQL(reading: facts)
+        var prepared: SQLiteStatement?
+        let status = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+        guard status == SQLITE_OK, let prepared else { throw Self.error(status, connection, path: path) }
+        let lookup = PartialLookup(
+            statement: prepared, sql: sql, columns: facts.facts.map { FactColumns.all[$0.index] })
+        partialLookups[facts] = lookup
+        return lookup
+    }
+
+    /// Runs a lookup for `ids` (bound as one JSON array), a node from each row.
+    private func look(
+        up ids: [NodeID], with statement: SQLiteStatement, sql: String, deadline: ContinuousClock.Instant?,
+        node: (SQLiteStatement) throws -> Node
+    ) throws -> [NodeID: Node] {
         guard !ids.isEmpty else { return [:] }
         var list = "["
         list.reserveCapacity(ids.count * 6 + 2)
@@ -87,16 +147,27 @@ final class SQLiteNodeReader: NodeReader {
         self.deadline = deadline
         defer {
             self.deadline = nil
-            sqlite3_reset(lookup)
-            sqlite3_clear_bindings(lookup)
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
         }
-        onStatement?(Self.lookupSQL)
-        let bound = list.withCString { sqlite3_bind_text(lookup, 1, $0, -1, Self.transient) }
+        onStatement?(sql)
+        let bound = list.withCString { sqlite3_bind_text(statement, 1, $0, -1, Self.transient) }
         guard bound == SQLITE_OK else { throw Self.error(bound, connection, path: path) }
         var found: [NodeID: Node] = [:]
         found.reserveCapacity(ids.count)
-        try step(lookup) { node in found[node.id] = node }
-        return found
+        while true {
+            switch sqlite3_step(statement) {
+            case SQLITE_ROW:
+                let read = try node(statement)
+                found[read.id] = read
+            case SQLITE_DONE:
+                return found
+            case SQLITE_INTERRUPT:
+                throw DeadlineExceededError()
+            case let status:
+                throw Self.error(status, connection, path: path)
+            }
+        }
     }
 
     /// The listing: the four columns a summary shows, never the facts.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value as Python's `json.loads` produces it.
 ///
 /// Integers keep every digit (Python ints have no size limit), objects keep Python `dict` semantics: keys in order of
@@ -24,7 +26,7 @@ public struct JSONObject: Sendable, Equatable {
     /// A string that hashes and compares by its UTF-8 bytes.
     private struct ExactKey: Hashable {
         let text: String
-        static func == (lhs: ExactKey, rhs: ExactKey) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+        static func == (lhs: ExactKey, rhs: ExactKey) -> Bool { JSONObject.sameBytes(lhs.text, rhs.text) }
         func hash(into hasher: inout Hasher) {
             for byte in text.utf8 { hasher.combine(byte) }
         }
@@ -42,7 +44,8 @@ public struct JSONObject: Sendable, Equatable {
     public subscript(key: String) -> JSONValue? {
         get {
             if members.count <= Self.linearSearchLimit {
-                return members.first(where: { $0.key.utf8.elementsEqual(key.utf8) })?.value
+                for member in members where Self.sameBytes(member.key, key) { return member.value }
+                return nil
             }
             return index[ExactKey(text: key)].map { members[$0].value }
         }
@@ -65,9 +68,23 @@ public struct JSONObject: Sendable, Equatable {
 
     private func position(of key: String) -> Int? {
         if members.count <= Self.linearSearchLimit {
-            return members.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) })
+            return members.firstIndex(where: { Self.sameBytes($0.key, key) })
         }
         return index[ExactKey(text: key)]
+    }
+
+    /// Whether two strings hold the same UTF-8 bytes (`==` would equate canonically equivalent ones, which JSON keys
+    /// are not). Compared in place: the generic `elementsEqual` on two UTF-8 views cost a request of 1,000 members
+    /// 5% of its time.
+    @inline(__always)
+    static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        let equal = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                left.count == right.count
+                    && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+            }
+        }
+        return (equal ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
     }
 
     /// Small objects (every request member) are cheaper to search than to hash.
@@ -76,7 +93,7 @@ public struct JSONObject: Sendable, Equatable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy {
-                $0.key.utf8.elementsEqual($1.key.utf8) && $0.value == $1.value
+                sameBytes($0.key, $1.key) && $0.value == $1.value
             }
     }
 }

@@ -37,10 +37,12 @@ public struct ClusterCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) throws -> Run {
+        let running = selection ?? registry
         let context = RequestContext(
-            proposal: proposal, reader: reader, language: language, now: now, deadline: deadline)
+            proposal: proposal, reader: reader, language: language, now: now, deadline: deadline,
+            facts: running.facts)
         let nodes = try context.memberNodes()
-        let items = (selection ?? registry).items
+        let items = running.items
         var results: [CheckItemResult] = []
         results.reserveCapacity(items.count)
         for item in items {
