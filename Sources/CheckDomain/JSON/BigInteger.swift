@@ -8,6 +8,9 @@ public struct BigInteger: Sendable, Hashable, CustomStringConvertible {
     public let isNegative: Bool
     /// The decimal digits of the magnitude, without leading zeros ("0" for zero).
     public let magnitude: String
+    /// The value as an `Int64`, or nil when it does not fit (worked out once: a request reads every member's node id
+    /// several times).
+    public let int64Value: Int64?
 
     /// Creates an integer from a sign and ASCII decimal digits (leading zeros allowed).
     public init<Digits: Collection>(negative: Bool, digits: Digits) where Digits.Element == UInt8 {
@@ -16,12 +19,14 @@ public struct BigInteger: Sendable, Hashable, CustomStringConvertible {
         if trimmed.isEmpty { trimmed = "0" }
         self.magnitude = String(trimmed)
         self.isNegative = negative && trimmed != "0"
+        self.int64Value = Self.int64(isNegative: isNegative, magnitude: magnitude)
     }
 
     /// Creates an integer from a machine integer.
     public init(_ value: Int64) {
         self.isNegative = value < 0
         self.magnitude = String(value.magnitude)
+        self.int64Value = value
     }
 
     /// Creates the exact integer value of an integral, finite double (`Double(1e300)` gives all 301 digits).
@@ -47,10 +52,9 @@ public struct BigInteger: Sendable, Hashable, CustomStringConvertible {
         self.init(negative: value < 0, digits: digits.reversed().map { $0 + 48 })
     }
 
-    /// The value as an `Int64`, or nil when it does not fit.
-    public var int64Value: Int64? {
+    private static func int64(isNegative: Bool, magnitude: String) -> Int64? {
         guard magnitude.utf8.count <= 19 else { return nil }
-        return Int64(description)
+        return Int64(isNegative ? "-" + magnitude : magnitude)
     }
 
     /// The decimal text, as Python's `str(int)` prints it.

@@ -14,6 +14,15 @@ public enum ClusterProposalDecoder {
     ///   - body: the raw body bytes.
     ///   - contentType: the request's `Content-Type`, if any; only JSON types are parsed as JSON.
     public static func decode(body: [UInt8], contentType: String?) -> Result<ClusterProposal, RequestBodyFailure> {
+        // Nearly every body a console sends: decoded in one pass, or left to the general way.
+        if isJSON(contentType: contentType), let proposal = PlainProposalDecoder.decode(body) {
+            return .success(proposal)
+        }
+        return decodeGenerally(body: body, contentType: contentType)
+    }
+
+    /// `decode(body:contentType:)` without the shortcut for plain bodies: a JSON value tree, then its validation.
+    static func decodeGenerally(body: [UInt8], contentType: String?) -> Result<ClusterProposal, RequestBodyFailure> {
         if body.isEmpty {
             return .failure(
                 .unprocessable(
