@@ -36,7 +36,11 @@ public struct OSVersionCheck: CheckItem {
 
     /// The minimum that applies to an OS id.
     public func minimum(for osID: String?) -> DottedVersion {
-        osID.flatMap { minimums[$0.lowercased()] } ?? defaultMinimum
+        guard !minimums.isEmpty, let osID else { return defaultMinimum }
+        // Ids are lower case as os-release writes them; only another spelling pays for a lowered copy.
+        let id =
+            osID.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? osID.lowercased() : osID
+        return minimums[id] ?? defaultMinimum
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {

@@ -65,12 +65,18 @@ public final class RequestContext {
     }
 
     /// Loads the ids not yet looked up, in one inventory call (none when every id is known).
-    private func load(_ ids: [NodeID]) throws {
-        var missing: [NodeID] = []
-        for id in ids where loaded[id] == nil && !absent.contains(id) { missing.append(id) }
+    /// - Parameter distinct: whether `ids` are known to hold no id twice (the members' distinct ids).
+    private func load(_ ids: [NodeID], distinct: Bool = false) throws {
+        var missing: [NodeID]
+        if loaded.isEmpty && absent.isEmpty {
+            missing = ids  // the first load, nearly always the only one: every id is missing
+        } else {
+            missing = []
+            for id in ids where loaded[id] == nil && !absent.contains(id) { missing.append(id) }
+        }
         guard !missing.isEmpty else { return }
         // One id may be asked for twice in one call: it is looked up once.
-        if missing.count > 1 { missing = Array(Set(missing)) }
+        if missing.count > 1 && !distinct { missing = Array(Set(missing)) }
         let found: [NodeID: Node]
         do {
             found = try reader.nodes(withIDs: missing, reading: facts, deadline: deadline)
@@ -94,7 +100,7 @@ public final class RequestContext {
     public func memberNodes() throws -> [Node] {
         if let resolvedMemberNodes { return resolvedMemberNodes }
         let ids = proposal.distinctNodeIDs
-        try load(ids)
+        try load(ids, distinct: true)
         let nodes = ids.compactMap { loaded[$0] }
         if nodes.count < ids.count || ids.count < proposal.members.count {
             var unknownMembers: [Int] = []

@@ -10,25 +10,42 @@ public struct Node: Sendable, Equatable {
     public var host: String
     /// What is known about the machine.
     public var facts: NodeFacts {
-        _read { yield factsBox.facts }
+        _read { yield box.details.facts }
         _modify {
-            if !isKnownUniquelyReferenced(&factsBox) { factsBox = FactsBox(factsBox.facts) }
-            yield &factsBox.facts
+            makeUnique()
+            yield &box.details.facts
         }
     }
-    /// The facts, held once however often the node is copied: a request passes each node through a few collections,
-    /// and a node's facts are a few hundred bytes (copy on write, as the standard library's collections do).
-    private var factsBox: FactsBox
     /// The user `nodes collect` logs in as, when not the command line's `--user` or ssh's own default.
-    public var sshUser: String?
+    public var sshUser: String? {
+        get { box.details.sshUser }
+        set { update { $0.sshUser = newValue } }
+    }
     /// The address `nodes collect` connects to, when not `host` (a management network, an ssh_config alias).
-    public var sshHost: String?
+    public var sshHost: String? {
+        get { box.details.sshHost }
+        set { update { $0.sshHost = newValue } }
+    }
     /// The SSH port, when not the command line's `--port` or ssh's own default.
-    public var sshPort: Int?
+    public var sshPort: Int? {
+        get { box.details.sshPort }
+        set { update { $0.sshPort = newValue } }
+    }
     /// When `nodes collect` (or `nodes facts`) last tried this node.
-    public var lastCollectAt: Date?
+    public var lastCollectAt: Date? {
+        get { box.details.lastCollectAt }
+        set { update { $0.lastCollectAt = newValue } }
+    }
     /// Why the last collection failed; nil when it succeeded or never ran.
-    public var lastCollectError: String?
+    public var lastCollectError: String? {
+        get { box.details.lastCollectError }
+        set { update { $0.lastCollectError = newValue } }
+    }
+
+    /// The facts and the collection settings, held once however often the node is copied: a request passes each
+    /// node through a few collections, and they are a few hundred bytes (copy on write, as the standard library's
+    /// collections do). A copy of a node is its id, two strings and this reference.
+    private var box: DetailsBox
 
     /// Creates a node.
     public init(
@@ -38,29 +55,43 @@ public struct Node: Sendable, Equatable {
         self.id = id
         self.name = name
         self.host = host
-        self.factsBox = FactsBox(facts)
-        self.sshUser = sshUser
-        self.sshHost = sshHost
-        self.sshPort = sshPort
-        self.lastCollectAt = lastCollectAt
-        self.lastCollectError = lastCollectError
+        self.box = DetailsBox(
+            Details(
+                facts: facts, sshUser: sshUser, sshHost: sshHost, sshPort: sshPort, lastCollectAt: lastCollectAt,
+                lastCollectError: lastCollectError))
     }
-}
 
-extension Node {
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&box) { box = DetailsBox(box.details) }
+    }
+
+    private mutating func update(_ change: (inout Details) -> Void) {
+        makeUnique()
+        change(&box.details)
+    }
+
     public static func == (lhs: Node, rhs: Node) -> Bool {
-        lhs.id == rhs.id && lhs.name == rhs.name && lhs.host == rhs.host && lhs.sshUser == rhs.sshUser
-            && lhs.sshHost == rhs.sshHost && lhs.sshPort == rhs.sshPort && lhs.lastCollectAt == rhs.lastCollectAt
-            && lhs.lastCollectError == rhs.lastCollectError && (lhs.factsBox === rhs.factsBox || lhs.facts == rhs.facts)
+        lhs.id == rhs.id && lhs.name == rhs.name && lhs.host == rhs.host
+            && (lhs.box === rhs.box || lhs.box.details == rhs.box.details)
     }
 }
 
-/// A node's facts behind a reference, copied before a write when shared (see `Node.facts`).
-private final class FactsBox: @unchecked Sendable {
-    // @unchecked: `facts` is written only through `Node.facts`' `_modify`, and only after `isKnownUniquelyReferenced`
-    // has found the box unshared (copying it otherwise), so a box that more than one node or thread can see is never
-    // written: the same discipline as Array's storage.
+/// What a node holds beyond its id, name and host.
+private struct Details: Sendable, Equatable {
     var facts: NodeFacts
+    var sshUser: String?
+    var sshHost: String?
+    var sshPort: Int?
+    var lastCollectAt: Date?
+    var lastCollectError: String?
+}
 
-    init(_ facts: NodeFacts) { self.facts = facts }
+/// A node's details behind a reference, copied before a write when shared (see `Node.facts`).
+private final class DetailsBox: @unchecked Sendable {
+    // @unchecked: `details` is written only through `Node`'s setters and `facts`' `_modify`, and only after
+    // `isKnownUniquelyReferenced` has found the box unshared (copying it otherwise), so a box that more than one node
+    // or thread can see is never written: the same discipline as Array's storage.
+    var details: Details
+
+    init(_ details: Details) { self.details = details }
 }

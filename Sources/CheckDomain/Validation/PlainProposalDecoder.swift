@@ -1,3 +1,5 @@
+import Foundation
+
 /// The common case of a `POST /` body, decoded in one pass without building a JSON value tree: an object of exactly
 /// `name` (a string) and `members` (an array of objects of exactly `node_id`, `name`, `host` and `port`), strings of
 /// printable ASCII without escapes, integers of up to 18 digits, any JSON whitespace, keys in any order.
@@ -28,10 +30,10 @@ enum PlainProposalDecoder {
             var members: [Member]?
             repeat {
                 guard let key = key() else { return nil }
-                if key.elementsEqual("name".utf8), name == nil {
+                if Self.is(key, "name"), name == nil {
                     guard let value = string() else { return nil }
                     name = value
-                } else if key.elementsEqual("members".utf8), members == nil {
+                } else if Self.is(key, "members"), members == nil {
                     guard let value = memberList() else { return nil }
                     members = value
                 } else {
@@ -63,16 +65,16 @@ enum PlainProposalDecoder {
             var port: Int64?
             repeat {
                 guard let key = key() else { return nil }
-                if key.elementsEqual("node_id".utf8), nodeID == nil {
+                if Self.is(key, "node_id"), nodeID == nil {
                     guard let value = integer() else { return nil }
                     nodeID = value
-                } else if key.elementsEqual("name".utf8), name == nil {
+                } else if Self.is(key, "name"), name == nil {
                     guard let value = string() else { return nil }
                     name = value
-                } else if key.elementsEqual("host".utf8), host == nil {
+                } else if Self.is(key, "host"), host == nil {
                     guard let value = string() else { return nil }
                     host = value
-                } else if key.elementsEqual("port".utf8), port == nil {
+                } else if Self.is(key, "port"), port == nil {
                     guard let value = integer() else { return nil }
                     port = value
                 } else {
@@ -81,6 +83,13 @@ enum PlainProposalDecoder {
             } while consume(UInt8(ascii: ","))
             guard consume(UInt8(ascii: "}")), let nodeID, let name, let host, let port else { return nil }
             return Member(nodeID: BigInteger(nodeID), name: name, host: host, port: BigInteger(port))
+        }
+
+        /// Whether `key` holds exactly the bytes of `name` (compared in place: the generic `elementsEqual` cost a
+        /// 1,000-member body 3% of its request).
+        @inline(__always)
+        static func `is`(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+            key.count == name.utf8CodeUnitCount && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
         }
 
         /// A key and its colon; the key's bytes, without quotes.
