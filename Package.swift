@@ -26,9 +26,9 @@ let package = Package(
             pkgConfig: "fcgi",
             providers: [.apt(["libfcgi-dev"])]
         ),
+        // libpq's header only: the library is loaded when a PostgreSQL inventory is first used (see its shim.h).
         .systemLibrary(
             name: "CLibPQ",
-            pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
         .target(name: "CLinux"),

@@ -142,6 +142,34 @@ import Testing
         return Array(Set(lines.map { $0.drop { $0 != " " }.prefix(300) })).prefix(5).joined(separator: " | ")
     }
 
+    /// libpq is loaded when a PostgreSQL inventory is first used, not linked: a host serving the embedded SQLite
+    /// inventory maps none of it, nor what it links (OpenSSL, GnuTLS, Kerberos, LDAP: 5 MiB of resident memory).
+    @Test func aHostServingSQLiteLoadsNoPostgreSQLClient() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inventory = directory.appendingPathComponent("inventory.sqlite").path
+        let imported = try CheckCommandTests().fcgiCheck(
+            ["nodes", "import", "--inventory", inventory, "-"], input: Self.nodes)
+        try #require(imported.status == 0, "nodes import failed: \(imported.error)")
+        let socket = directory.appendingPathComponent("app.sock").path
+        let server = try ServiceProcess.serve(["--inventory", inventory, "--listen", "unix:\(socket)"], in: directory)
+        defer {
+            server.signal(SIGTERM)
+            _ = server.waitForExit(timeout: .seconds(15))
+        }
+        let client = try FastCGIClient(socketPath: socket)
+        let body = Array(NginxContractTests.referenceRequest.utf8)
+        try client.begin(contentLength: body.count)
+        try client.sendBody(body)
+        try client.endBody()
+        #expect(try client.readResponse().hasSuffix(NginxContractTests.referenceResponse))
+        let libraries = server.mappedLibraries
+        #expect(libraries.contains { $0.hasPrefix("libsqlite3.so") }, "\(libraries.sorted())")
+        for absent in ["libpq.so", "libssl.so", "libgnutls.so", "libkrb5.so", "libldap"] {
+            #expect(!libraries.contains { $0.hasPrefix(absent) }, "\(absent) in \(libraries.sorted())")
+        }
+    }
+
     @Test func twoHostsAnswerTheSameFromOneInventoryAndLoseNothingWhenOneIsKilled() throws {
         let server = try PostgreSQLServer.start()
         defer { server.destroy() }
@@ -154,6 +182,10 @@ import Testing
             #expect(reply.status == 200 && reply.text == NginxContractTests.referenceResponse)
         }
         #expect(service.answeredPerHost.allSatisfy { $0 > 0 }, "\(service.answeredPerHost)")
+        // libpq is loaded once a PostgreSQL inventory is used (a host serving SQLite maps none of it).
+        for host in service.hosts {
+            #expect(host.mappedLibraries.contains { $0.hasPrefix("libpq.so") }, "\(host.mappedLibraries.sorted())")
+        }
 
         // kill -9 one host under a steady load: nginx retries what it dropped on the other, and no request fails.
         let load = LoadClient(port: service.port, total: 3_000, connections: 8)

@@ -82,6 +82,20 @@ final class ServiceProcess {
     /// Sends a signal to the child.
     func signal(_ signal: Int32) { kill(pid, signal) }
 
+    /// The file names of the shared libraries the process has mapped now (from /proc/PID/maps).
+    var mappedLibraries: Set<String> {
+        // Read to the end: /proc files report a size of 0, and a one-read load returns only the first page.
+        let file = FileHandle(forReadingAtPath: "/proc/\(pid)/maps")
+        defer { try? file?.close() }
+        let maps = String(decoding: file?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        return Set(
+            maps.split(separator: "\n").compactMap { line in
+                line.split(separator: " ", omittingEmptySubsequences: true).last.flatMap {
+                    $0.hasPrefix("/") && $0.contains(".so") ? String($0.split(separator: "/").last!) : nil
+                }
+            })
+    }
+
     /// Waits for the child to exit; its exit status (128 + signal when killed), or nil after `timeout`.
     func waitForExit(timeout: Duration) -> Int32? {
         guard TestEnvironment.wait(for: timeout, until: { !isRunning }) else { return nil }

@@ -1,6 +1,25 @@
 import CLibPQ
 import Foundation
 
+/// libpq's functions, loaded the first time a PostgreSQL inventory is used (CLibPQ's `shim.h` says why).
+enum LibPQ {
+    /// Loaded by the first call (once, under the runtime's lock), then only read.
+    private static let loaded: Result<CLibPQFunctions, PostgreSQLError> = {
+        var functions = CLibPQFunctions()
+        if let error = clibpq_load(&functions) {
+            return .failure(
+                PostgreSQLError(
+                    message: "a PostgreSQL inventory needs libpq (Debian: apt-get install libpq5): "
+                        + String(cString: error)))
+        }
+        return .success(functions)
+    }()
+
+    /// The functions.
+    /// - Throws: `PostgreSQLError` when libpq cannot be loaded.
+    static func functions() throws(PostgreSQLError) -> CLibPQFunctions { try loaded.get() }
+}
+
 /// A PostgreSQL connection through libpq: every `PQ*` call of the project lives in this file, and no other file sees
 /// a libpq type.
 ///
@@ -11,36 +30,39 @@ final class PostgreSQLConnection: @unchecked Sendable {
     // reader's connection is used only by the accept thread that owns the reader, and the inventory's writer
     // connection only inside its Mutex. (A connection may thus be handed from one thread to another, never shared.)
     private let connection: OpaquePointer
+    private let pq: CLibPQFunctions
 
     /// Connects with these libpq parameters (`PQconnectdbParams`): `settings` first, then `conninfo` — a libpq URI or
     /// `key=value` string, several hosts allowed — whose own values win over the settings.
     /// - Throws: `PostgreSQLError` when the server cannot be reached or refuses.
     init(conninfo: String, settings: [(String, String)] = []) throws(PostgreSQLError) {
+        let pq = try LibPQ.functions()
+        self.pq = pq
         let keywords = settings.map(\.0) + ["dbname"]
         let values = settings.map(\.1) + [conninfo]
         let opened = Self.withCStrings(keywords) { keywordPointers in
             Self.withCStrings(values) { valuePointers in
-                PQconnectdbParams(keywordPointers, valuePointers, 1)
+                pq.PQconnectdbParams!(keywordPointers, valuePointers, 1)
             }
         }
         guard let opened else { throw PostgreSQLError(message: "out of memory connecting to PostgreSQL") }
-        guard PQstatus(opened) == CONNECTION_OK else {
-            let message = Self.text(PQerrorMessage(opened))
-            PQfinish(opened)
+        guard pq.PQstatus!(opened) == CONNECTION_OK else {
+            let message = Self.text(pq.PQerrorMessage!(opened))
+            pq.PQfinish!(opened)
             throw PostgreSQLError(message: message, isConnectionFailure: true)
         }
         connection = opened
     }
 
     deinit {
-        PQfinish(connection)
+        pq.PQfinish!(connection)
     }
 
     /// Whether the connection still works as far as libpq knows (it learns of a broken one on the next call).
-    var isOpen: Bool { PQstatus(connection) == CONNECTION_OK }
+    var isOpen: Bool { pq.PQstatus!(connection) == CONNECTION_OK }
 
     /// The server this connection reached, `host:port` (one of several in a multi-host string).
-    var server: String { "\(Self.text(PQhost(connection))):\(Self.text(PQport(connection)))" }
+    var server: String { "\(Self.text(pq.PQhost!(connection))):\(Self.text(pq.PQport!(connection)))" }
 
     /// Runs SQL with text parameters (`$1`, `$2`, …; nil is NULL), or several statements without parameters.
     /// - Throws: `PostgreSQLError` with the server's SQLSTATE.
@@ -48,10 +70,10 @@ final class PostgreSQLConnection: @unchecked Sendable {
     func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgreSQLError) -> PostgreSQLResult {
         let result: OpaquePointer?
         if parameters.isEmpty {
-            result = PQexec(connection, sql)
+            result = pq.PQexec!(connection, sql)
         } else {
             result = Self.withOptionalCStrings(parameters) { pointers in
-                PQexecParams(connection, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+                pq.PQexecParams!(connection, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
             }
         }
         return try check(result)
@@ -59,13 +81,13 @@ final class PostgreSQLConnection: @unchecked Sendable {
 
     /// Prepares a named statement on this connection.
     func prepare(_ name: String, _ sql: String) throws(PostgreSQLError) {
-        try check(PQprepare(connection, name, sql, 0, nil))
+        try check(pq.PQprepare!(connection, name, sql, 0, nil))
     }
 
     /// Runs a statement prepared on this connection, with text parameters.
     func executePrepared(_ name: String, _ parameters: [String?]) throws(PostgreSQLError) -> PostgreSQLResult {
         let result = Self.withOptionalCStrings(parameters) { pointers in
-            PQexecPrepared(connection, name, Int32(parameters.count), pointers, nil, nil, 0)
+            pq.PQexecPrepared!(connection, name, Int32(parameters.count), pointers, nil, nil, 0)
         }
         return try check(result)
     }
@@ -74,15 +96,15 @@ final class PostgreSQLConnection: @unchecked Sendable {
     @discardableResult
     private func check(_ result: OpaquePointer?) throws(PostgreSQLError) -> PostgreSQLResult {
         guard let result else {
-            throw PostgreSQLError(message: Self.text(PQerrorMessage(connection)), isConnectionFailure: !isOpen)
+            throw PostgreSQLError(message: Self.text(pq.PQerrorMessage!(connection)), isConnectionFailure: !isOpen)
         }
-        switch PQresultStatus(result) {
+        switch pq.PQresultStatus!(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
-            return PostgreSQLResult(result)
+            return PostgreSQLResult(result, pq)
         default:
-            let message = Self.text(PQresultErrorMessage(result))
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            PQclear(result)
+            let message = Self.text(pq.PQresultErrorMessage!(result))
+            let state = pq.PQresultErrorField!(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            pq.PQclear!(result)
             throw PostgreSQLError(message: message, sqlState: state, isConnectionFailure: !isOpen)
         }
     }
@@ -90,12 +112,13 @@ final class PostgreSQLConnection: @unchecked Sendable {
     /// The parts of a connection string worth showing (host, port, database, user, never a password), or nil when it
     /// does not parse.
     static func describe(_ conninfo: String) -> [String: String]? {
+        guard let pq = try? LibPQ.functions() else { return nil }
         var error: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(conninfo, &error) else {
-            if let error { PQfreemem(error) }
+        guard let options = pq.PQconninfoParse!(conninfo, &error) else {
+            if let error { pq.PQfreemem!(error) }
             return nil
         }
-        defer { PQconninfoFree(options) }
+        defer { pq.PQconninfoFree!(options) }
         var parts: [String: String] = [:]
         var option = options
         while let keyword = option.pointee.keyword {
@@ -135,28 +158,30 @@ final class PostgreSQLConnection: @unchecked Sendable {
 /// The rows of a statement, in libpq's text format; frees its result when done with.
 final class PostgreSQLResult {
     private let result: OpaquePointer
+    private let pq: CLibPQFunctions
 
-    fileprivate init(_ result: OpaquePointer) {
+    fileprivate init(_ result: OpaquePointer, _ pq: CLibPQFunctions) {
         self.result = result
+        self.pq = pq
     }
 
     deinit {
-        PQclear(result)
+        pq.PQclear!(result)
     }
 
     /// The number of rows.
-    var rowCount: Int { Int(PQntuples(result)) }
+    var rowCount: Int { Int(pq.PQntuples!(result)) }
 
     /// The rows a command changed (`UPDATE`, `DELETE`, `INSERT`).
-    var changedRows: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
+    var changedRows: Int { pq.PQcmdTuples!(result).flatMap { Int(String(cString: $0)) } ?? 0 }
 
     /// Whether a value is NULL.
-    func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(result, Int32(row), Int32(column)) == 1 }
+    func isNull(_ row: Int, _ column: Int) -> Bool { pq.PQgetisnull!(result, Int32(row), Int32(column)) == 1 }
 
     /// A value's text; nil when NULL.
     func text(_ row: Int, _ column: Int) -> String? {
-        guard !isNull(row, column), let value = PQgetvalue(result, Int32(row), Int32(column)) else { return nil }
-        let length = Int(PQgetlength(result, Int32(row), Int32(column)))
+        guard !isNull(row, column), let value = pq.PQgetvalue!(result, Int32(row), Int32(column)) else { return nil }
+        let length = Int(pq.PQgetlength!(result, Int32(row), Int32(column)))
         return value.withMemoryRebound(to: UInt8.self, capacity: length) {
             String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
         }
@@ -164,8 +189,8 @@ final class PostgreSQLResult {
 
     /// A value read as an integer (from its text, without making a string); nil when NULL or not an integer.
     func integer(_ row: Int, _ column: Int) -> Int64? {
-        guard !isNull(row, column), let value = PQgetvalue(result, Int32(row), Int32(column)) else { return nil }
-        let length = Int(PQgetlength(result, Int32(row), Int32(column)))
+        guard !isNull(row, column), let value = pq.PQgetvalue!(result, Int32(row), Int32(column)) else { return nil }
+        let length = Int(pq.PQgetlength!(result, Int32(row), Int32(column)))
         return value.withMemoryRebound(to: UInt8.self, capacity: length) {
             Int64(Substring(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self))
         }
