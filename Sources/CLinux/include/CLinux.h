@@ -1,9 +1,10 @@
 #ifndef CLINUX_H
 #define CLINUX_H
 
-// Linux interfaces Swift's Glibc module does not carry: epoll, eventfd, and two GNU functions that need
-// _GNU_SOURCE, wrapped in shim.c (as SwiftNIO's CNIOLinux does).
+// Linux interfaces Swift's Glibc module does not carry: epoll, eventfd, glibc's malloc tuning, and two GNU
+// functions that need _GNU_SOURCE, wrapped in shim.c (as SwiftNIO's CNIOLinux does).
 
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 

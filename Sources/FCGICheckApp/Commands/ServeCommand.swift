@@ -129,6 +129,8 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before any other thread allocates.
+        MallocArenas.limitToCores()
         if let workerSlot {
             try WorkerProcess(command: self, slot: workerSlot).run()
         }
