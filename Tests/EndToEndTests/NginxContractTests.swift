@@ -203,5 +203,18 @@ import Testing
                 answers[index] == (index.isMultiple(of: 2) ? "200 " + Self.referenceResponse : single),
                 "request \(index)")
         }
+        // Each thread writes its access lines in batches of whole lines, and the rest as soon as it is idle: once the
+        // load is over, every request has its line, and no line is cut or run into another (several threads and two
+        // worker processes write to one pipe).
+        func postLines() -> [Substring] {
+            service.appLog.split(separator: "\n").filter { $0.contains(#""method":"POST""#) }
+        }
+        #expect(TestEnvironment.wait(for: .seconds(5)) { postLines().count >= 200 }, "\(postLines().count) lines")
+        let lines = postLines()
+        #expect(lines.count == 200)
+        for line in lines {
+            let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(entry?["status"] as? Int == 200 && line.hasPrefix("{\"time\":") && line.hasSuffix("}"), "\(line)")
+        }
     }
 }

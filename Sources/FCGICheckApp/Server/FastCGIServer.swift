@@ -104,7 +104,9 @@ final class FastCGIServer: Sendable {
                     return
                 }
                 setUp.signal()
-                acceptLoop(acceptor: acceptor, connection: connection, reader: reader)
+                let batch = AccessLog.Batch()
+                defer { batch.flush() }
+                acceptLoop(acceptor: acceptor, connection: connection, reader: reader, batch: batch)
             }
             thread.name = "fcgi-accept-\(index)"
             thread.stackSize = 4 << 20
@@ -139,7 +141,9 @@ final class FastCGIServer: Sendable {
         stopBell.ring()
     }
 
-    private func acceptLoop(acceptor: ConnectionAcceptor, connection: FastCGIConnection, reader: any NodeReader) {
+    private func acceptLoop(
+        acceptor: ConnectionAcceptor, connection: FastCGIConnection, reader: any NodeReader, batch: AccessLog.Batch
+    ) {
         var failures = 0
         while true {
             if isStopping.withLock({ $0 }) {
@@ -147,14 +151,15 @@ final class FastCGIServer: Sendable {
                 // by the supervisor at a full stop); on a socket it shares with other workers it takes nothing more.
                 guard ConnectionAcceptor.isShutDown(socket), let descriptor = acceptor.nextQueued() else { return }
                 slot.add(.idleThreads)
-                serve(descriptor, on: connection, reader: reader)
+                serve(descriptor, on: connection, reader: reader, batch: batch)
                 continue
             }
             slot.add(.idleThreads)
-            switch acceptor.next() {
+            // The access lines wait while connections do; they are written before the thread sleeps.
+            switch acceptor.next(beforeWaiting: batch.flush) {
             case .connection(let descriptor):
                 failures = 0
-                serve(descriptor, on: connection, reader: reader)
+                serve(descriptor, on: connection, reader: reader, batch: batch)
             case .stopRequested:
                 slot.subtract(.idleThreads)
             case .shutDown:
@@ -182,7 +187,9 @@ final class FastCGIServer: Sendable {
     }
 
     /// Reads the params of an accepted connection and answers its request; the thread counts as busy throughout.
-    private func serve(_ descriptor: Int32, on connection: FastCGIConnection, reader: any NodeReader) {
+    private func serve(
+        _ descriptor: Int32, on connection: FastCGIConnection, reader: any NodeReader, batch: AccessLog.Batch
+    ) {
         slot.takeConnection(threads: configuration.threads)
         guard connection.begin(connection: descriptor) else {
             slot.dropConnection()
@@ -213,7 +220,7 @@ final class FastCGIServer: Sendable {
         recorder.count(finished)
         let delivered = put && connection.endResponse()
         connection.finish()
-        recorder.log(finished, delivered: delivered)
+        recorder.log(finished, delivered: delivered, batch: batch)
     }
 
     /// Counts the request just accepted; the one that reaches `--max-requests` retires the process.

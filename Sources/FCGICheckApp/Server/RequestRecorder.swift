@@ -36,13 +36,17 @@ struct RequestRecorder: Sendable {
     }
 
     /// Logs an answered request, once the connection is finished.
-    /// - Parameter delivered: false when the web server had gone away (the client aborted).
-    func log(_ finished: Finished, delivered: Bool) {
-        accessLog?.write(
-            AccessLogEntry(
+    /// - Parameters:
+    ///   - delivered: false when the web server had gone away (the client aborted).
+    ///   - batch: the accept thread's batch of access lines; nil to write the line at once.
+    func log(_ finished: Finished, delivered: Bool, batch: AccessLog.Batch? = nil) {
+        if let accessLog {
+            let entry = AccessLogEntry(
                 method: finished.method, uri: finished.uri, status: finished.status, duration: finished.duration,
                 bytesIn: finished.bytesIn, bytesOut: finished.bytesOut, worker: workerName,
-                requestID: finished.requestID, clientWentAway: !delivered))
+                requestID: finished.requestID, clientWentAway: !delivered)
+            if let batch { batch.append(entry) } else { accessLog.write(entry) }
+        }
         if isSlow(finished.duration) {
             logger.warning(
                 "slow request",
