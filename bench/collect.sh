@@ -34,8 +34,8 @@ for n in $node_counts; do [ "$n" -gt "$most_nodes" ] && most_nodes=$n; done
 [ "$address_count" -ge 1 ] && [ "$address_count" -le 16 ] || { echo "ADDRESSES must be 1 to 16" >&2; exit 1; }
 [ -n "${FCGI_BENCH_NETNS:-}" ] || ./scripts/install-dependencies.sh --bench
 if [ -z "${BIN:-}" ]; then
-    swift build -c release --product fcgi-check >/dev/null
-    BIN="$(swift build -c release --show-bin-path)/fcgi-check"
+    swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
+    BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check"
 fi
 # Every "node" sends its socket table (/proc/net/tcp), which on a shared machine holds everyone's sockets: another
 # benchmark's tens of thousands made each dump megabytes, and the collector's time and memory with them. Where

@@ -27,8 +27,8 @@ contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue workers-2 p
 port=${PORT:-18300}
 
 ./scripts/install-dependencies.sh --bench
-swift build -c release --product fcgi-check >/dev/null
-bin=${FCGI_CHECK_BIN:-"$(swift build -c release --show-bin-path)/fcgi-check"}
+swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
+bin=${FCGI_CHECK_BIN:-"$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check"}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-bench.XXXXXX")
 pids=()

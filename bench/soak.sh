@@ -9,12 +9,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${SOAK_SECONDS:-300}
 port=${PORT:-18500}
 ./scripts/install-dependencies.sh
-swift build -c release --product fcgi-check >/dev/null
+swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-soak.XXXXXX")
 # One serving process (WORKERS=0): its memory is what must stay flat, and a supervisor replacing workers would hide a
 # leak rather than show it. The answers are checked against the reference's bytes: run under compat = "reference".
 POLICY=deploy/policy.reference.toml WORKERS=0 \
-    FCGI_CHECK_BIN="$(swift build -c release --show-bin-path)/fcgi-check" PORT=$port RUN_DIR=$run_dir \
+    FCGI_CHECK_BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check" PORT=$port RUN_DIR=$run_dir \
     ./deploy/run-local.sh >"$run_dir/run-local.out" 2>&1 &
 runner=$!
 trap 'kill $runner 2>/dev/null; wait $runner 2>/dev/null || true' EXIT
