@@ -42,6 +42,29 @@ import Testing
         #expect(server.log.contains("signal 15 received"))
     }
 
+    /// A thread that goes from one request straight to the next keeps their access lines in its batch; when a stop
+    /// runs out of time on that thread's next request (a client stalled mid-body), the lines of the requests it did
+    /// answer are still written before the process exits.
+    @Test func aStopThatRunsOutOfTimeStillWritesTheAnsweredRequestsLines() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, socket) = try startServer(in: directory, extra: ["--threads", "1", "--stop-timeout", "1"])
+        // Both connect before the thread is done with the first: it takes the second without going idle.
+        let answered = try FastCGIClient(socketPath: socket)
+        let stalled = try FastCGIClient(socketPath: socket)
+        try stalled.begin(contentLength: Self.body.count)
+        try stalled.sendBody(Array(Self.body.prefix(10)))
+        try answered.begin(contentLength: Self.body.count)
+        try answered.sendBody(Self.body)
+        try answered.endBody()
+        #expect(try answered.readResponse().hasSuffix(NginxContractTests.referenceResponse))
+        usleep(300_000)  // the thread now waits for the rest of the stalled body
+        server.signal(SIGTERM)
+        #expect(server.waitForExit(timeout: .seconds(15)) == 1, "\(server.log)")
+        let lines = server.log.split(separator: "\n").filter { $0.contains(#""method":"POST""#) }
+        #expect(lines.count == 1 && lines.first?.contains(#""status":200"#) == true, "\(server.log)")
+    }
+
     @Test func sigintOnAnIdleServerExitsZeroAtOnce() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -170,6 +170,35 @@ import Testing
         }
     }
 
+    /// Without libpq, a PostgreSQL connection string gets the reason and the package to install, not "not a
+    /// connection string". libpq is hidden in a mount namespace of the command's own (a bind mount of /dev/null).
+    @Test func withoutLibpqAPostgreSQLInventorySaysWhatToInstall() throws {
+        let library = URL(fileURLWithPath: "/lib/x86_64-linux-gnu/libpq.so.5").resolvingSymlinksInPath().path
+        let binary = try TestEnvironment.binary().path
+        let script =
+            "mount --bind /dev/null '\(library)' && exec '\(binary)' nodes list --inventory "
+            + "'postgresql://reader@/fcgi_check?host=/nonexistent'"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["--mount", "--propagation", "private", "sh", "-c", script]
+        let error = Pipe()
+        process.standardError = error
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if message.contains("unshare failed") || message.contains("mount: ") {
+            withKnownIssue("this machine allows no mount namespace: \(message)") {
+                Issue.record("libpq could not be hidden")
+            }
+            return
+        }
+        #expect(process.terminationStatus == 1, "\(message)")
+        #expect(
+            message.contains("a PostgreSQL inventory needs libpq (Debian: apt-get install libpq5)")
+                && !message.contains("not a PostgreSQL connection string"), "\(message)")
+    }
+
     @Test func twoHostsAnswerTheSameFromOneInventoryAndLoseNothingWhenOneIsKilled() throws {
         let server = try PostgreSQLServer.start()
         defer { server.destroy() }

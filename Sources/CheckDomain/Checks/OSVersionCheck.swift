@@ -37,9 +37,9 @@ public struct OSVersionCheck: CheckItem {
     /// The minimum that applies to an OS id.
     public func minimum(for osID: String?) -> DottedVersion {
         guard !minimums.isEmpty, let osID else { return defaultMinimum }
-        // Ids are lower case as os-release writes them; only another spelling pays for a lowered copy.
-        let id =
-            osID.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? osID.lowercased() : osID
+        // Ids are lower-case ASCII as os-release writes them; only another spelling pays for a lowered copy.
+        let plain = osID.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        let id = plain ? osID : osID.lowercased()
         return minimums[id] ?? defaultMinimum
     }
 

@@ -1,4 +1,5 @@
 import CheckDomain
+import Synchronization
 
 /// One request's line in the access log: a JSON object, one per line.
 struct AccessLogEntry: Sendable {
@@ -62,25 +63,33 @@ struct AccessLogEntry: Sendable {
 /// manager) the lines of several threads and workers never interleave mid-line. A process killed outright loses the
 /// lines its threads had not yet written, a dozen at most each.
 struct AccessLog: Sendable {
-    /// One accept thread's lines not yet written.
-    final class Batch {
+    /// One accept thread's lines not yet written. Its thread appends and flushes; the server also flushes every
+    /// thread's batch when a stop runs out of time (the process then exits with threads still busy), so the lock is
+    /// taken by one thread nearly always.
+    final class Batch: Sendable {
         /// Writes leave before a batch would pass this many bytes (`PIPE_BUF` is 4,096 on Linux).
         static let limit = 3_584
-        private var bytes: [UInt8] = []
+        private let bytes = Mutex<[UInt8]>([])
 
-        init() { bytes.reserveCapacity(Self.limit) }
+        init() { bytes.withLock { $0.reserveCapacity(Self.limit) } }
 
         /// Adds an entry's line, writing what was batched first when the line would not fit.
         func append(_ entry: AccessLogEntry) {
             let line = entry.bytes
-            if !bytes.isEmpty && bytes.count + line.count + 1 > Self.limit { flush() }
-            bytes.append(contentsOf: line)
-            bytes.append(0x0A)
-            if bytes.count >= Self.limit { flush() }
+            bytes.withLock { bytes in
+                if !bytes.isEmpty && bytes.count + line.count + 1 > Self.limit { Self.write(&bytes) }
+                bytes.append(contentsOf: line)
+                bytes.append(0x0A)
+                if bytes.count >= Self.limit { Self.write(&bytes) }
+            }
         }
 
         /// Writes every batched line.
         func flush() {
+            bytes.withLock { Self.write(&$0) }
+        }
+
+        private static func write(_ bytes: inout [UInt8]) {
             guard !bytes.isEmpty else { return }
             AccessLog.write(bytes)
             bytes.removeAll(keepingCapacity: true)
@@ -96,7 +105,7 @@ struct AccessLog: Sendable {
         Self.write(bytes)
     }
 
-    private static func write(_ bytes: [UInt8]) {
+    fileprivate static func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -43,6 +43,8 @@ final class FastCGIServer: Sendable {
     private let isStopping = LockedValue(false)
     private let stopBell: StopBell
     private let running = DispatchGroup()
+    /// Every accept thread's batch of access lines, for a stop that runs out of time to write.
+    private let batches = LockedValue<[AccessLog.Batch]>([])
 
     /// Creates a server on a listening socket.
     /// - Parameters:
@@ -105,6 +107,7 @@ final class FastCGIServer: Sendable {
                 }
                 setUp.signal()
                 let batch = AccessLog.Batch()
+                batches.withLock { $0.append(batch) }
                 defer { batch.flush() }
                 acceptLoop(acceptor: acceptor, connection: connection, reader: reader, batch: batch)
             }
@@ -123,7 +126,11 @@ final class FastCGIServer: Sendable {
     /// - Returns: false when threads were still busy after `timeout`.
     func stop(timeout: Duration) -> Bool {
         stopAccepting()
-        return running.wait(timeout: .now() + .microseconds(Int(timeout.microseconds))) == .success
+        let stopped = running.wait(timeout: .now() + .microseconds(Int(timeout.microseconds))) == .success
+        // Threads still busy keep the lines of the requests they answered before: the process is about to exit
+        // without them, so they are written here.
+        if !stopped { batches.withLock { for batch in $0 { batch.flush() } } }
+        return stopped
     }
 
     /// Stops accepting at once, without waiting for the requests in flight: every thread takes nothing more once it
@@ -181,6 +188,8 @@ final class FastCGIServer: Sendable {
                         ]
                     )
                 }
+                // The listener stays readable while accept fails, so the thread never looks idle: write its lines.
+                batch.flush()
                 Posix.usleep(UInt32(min(1_000_000, 10_000 << min(failures - 1, 7))))
             }
         }

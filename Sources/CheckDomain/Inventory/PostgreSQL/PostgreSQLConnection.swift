@@ -111,8 +111,9 @@ final class PostgreSQLConnection: @unchecked Sendable {
 
     /// The parts of a connection string worth showing (host, port, database, user, never a password), or nil when it
     /// does not parse.
-    static func describe(_ conninfo: String) -> [String: String]? {
-        guard let pq = try? LibPQ.functions() else { return nil }
+    /// - Throws: `PostgreSQLError` when libpq cannot be loaded (not the string's fault: the message says so).
+    static func describe(_ conninfo: String) throws(PostgreSQLError) -> [String: String]? {
+        let pq = try LibPQ.functions()
         var error: UnsafeMutablePointer<CChar>?
         guard let options = pq.PQconninfoParse!(conninfo, &error) else {
             if let error { pq.PQfreemem!(error) }

@@ -84,9 +84,15 @@ public final class PostgreSQLInventory: NodeStore {
     }
 
     /// A connection string as messages show it: `postgresql://user@host:port/db`, never the password.
-    /// - Throws: `InventoryStoreError` when libpq cannot parse it.
+    /// - Throws: `InventoryStoreError` when libpq cannot parse it, or cannot be loaded.
     public static func displayName(of conninfo: String) throws(InventoryStoreError) -> String {
-        guard let parts = PostgreSQLConnection.describe(conninfo) else {
+        let described: [String: String]?
+        do {
+            described = try PostgreSQLConnection.describe(conninfo)
+        } catch {
+            throw InventoryStoreError(description: "--inventory: \(error.message)")
+        }
+        guard let parts = described else {
             throw InventoryStoreError(description: "--inventory: not a PostgreSQL connection string libpq can read")
         }
         let host = parts["host"] ?? parts["hostaddr"] ?? "localhost"
