@@ -246,9 +246,11 @@ import Testing
                 other.count == 0,
                 "\(mode): \(other.count) answers were neither the reference nor the 503: \(Self.summary(other))")
             #expect(unavailable > 0, "\(mode): PostgreSQL was down for \(pause), yet no request got the 503")
-            // The 503s fall in the window the server was down, and none after it is back (one second allowed for a
-            // request already under way when it came back).
-            let late = outcomes.filter { $0.status == 503 && $0.started > back + .seconds(1) }
+            // The 503s fall in the window the server was down, and none after it is back: two seconds allowed, the
+            // health pause a failed connect starts (up to one second, during which the other threads fail at once
+            // while one probes) plus that probe's connect, which on a machine busy with the rest of the suite took
+            // long enough to pass a one-second allowance (a CI run: 11 and 93 503s just after it).
+            let late = outcomes.filter { $0.status == 503 && $0.started > back + .seconds(2) }
             #expect(late.count == 0, "\(mode): \(late.count) requests got the 503 after PostgreSQL was back")
             let early = outcomes.filter { $0.status == 503 && $0.finished < stopped }
             #expect(early.count == 0, "\(mode): \(early.count) requests got the 503 before PostgreSQL was stopped")
