@@ -9,7 +9,11 @@ import Foundation
 final class PostgreSQLNodeReader: NodeReader {
     private let inventory: PostgreSQLInventory.Settings
     private let health: PostgreSQLHealth
-    private var connection: PostgreSQLConnection?
+    private var connection: PostgreSQLConnection? {
+        didSet { preparedSets = [] }
+    }
+    /// The fact sets whose lookup is prepared on `connection`.
+    private var preparedSets: Set<FactSet> = []
 
     /// The lookup: one query for all ids (`= ANY($1)`, one array parameter whatever their number).
     static let lookupSQL = "SELECT \(PostgreSQLRow.selectList) FROM node WHERE id = ANY($1::bigint[])"
@@ -21,6 +25,56 @@ final class PostgreSQLNodeReader: NodeReader {
     }
 
     func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] {
+        try withRetry(ids, deadline: deadline) { array, connection in
+            try self.lookup(array, on: connection, statement: Self.lookupName, sql: Self.lookupSQL) { result, row in
+                try PostgreSQLRow.node(result, row)
+            }
+        }
+    }
+
+    /// The facts a lookup of a request reads: its own statement per set of facts, prepared on the connection on first
+    /// use (at most `partialLookupLimit` of them; a set past those runs unprepared), naming just those columns.
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
+        -> [NodeID: Node]
+    {
+        let columns = facts.facts.map { FactColumns.all[$0.index] }
+        let sql = Self.lookupSQL(reading: facts)
+        let name = "\(Self.lookupName)_\(String(facts.rawValue, radix: 16))"
+        return try withRetry(ids, deadline: deadline) { array, connection in
+            if !self.preparedSets.contains(facts) && self.preparedSets.count < Self.partialLookupLimit {
+                do {
+                    try connection.prepare(name, sql)
+                } catch let error as PostgreSQLError {
+                    if error.isConnectionFailure || !connection.isOpen { self.connection = nil }
+                    throw error
+                }
+                self.preparedSets.insert(facts)
+            }
+            let prepared = self.preparedSets.contains(facts)
+            return try self.lookup(array, on: connection, statement: prepared ? name : nil, sql: sql) { result, row in
+                try PostgreSQLRow.node(result, row, reading: columns)
+            }
+        }
+    }
+
+    /// At most this many partial lookups are prepared on a connection.
+    static let partialLookupLimit = 16
+
+    /// The SQL of the lookup reading `facts`: the node's id, name and host, then those facts' columns.
+    static func lookupSQL(reading facts: FactSet) -> String {
+        let columns =
+            ["node.id", "node.name", "node.host"]
+            + facts.facts.map { PostgreSQLRow.selected(FactColumns.all[$0.index]) }
+        return "SELECT \(columns.joined(separator: ", ")) FROM node WHERE id = ANY($1::bigint[])"
+    }
+
+    /// Runs `body` with the ids as a PostgreSQL array and this thread's connection. A connection that worked before
+    /// may have died since (a restart, a failover): it gets one new try, so that the first request after the server
+    /// is back is answered, not refused.
+    private func withRetry(
+        _ ids: [NodeID], deadline: ContinuousClock.Instant?,
+        _ body: (String, PostgreSQLConnection) throws -> [NodeID: Node]
+    ) throws -> [NodeID: Node] {
         guard !ids.isEmpty else { return [:] }
         var array = "{"
         for (offset, id) in ids.enumerated() {
@@ -28,14 +82,12 @@ final class PostgreSQLNodeReader: NodeReader {
             array += String(id.rawValue)
         }
         array += "}"
-        // A connection that worked before may have died since (a restart, a failover): it gets one new try, so that
-        // the first request after the server is back is answered, not refused.
         let hadConnection = connection != nil
         do {
-            return try lookup(array, on: connected(deadline: deadline))
+            return try body(array, connected(deadline: deadline))
         } catch let error as PostgreSQLError where error.isConnectionFailure && hadConnection {
             connection = nil
-            return try lookup(array, on: connected(deadline: deadline))
+            return try body(array, connected(deadline: deadline))
         }
     }
 
@@ -75,11 +127,19 @@ final class PostgreSQLNodeReader: NodeReader {
         }
     }
 
-    private func lookup(_ array: String, on connection: PostgreSQLConnection) throws -> [NodeID: Node] {
-        inventory.onStatement?(Self.lookupSQL)
+    /// Runs a lookup (the prepared `statement`, or `sql` unprepared when nil), a node from each row.
+    private func lookup(
+        _ array: String, on connection: PostgreSQLConnection, statement: String?, sql: String,
+        node: (PostgreSQLResult, Int) throws -> Node
+    ) throws -> [NodeID: Node] {
+        inventory.onStatement?(sql)
         let result: PostgreSQLResult
         do {
-            result = try connection.executePrepared(Self.lookupName, [array])
+            if let statement {
+                result = try connection.executePrepared(statement, [array])
+            } else {
+                result = try connection.execute(sql, [array])
+            }
         } catch {
             if error.isTimeout { throw DeadlineExceededError() }
             if error.isConnectionFailure || !connection.isOpen { self.connection = nil }
@@ -88,8 +148,8 @@ final class PostgreSQLNodeReader: NodeReader {
         var found: [NodeID: Node] = [:]
         found.reserveCapacity(result.rowCount)
         for row in 0..<result.rowCount {
-            let node = try PostgreSQLRow.node(result, row)
-            found[node.id] = node
+            let read = try node(result, row)
+            found[read.id] = read
         }
         return found
     }

@@ -14,6 +14,29 @@ enum PostgreSQLRow {
         + FactColumns.all.map { $0.kind == .datetime ? "EXTRACT(EPOCH FROM \($0.name))" : $0.name })
         .joined(separator: ", ")
 
+    /// A fact's column as a partial lookup selects it (`node.` qualified, instants as seconds since 1970).
+    static func selected(_ column: FactColumns.Column) -> String {
+        column.kind == .datetime ? "EXTRACT(EPOCH FROM node.\(column.name))" : "node.\(column.name)"
+    }
+
+    /// The node of a row of a partial lookup: id, name and host, then `columns`' facts; its other facts unknown, as
+    /// are its SSH settings and last collection.
+    static func node(_ result: PostgreSQLResult, _ row: Int, reading columns: [FactColumns.Column])
+        throws(InventoryStoreError) -> Node
+    {
+        guard let id = result.integer(row, 0), let name = result.text(row, 1), let host = result.text(row, 2) else {
+            throw InventoryStoreError(description: "the inventory holds a node whose id, name or host is unreadable")
+        }
+        var facts = NodeFacts()
+        for (offset, column) in columns.enumerated() {
+            let index = 3 + offset
+            if !result.isNull(row, index), let value = value(result, row, index, column.kind) {
+                column.read(&facts, value)
+            }
+        }
+        return Node(id: NodeID(id), name: name, host: host, facts: facts)
+    }
+
     /// The node of a row of a query over `selectList`.
     static func node(_ result: PostgreSQLResult, _ row: Int) throws(InventoryStoreError) -> Node {
         guard let id = result.integer(row, 0), let name = result.text(row, 1), let host = result.text(row, 2) else {
