@@ -103,15 +103,16 @@ public final class SQLiteInventory: NodeStore {
         return migrator
     }
 
-    /// The node's own columns, before its facts (`FactColumns.all`) in every row.
-    private static let nodeColumns = [
-        "id", "name", "host", "ssh_user", "ssh_host", "ssh_port", "last_collect_at", "last_collect_error",
-    ]
-    /// Every column a node is read from, in the order `node(from:)` reads them.
-    static let columns = (nodeColumns + FactColumns.all.map(\.name)).joined(separator: ", ")
+    /// Every column a node is read from, in the order `node(from:)` reads them: id, name and host, the facts
+    /// (`FactColumns.all`), then what only `nodes` commands use. A request's lookup reads the first three and some
+    /// facts in the same order (`node(from:reading:)`).
+    private static let allColumns =
+        ["id", "name", "host"] + FactColumns.all.map(\.name)
+        + ["ssh_user", "ssh_host", "ssh_port", "last_collect_at", "last_collect_error"]
+    /// `allColumns` as a SELECT list.
+    static let columns = allColumns.joined(separator: ", ")
     /// `columns`, each with its table's name, for a query that joins another table.
-    static let qualifiedColumns = (nodeColumns + FactColumns.all.map(\.name)).map { "node.\($0)" }.joined(
-        separator: ", ")
+    static let qualifiedColumns = allColumns.map { "node.\($0)" }.joined(separator: ", ")
 
     // MARK: - Reading
 
@@ -130,27 +131,16 @@ public final class SQLiteInventory: NodeStore {
     /// unreadable fact is unknown (the checks list the node, as for a fact never collected), as is a number stored
     /// as text ('two hundred' is not SQLite's silent 0); an unreadable id, name or host fails the lookup (503).
     static func node(from statement: SQLiteStatement) throws(InventoryStoreError) -> Node {
-        func column(_ index: Int) -> SQLiteColumn { SQLiteColumn(statement: statement, index: Int32(index)) }
-        guard let id = column(0).integer, let name = column(1).text, let host = column(2).text else {
-            throw InventoryStoreError(description: "the inventory holds a node whose id, name or host is unreadable")
+        var node = try node(from: statement, reading: FactColumns.all)
+        func column(_ index: Int) -> SQLiteColumn {
+            SQLiteColumn(statement: statement, index: Int32(3 + FactColumns.all.count + index))
         }
-        var facts = NodeFacts()
-        for (offset, fact) in FactColumns.all.enumerated() {
-            let stored = column(nodeColumns.count + offset)
-            // An unknown fact (NULL) costs no more than this; a value of another type stays unknown too.
-            if stored.type != SQLITE_NULL, let value = stored.factValue(fact.kind) { fact.read(&facts, value) }
-        }
-        return Node(
-            id: NodeID(id),
-            name: name,
-            host: host,
-            facts: facts,
-            sshUser: column(3).text,
-            sshHost: column(4).text,
-            sshPort: column(5).integer.flatMap { Int(exactly: $0) },
-            lastCollectAt: column(6).type == SQLITE_NULL ? nil : column(6).date,
-            lastCollectError: column(7).text
-        )
+        node.sshUser = column(0).text
+        node.sshHost = column(1).text
+        node.sshPort = column(2).integer.flatMap { Int(exactly: $0) }
+        node.lastCollectAt = column(3).type == SQLITE_NULL ? nil : column(3).date
+        node.lastCollectError = column(4).text
+        return node
     }
 
     /// A node from the current row of a partial lookup (`SQLiteNodeReader.lookupSQL(reading:)`): its id, name and
@@ -165,6 +155,7 @@ public final class SQLiteInventory: NodeStore {
         var facts = NodeFacts()
         for (offset, fact) in columns.enumerated() {
             let stored = column(3 + offset)
+            // An unknown fact (NULL) costs no more than this; a value of another type stays unknown too.
             if stored.type != SQLITE_NULL, let value = stored.factValue(fact.kind) { fact.read(&facts, value) }
         }
         return Node(id: NodeID(id), name: name, host: host, facts: facts)

@@ -155,19 +155,8 @@ final class SQLiteNodeReader: NodeReader {
         guard bound == SQLITE_OK else { throw Self.error(bound, connection, path: path) }
         var found: [NodeID: Node] = [:]
         found.reserveCapacity(ids.count)
-        while true {
-            switch sqlite3_step(statement) {
-            case SQLITE_ROW:
-                let read = try node(statement)
-                found[read.id] = read
-            case SQLITE_DONE:
-                return found
-            case SQLITE_INTERRUPT:
-                throw DeadlineExceededError()
-            case let status:
-                throw Self.error(status, connection, path: path)
-            }
-        }
+        try step(statement, node) { found[$0.id] = $0 }
+        return found
     }
 
     /// The listing: the four columns a summary shows, never the facts.
@@ -224,7 +213,7 @@ final class SQLiteNodeReader: NodeReader {
         onStatement?(sql)
         var nodes: [Node] = []
         do {
-            try step(statement) { nodes.append($0) }
+            try step(statement, SQLiteInventory.node(from:)) { nodes.append($0) }
         } catch let error as InventoryStoreError {
             throw error
         } catch {
@@ -233,12 +222,14 @@ final class SQLiteNodeReader: NodeReader {
         return nodes
     }
 
-    /// Steps through a statement's rows, each a node.
-    private func step(_ statement: SQLiteStatement, _ body: (Node) -> Void) throws {
+    /// Steps through a statement's rows, each a node as `node` reads it.
+    private func step(
+        _ statement: SQLiteStatement, _ node: (SQLiteStatement) throws -> Node, _ body: (Node) -> Void
+    ) throws {
         while true {
             switch sqlite3_step(statement) {
             case SQLITE_ROW:
-                body(try SQLiteInventory.node(from: statement))
+                body(try node(statement))
             case SQLITE_DONE:
                 return
             case SQLITE_INTERRUPT:

@@ -3,15 +3,12 @@ import Foundation
 /// Reading nodes from, and writing facts to, PostgreSQL's text format: the same columns as SQLite's, in the same
 /// order (`FactColumns`), turned into the same `FactValue`s.
 enum PostgreSQLRow {
-    /// The node's own columns, before its facts.
-    static let nodeColumns = [
-        "id", "name", "host", "ssh_user", "ssh_host", "ssh_port", "last_collect_at", "last_collect_error",
-    ]
-
-    /// The SELECT list of a node: instants read as seconds since 1970 (one number to parse, no time zone text).
+    /// The SELECT list of a whole node: id, name and host, the facts, then what only `nodes` commands use, in the
+    /// order `node(_:_:)` reads them (a request's lookup reads the first three and some facts: `node(_:_:reading:)`);
+    /// instants read as seconds since 1970 (one number to parse, no time zone text).
     static let selectList =
-        (nodeColumns.map { $0 == "last_collect_at" ? "EXTRACT(EPOCH FROM \($0))" : $0 }
-        + FactColumns.all.map { $0.kind == .datetime ? "EXTRACT(EPOCH FROM \($0.name))" : $0.name })
+        (["node.id", "node.name", "node.host"] + FactColumns.all.map(selected)
+        + ["ssh_user", "ssh_host", "ssh_port", "EXTRACT(EPOCH FROM last_collect_at)", "last_collect_error"])
         .joined(separator: ", ")
 
     /// A fact's column as a partial lookup selects it (`node.` qualified, instants as seconds since 1970).
@@ -39,22 +36,14 @@ enum PostgreSQLRow {
 
     /// The node of a row of a query over `selectList`.
     static func node(_ result: PostgreSQLResult, _ row: Int) throws(InventoryStoreError) -> Node {
-        guard let id = result.integer(row, 0), let name = result.text(row, 1), let host = result.text(row, 2) else {
-            throw InventoryStoreError(description: "the inventory holds a node whose id, name or host is unreadable")
-        }
-        var facts = NodeFacts()
-        for (offset, column) in FactColumns.all.enumerated() {
-            let index = nodeColumns.count + offset
-            if !result.isNull(row, index), let value = value(result, row, index, column.kind) {
-                column.read(&facts, value)
-            }
-        }
-        return Node(
-            id: NodeID(id), name: name, host: host, facts: facts,
-            sshUser: result.text(row, 3), sshHost: result.text(row, 4),
-            sshPort: result.integer(row, 5).flatMap { Int(exactly: $0) },
-            lastCollectAt: result.text(row, 6).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) },
-            lastCollectError: result.text(row, 7))
+        var node = try node(result, row, reading: FactColumns.all)
+        let after = 3 + FactColumns.all.count
+        node.sshUser = result.text(row, after)
+        node.sshHost = result.text(row, after + 1)
+        node.sshPort = result.integer(row, after + 2).flatMap { Int(exactly: $0) }
+        node.lastCollectAt = result.text(row, after + 3).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+        node.lastCollectError = result.text(row, after + 4)
+        return node
     }
 
     /// A value as a column of `kind` holds it.
