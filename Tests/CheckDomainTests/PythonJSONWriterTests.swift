@@ -20,6 +20,88 @@ import Testing
             String(decoding: writer.bytes, as: UTF8.self) == "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é中😀/\"")
     }
 
+    /// The escape, byte by byte, that the eight-bytes-at-a-time scan must agree with.
+    private static func escapedByteByByte(_ text: String) -> String {
+        var out: [UInt8] = [0x22]
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out += Array("\\\"".utf8)
+            case 0x5C: out += Array("\\\\".utf8)
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0x08: out += Array("\\b".utf8)
+            case 0x0C: out += Array("\\f".utf8)
+            case ..<0x20:
+                let hex = String(byte, radix: 16)
+                out += Array(("\\u00" + (hex.count == 1 ? "0" : "") + hex).utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func everyByteToEscapeIsFoundAtEveryPositionOfAWord() {
+        // Each byte that needs an escape, and its neighbours that do not (0x1f/0x20, 0x21-0x23, 0x5b-0x5d, 0x7f,
+        // 0x80 and up inside UTF-8), at each offset of strings of 0 to 24 bytes: the scan looks at eight bytes at a
+        // time, and a byte to escape in any lane of a word, or in the tail, must be found.
+        let specials: [String] = ["\"", "\\", "\n", "\u{0}", "\u{1f}", " ", "!", "#", "[", "]", "\u{7f}", "é", "中"]
+        for length in 0...24 {
+            for offset in 0..<max(length, 1) {
+                for special in specials {
+                    var text = String(repeating: "a", count: length)
+                    if length > 0 {
+                        let index = text.index(text.startIndex, offsetBy: offset)
+                        text.replaceSubrange(index...index, with: special)
+                    }
+                    var writer = PythonJSONWriter(capacity: 1)
+                    writer.string(text)
+                    #expect(String(decoding: writer.bytes, as: UTF8.self) == Self.escapedByteByByte(text))
+                }
+            }
+        }
+    }
+
+    @Test func aCopiedWriterWritesOnItsOwn() {
+        var first = PythonJSONWriter(capacity: 16)
+        first.raw("[")
+        var second = first
+        first.string("one")
+        second.integer(2)
+        second.raw("]")
+        #expect(String(decoding: first.bytes, as: UTF8.self) == #"["one""#)
+        #expect(String(decoding: second.bytes, as: UTF8.self) == "[2]")
+    }
+
+    @Test(arguments: [Int64.min, Int64.min + 1, -10, -1, 0, 1, 9, 10, 99, 100, 1_234_567_890, Int64.max])
+    func integersAreWrittenAsStringWritesThem(value: Int64) {
+        var writer = PythonJSONWriter()
+        writer.integer(value)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == String(value))
+        var bytes: [UInt8] = [0x3A]
+        bytes.appendDecimal(value)
+        #expect(bytes == Array((":" + String(value)).utf8))
+    }
+
+    @Test func bigIntegersKeepTheirDigitsBeyondInt64() {
+        let digits = { (text: String) in
+            BigInteger(negative: text.hasPrefix("-"), digits: Array(text.trimmingPrefix("-").utf8))
+        }
+        #expect(digits("9223372036854775807").int64Value == .max)
+        #expect(digits("-9223372036854775808").int64Value == .min)
+        #expect(digits("9223372036854775808").int64Value == nil)
+        #expect(digits("9223372036854775808").description == "9223372036854775808")
+        #expect(digits("-9223372036854775809").description == "-9223372036854775809")
+        #expect(digits("00042").description == "42")
+        #expect(digits("-0").description == "0")
+        #expect(digits("00042") == BigInteger(42))
+        #expect(digits("123456789012345678901234567890") != digits("123456789012345678901234567891"))
+        var writer = PythonJSONWriter()
+        writer.integer(digits("-123456789012345678901234567890"))
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "-123456789012345678901234567890")
+    }
+
     @Test func nonFiniteFloatsStayValidJSON() {
         var writer = PythonJSONWriter()
         writer.value(.array([.float(.nan), .float(.infinity), .float(-.infinity)]))

@@ -4,29 +4,34 @@
 /// the exact digits must survive; arithmetic is never needed, only exact conversion from JSON text, strings and
 /// integral doubles.
 public struct BigInteger: Sendable, Hashable, CustomStringConvertible {
-    /// Whether the value is below zero (never true for zero).
-    public let isNegative: Bool
-    /// The decimal digits of the magnitude, without leading zeros ("0" for zero).
-    public let magnitude: String
-    /// The value as an `Int64`, or nil when it does not fit (worked out once: a request reads every member's node id
-    /// several times).
-    public let int64Value: Int64?
+    /// The value when it fits a machine integer (nearly always: its digits are then made only when asked for);
+    /// 0 otherwise.
+    private let small: Int64
+    /// The decimal text of a value that does not fit an `Int64`, sign included; nil when it fits.
+    private let largeText: String?
+
+    /// The value as an `Int64`, or nil when it does not fit.
+    public var int64Value: Int64? { largeText == nil ? small : nil }
 
     /// Creates an integer from a sign and ASCII decimal digits (leading zeros allowed).
     public init<Digits: Collection>(negative: Bool, digits: Digits) where Digits.Element == UInt8 {
         var trimmed = Substring(decoding: digits, as: UTF8.self)
         while trimmed.count > 1, trimmed.first == "0" { trimmed = trimmed.dropFirst() }
         if trimmed.isEmpty { trimmed = "0" }
-        self.magnitude = String(trimmed)
-        self.isNegative = negative && trimmed != "0"
-        self.int64Value = Self.int64(isNegative: isNegative, magnitude: magnitude)
+        let isNegative = negative && trimmed != "0"
+        if trimmed.utf8.count <= 19, let small = Int64(isNegative ? "-" + trimmed : String(trimmed)) {
+            self.small = small
+            largeText = nil
+        } else {
+            small = 0
+            largeText = isNegative ? "-" + trimmed : String(trimmed)
+        }
     }
 
     /// Creates an integer from a machine integer.
     public init(_ value: Int64) {
-        self.isNegative = value < 0
-        self.magnitude = String(value.magnitude)
-        self.int64Value = value
+        small = value
+        largeText = nil
     }
 
     /// Creates the exact integer value of an integral, finite double (`Double(1e300)` gives all 301 digits).
@@ -52,11 +57,6 @@ public struct BigInteger: Sendable, Hashable, CustomStringConvertible {
         self.init(negative: value < 0, digits: digits.reversed().map { $0 + 48 })
     }
 
-    private static func int64(isNegative: Bool, magnitude: String) -> Int64? {
-        guard magnitude.utf8.count <= 19 else { return nil }
-        return Int64(isNegative ? "-" + magnitude : magnitude)
-    }
-
     /// The decimal text, as Python's `str(int)` prints it.
-    public var description: String { isNegative ? "-" + magnitude : magnitude }
+    public var description: String { largeText ?? String(small) }
 }

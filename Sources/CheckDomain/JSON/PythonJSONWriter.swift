@@ -5,7 +5,9 @@
 /// characters, `repr` of floats such as `1e+16` and `100.0`), which is why this is not Foundation's `JSONEncoder`.
 public struct PythonJSONWriter: Sendable {
     /// The bytes written so far.
-    public private(set) var bytes: [UInt8] = []
+    public var bytes: [UInt8] { buffer.array }
+    /// Where they are written (see `ByteBuffer`).
+    private var buffer: ByteBuffer
     /// Python's `ensure_ascii=True`: non-ASCII written as `\uXXXX` escapes (responses use false, as Starlette does).
     public var escapesNonASCII = false
     /// Python's `allow_nan=True`: NaN and infinities as the bare literals `NaN`, `Infinity`, `-Infinity` (not JSON).
@@ -13,19 +15,36 @@ public struct PythonJSONWriter: Sendable {
 
     /// Creates an empty writer, reserving room for `capacity` bytes.
     public init(capacity: Int = 256, escapesNonASCII: Bool = false, allowsNaN: Bool = false) {
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBuffer(capacity: capacity)
         self.escapesNonASCII = escapesNonASCII
         self.allowsNaN = allowsNaN
     }
 
     /// Appends raw JSON punctuation or a literal.
     public mutating func raw(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        buffer.append(text.utf8Start, length: text.utf8CodeUnitCount)
     }
 
     /// Appends one raw byte.
     public mutating func byte(_ value: UInt8) {
-        bytes.append(value)
+        buffer.append(value)
+    }
+
+    /// Appends bytes as they are.
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        buffer.append(base, length: bytes.count)
+    }
+
+    /// Whether any of a word's eight bytes needs an escape in a JSON string: a control character (below 0x20), a
+    /// quote or a backslash (bit tricks on the whole word; bytes of 0x80 and up never match).
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let hasControl = (word &- ones &* 0x20) & ~word & highs != 0
+        return hasControl || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     /// Appends a quoted, escaped string.
@@ -34,35 +53,50 @@ public struct PythonJSONWriter: Sendable {
             asciiString(value)
             return
         }
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return }
+            // Runs of bytes that need no escape are copied whole; the scan takes eight bytes at a time and looks at
+            // single bytes only in a word that holds one to escape (every answer writes every message through here).
+            let count = utf8.count
             var runStart = 0
-            for (offset, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
-                appendEscape(byte)
-                runStart = offset + 1
+            var offset = 0
+            while offset < count {
+                if count - offset >= 8,
+                    !Self.needsEscape(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+                {
+                    offset += 8
+                    continue
+                }
+                let byte = base[offset]
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                    append(UnsafeBufferPointer(start: base + runStart, count: offset - runStart))
+                    appendEscape(byte)
+                    runStart = offset + 1
+                }
+                offset += 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            append(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
         }
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
     }
 
     private mutating func asciiString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
         for scalar in value.unicodeScalars {
             if scalar.value < 0x7F {
-                let byte = UInt8(scalar.value)
-                if byte < 0x20 || byte == 0x22 || byte == 0x5C { appendEscape(byte) } else { bytes.append(byte) }
+                let value = UInt8(scalar.value)
+                if value < 0x20 || value == 0x22 || value == 0x5C { appendEscape(value) } else { byte(value) }
             } else {
                 for unit in String(scalar).utf16 {
                     raw("\\u")
                     let hex = String(unit, radix: 16)
-                    bytes.append(contentsOf: (String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                    for digit in (String(repeating: "0", count: 4 - hex.count) + hex).utf8 { byte(digit) }
                 }
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
     }
 
     private mutating func appendEscape(_ byte: UInt8) {
@@ -77,19 +111,23 @@ public struct PythonJSONWriter: Sendable {
         default:
             let hex: [UInt8] = Array("0123456789abcdef".utf8)
             raw("\\u00")
-            bytes.append(hex[Int(byte >> 4)])
-            bytes.append(hex[Int(byte & 0x0F)])
+            self.byte(hex[Int(byte >> 4)])
+            self.byte(hex[Int(byte & 0x0F)])
         }
     }
 
     /// Appends an integer.
     public mutating func integer(_ value: Int64) {
-        bytes.append(contentsOf: String(value).utf8)
+        withDecimalDigits(of: value) { append($0) }
     }
 
     /// Appends an integer of any size.
     public mutating func integer(_ value: BigInteger) {
-        bytes.append(contentsOf: value.description.utf8)
+        if let small = value.int64Value {
+            integer(small)
+        } else {
+            for digit in value.description.utf8 { byte(digit) }
+        }
     }
 
     /// Appends a float as Python's `repr` writes it.
@@ -107,7 +145,7 @@ public struct PythonJSONWriter: Sendable {
             case (false, false): raw("\"-Infinity\"")
             }
         } else {
-            bytes.append(contentsOf: Self.pythonRepr(value).utf8)
+            for character in Self.pythonRepr(value).utf8 { byte(character) }
         }
     }
 

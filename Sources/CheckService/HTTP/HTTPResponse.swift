@@ -45,7 +45,7 @@ public struct HTTPResponse: Sendable, Equatable {
     /// The CGI header block that precedes the body on the FastCGI stdout stream, written into `head`.
     public func writeCGIHead(into head: inout [UInt8]) {
         head.append(contentsOf: "Status: ".utf8)
-        head.append(contentsOf: String(status).utf8)
+        head.appendDecimal(Int64(status))
         head.append(0x20)
         head.append(contentsOf: Self.reasonPhrase(status).utf8)
         head.append(contentsOf: "\r\nContent-Type: ".utf8)
@@ -57,7 +57,7 @@ public struct HTTPResponse: Sendable, Equatable {
             head.append(contentsOf: header.value.utf8)
         }
         head.append(contentsOf: "\r\nContent-Length: ".utf8)
-        head.append(contentsOf: String(body.count).utf8)
+        head.appendDecimal(Int64(body.count))
         head.append(contentsOf: "\r\n\r\n".utf8)
     }
 
