@@ -9,7 +9,7 @@ extension CheckRegistry {
             writer.raw("{\"name\":")
             writer.string(item.name)
             writer.raw(",\"description\":")
-            writer.string(item.description(in: language))
+            writer.string(description(ofItemAt: offset, in: language))
             writer.raw(",\"thresholds\":")
             writer.value(.object(JSONObject(item.thresholds.map { ($0.key, $0.value) })))
             writer.raw("}")

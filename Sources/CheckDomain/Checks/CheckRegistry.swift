@@ -19,6 +19,18 @@ public struct CheckRegistry: Sendable {
     init(validated items: [any CheckItem]) {
         self.items = items
         facts = FactSet(items.flatMap(\.facts))
+        chineseDescriptions = items.map { $0.description(in: .chinese) }
+        englishDescriptions = items.map { $0.description(in: .english) }
+    }
+
+    /// Each item's description in each language, made once: an item's settings do not change once registered, and
+    /// every answer shows every description.
+    private let chineseDescriptions: [String]
+    private let englishDescriptions: [String]
+
+    /// The description of the item at `index` of `items`, in `language`.
+    public func description(ofItemAt index: Int, in language: Language) -> String {
+        language == .english ? englishDescriptions[index] : chineseDescriptions[index]
     }
 
     /// The reference service's catalogue: `check_os_version`, then `check_systemd_version`, with its thresholds.

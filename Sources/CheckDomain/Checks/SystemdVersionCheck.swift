@@ -21,22 +21,32 @@ public struct SystemdVersionCheck: CheckItem {
             ? "systemd version: \(expected)" : "检测 systemd 检查版本 >\(minimum - 1)" + banned.map { " 且 != \($0)" }.joined()
     }
 
-    private var expected: String { ">= \(minimum)" + banned.map { ", != \($0)" }.joined() }
+    private var expected: String { ">= " + String(minimum) + banned.map { ", != " + String($0) }.joined() }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        // Made for the first node that fails, then shared by the others.
+        var expectedText: String?
+        func expected() -> String {
+            if let expectedText { return expectedText }
+            let text = self.expected
+            expectedText = text
+            return text
+        }
+        return try context.memberNodes().compactMap { node in
             guard let version = node.facts.systemdVersion else {
-                return .unknown(node, ("systemd 版本", "systemd version"), expected: expected, in: context)
+                return .unknown(node, ("systemd 版本", "systemd version"), expected: expected(), in: context)
             }
             guard version < minimum || banned.contains(version) else { return nil }
+            // Concatenated rather than interpolated: an interpolated Int goes through a generic description.
+            let actual = String(version)
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    "\(node.host) 当前 systemd 版本为:\(version)",
-                    en: "\(node.host) systemd version is \(version), expected \(expected)"
+                    node.host + " 当前 systemd 版本为:" + actual,
+                    en: node.host + " systemd version is " + actual + ", expected " + expected()
                 ),
-                expected: expected,
-                actual: String(version)
+                expected: expected(),
+                actual: actual
             )
         }
     }

@@ -101,7 +101,11 @@ public final class RequestContext {
         if let resolvedMemberNodes { return resolvedMemberNodes }
         let ids = proposal.distinctNodeIDs
         try load(ids, distinct: true)
-        let nodes = ids.compactMap { loaded[$0] }
+        var nodes: [Node] = []
+        nodes.reserveCapacity(ids.count)
+        for id in ids {
+            if let node = loaded[id] { nodes.append(node) }
+        }
         if nodes.count < ids.count || ids.count < proposal.members.count {
             var unknownMembers: [Int] = []
             for (index, member) in proposal.members.enumerated() {

@@ -137,13 +137,13 @@ final class SQLiteNodeReader: NodeReader {
         node: (SQLiteStatement) throws -> Node
     ) throws -> [NodeID: Node] {
         guard !ids.isEmpty else { return [:] }
-        var list = "["
-        list.reserveCapacity(ids.count * 6 + 2)
+        var list: [UInt8] = [UInt8(ascii: "[")]
+        list.reserveCapacity(ids.count * 8 + 2)
         for (offset, id) in ids.enumerated() {
-            if offset > 0 { list += "," }
-            list += String(id.rawValue)
+            if offset > 0 { list.append(UInt8(ascii: ",")) }
+            list.appendDecimal(id.rawValue)
         }
-        list += "]"
+        list.append(UInt8(ascii: "]"))
         self.deadline = deadline
         defer {
             self.deadline = nil
@@ -151,7 +151,11 @@ final class SQLiteNodeReader: NodeReader {
             sqlite3_clear_bindings(statement)
         }
         onStatement?(sql)
-        let bound = list.withCString { sqlite3_bind_text(statement, 1, $0, -1, Self.transient) }
+        let bound = list.withUnsafeBufferPointer { list in
+            list.withMemoryRebound(to: CChar.self) {
+                sqlite3_bind_text(statement, 1, $0.baseAddress, Int32($0.count), Self.transient)
+            }
+        }
         guard bound == SQLITE_OK else { throw Self.error(bound, connection, path: path) }
         var found: [NodeID: Node] = [:]
         found.reserveCapacity(ids.count)

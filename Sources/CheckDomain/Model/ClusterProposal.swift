@@ -13,11 +13,21 @@ public struct ClusterProposal: Sendable, Equatable {
 
     /// The distinct node ids of the members that can exist in an inventory, in order of first appearance.
     public var distinctNodeIDs: [NodeID] {
-        var seen = Set<NodeID>()
-        return members.compactMap { member in
-            guard let id = member.nodeID, seen.insert(id).inserted else { return nil }
-            return id
+        var ids: [NodeID] = []
+        ids.reserveCapacity(members.count)
+        // A cluster has a handful of members: comparing with those already taken costs less than hashing into a
+        // set. Larger ones use the set.
+        guard members.count > 16 else {
+            for member in members {
+                if let id = member.nodeID, !ids.contains(id) { ids.append(id) }
+            }
+            return ids
         }
+        var seen = Set<NodeID>(minimumCapacity: members.count)
+        for member in members {
+            if let id = member.nodeID, seen.insert(id).inserted { ids.append(id) }
+        }
+        return ids
     }
 }
 

@@ -45,11 +45,11 @@ public struct ClusterCheck: Sendable {
         let items = running.items
         var results: [CheckItemResult] = []
         results.reserveCapacity(items.count)
-        for item in items {
+        for (index, item) in items.enumerated() {
             if let deadline, ContinuousClock.now >= deadline { throw DeadlineExceededError() }
             results.append(
                 CheckItemResult(
-                    name: item.name, description: item.description(in: language),
+                    name: item.name, description: running.description(ofItemAt: index, in: language),
                     notSuccessNodes: try item.failures(in: context)))
         }
         return Run(results: results, nodes: nodes)

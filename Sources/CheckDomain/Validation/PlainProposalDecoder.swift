@@ -50,6 +50,8 @@ enum PlainProposalDecoder {
             guard consume(UInt8(ascii: "[")) else { return nil }
             var members: [Member] = []
             if consume(UInt8(ascii: "]")) { return members }
+            // A member takes some 60 bytes of a body: room for all of them at once, not a doubling per few.
+            members.reserveCapacity(min((bytes.count - position) / 48, 4_096) + 1)
             repeat {
                 guard let member = member() else { return nil }
                 members.append(member)

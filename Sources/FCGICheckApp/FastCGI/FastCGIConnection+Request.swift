@@ -26,12 +26,13 @@ extension FastCGIConnection {
     /// Reads the current request: the params the service uses, then the body to end of input, whatever
     /// `CONTENT_LENGTH` says (nginx may send it empty), at most `maximumBodySize` bytes kept.
     func readRequest(maximumBodySize limit: Int) -> IncomingRequest {
-        let uri = param("REQUEST_URI") ?? param("DOCUMENT_URI") ?? "/"
+        let params = params()
+        let uri = params.requestURI ?? params.documentURI ?? "/"
         var request = HTTPRequest(
-            method: param("REQUEST_METHOD") ?? "GET", path: HTTPRequest.path(ofRequestURI: uri),
-            contentType: param("CONTENT_TYPE"), query: param("QUERY_STRING") ?? "",
-            acceptLanguage: param("HTTP_ACCEPT_LANGUAGE"), requestID: param("REQUEST_ID"))
-        let expectedLength = param("CONTENT_LENGTH").flatMap { Int($0) }
+            method: params.requestMethod ?? "GET", path: HTTPRequest.path(ofRequestURI: uri),
+            contentType: params.contentType, query: params.queryString ?? "",
+            acceptLanguage: params.acceptLanguage, requestID: params.requestID)
+        let expectedLength = params.contentLength.flatMap { Int($0) }
         switch readBody(limit: limit, drainLimit: limit * 16, expectedLength: expectedLength) {
         case .complete(let body):
             request.body = body

@@ -43,6 +43,10 @@ final class FastCGIConnection {
     }
 
     private let request: UnsafeMutablePointer<FCGX_Request>
+    /// Where a body is read into, in chunks, before it is appended to the request's bytes: one for the connection's
+    /// life, not 64 KiB from the heap for each request.
+    private let chunk = UnsafeMutablePointer<CChar>.allocate(capacity: chunkSize)
+    private static let chunkSize = 65_536
     private let ioTimeoutSeconds: Int
     private let lingersOnClose: Bool
     private var isOpen = false
@@ -62,6 +66,7 @@ final class FastCGIConnection {
         // its accept() fails at once with EBADF instead of blocking this thread where no stop can reach it.
         guard FCGX_InitRequest(request, -1, 0) == 0 else {
             request.deallocate()
+            chunk.deallocate()
             throw FastCGIError("FCGX_InitRequest failed")
         }
     }
@@ -69,6 +74,7 @@ final class FastCGIConnection {
     deinit {
         finish()
         request.deallocate()
+        chunk.deallocate()
     }
 
     /// Reads the params of a request on an accepted connection, which this object then owns (and closes).
@@ -96,21 +102,58 @@ final class FastCGIConnection {
         return true
     }
 
-    /// A FastCGI param of the current request (`REQUEST_METHOD`, `CONTENT_TYPE`, ...), copied into Swift.
-    ///
-    /// Decoded as Latin-1, byte for byte, as the reference service's server (Starlette) decodes header values: a
-    /// `Content-Type` with a stray 0xA0 byte must be judged as the reference judges it.
-    func param(_ name: String) -> String? {
-        guard isOpen, let value = FCGX_GetParam(name, request.pointee.envp) else { return nil }
-        let length = strlen(value)
-        return value.withMemoryRebound(to: UInt8.self, capacity: length) { start in
-            let bytes = UnsafeBufferPointer(start: start, count: length)
-            // ASCII, nearly always: the same text in UTF-8, made without a loop of ours.
-            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-            var text = String.UnicodeScalarView()
-            for byte in bytes { text.append(Unicode.Scalar(byte)) }
-            return String(text)
+    /// The params the service reads, found in one pass over the request's params (libfcgi's `NAME=value`
+    /// strings), the first of a name winning as with `FCGX_GetParam`.
+    struct Params {
+        var requestURI: String?
+        var documentURI: String?
+        var requestMethod: String?
+        var contentType: String?
+        var contentLength: String?
+        var queryString: String?
+        var acceptLanguage: String?
+        var requestID: String?
+    }
+
+    /// The current request's params (all nil when no request is open).
+    func params() -> Params {
+        var found = Params()
+        guard isOpen, var entry = request.pointee.envp else { return found }
+        while let pointer = entry.pointee {
+            entry += 1
+            let length = strlen(pointer)
+            let bytes = UnsafeBufferPointer(
+                start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: length)
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            // The name is the bytes before "=": compared after its length matched.
+            func named(_ wanted: StaticString) -> Bool {
+                memcmp(bytes.baseAddress!, wanted.utf8Start, wanted.utf8CodeUnitCount) == 0
+            }
+            var value: String { Self.text(latin1: UnsafeBufferPointer(rebasing: bytes[(equals + 1)...])) }
+            // By length first: most of the params nginx sends are none of these.
+            switch equals {
+            case 10 where found.requestID == nil && named("REQUEST_ID"): found.requestID = value
+            case 11 where found.requestURI == nil && named("REQUEST_URI"): found.requestURI = value
+            case 12 where found.documentURI == nil && named("DOCUMENT_URI"): found.documentURI = value
+            case 12 where found.contentType == nil && named("CONTENT_TYPE"): found.contentType = value
+            case 12 where found.queryString == nil && named("QUERY_STRING"): found.queryString = value
+            case 14 where found.requestMethod == nil && named("REQUEST_METHOD"): found.requestMethod = value
+            case 14 where found.contentLength == nil && named("CONTENT_LENGTH"): found.contentLength = value
+            case 20 where found.acceptLanguage == nil && named("HTTP_ACCEPT_LANGUAGE"): found.acceptLanguage = value
+            default: break
+            }
         }
+        return found
+    }
+
+    /// A param's value decoded as Latin-1, byte for byte, as the reference service's server (Starlette) decodes
+    /// header values: a `Content-Type` with a stray 0xA0 byte must be judged as the reference judges it.
+    private static func text(latin1 bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // ASCII, nearly always: the same text in UTF-8, made without a loop of ours.
+        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        var text = String.UnicodeScalarView()
+        for byte in bytes { text.append(Unicode.Scalar(byte)) }
+        return String(text)
     }
 
     /// Reads the body to end of input, whatever `CONTENT_LENGTH` says (nginx may send it empty).
@@ -121,11 +164,9 @@ final class FastCGIConnection {
         guard isOpen else { return .failed }
         var body: [UInt8] = []
         if let expectedLength, expectedLength <= limit { body.reserveCapacity(expectedLength) }
-        let chunkSize = 65_536
+        let chunkSize = Self.chunkSize
         var total = 0
         var tooLarge = false
-        let chunk = UnsafeMutablePointer<CChar>.allocate(capacity: chunkSize)
-        defer { chunk.deallocate() }
         while true {
             let count = Int(FCGX_GetStr(chunk, Int32(chunkSize), request.pointee.in))
             if count <= 0 { break }
