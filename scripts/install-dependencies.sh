@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fcgi-check needs on Debian 12 (Swift itself must already be on PATH): libfcgi-dev, libsqlite3-dev, libpq-dev and nginx to
 # build and run it, and with --test also what the test suite needs (Python's venv, for the differential test against the
-# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection; postgresql, for the shared inventory; chromium, chromium-driver and a Chinese font, for the pages' browser test), with --bench what bench/run.sh and bench/collect.sh need (wrk, gcc, openssh-server). Installs nothing that is already
+# reference FastAPI service; systemd-analyze, to verify the unit files; openssh-server and busybox, for collection; postgresql, for the shared inventory; chromium, chromium-driver and a Chinese font, for the pages' browser test), with --bench what bench/run.sh, bench/collect.sh and bench/instructions.sh need (wrk, gcc, openssh-server, valgrind). Installs nothing that is already
 # there; runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -45,6 +45,8 @@ if $with_bench; then
     command -v gcc >/dev/null || missing+=(gcc libc6-dev)
     command -v python3 >/dev/null || missing+=(python3)
     python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+    # bench/instructions.sh counts a request's instructions under callgrind.
+    command -v valgrind >/dev/null || missing+=(valgrind)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Instructions per request, counted: ./bench/instructions.sh [REQUESTS]
+#
+# Runs the release fcgi-check under valgrind's callgrind behind a private nginx on 127.0.0.1, sends REQUESTS (500)
+# reference requests (3 members, the 1,000-node inventory of bench/make_requests.py) one at a time, for the reference
+# policy and then the default catalogue, and prints the user-space instructions of FastCGIServer.serve (a request from
+# its params to its access line, inclusive) per request, and the functions that cost the most. The counts are exact
+# and repeatable (no other work on the machine changes them), so a change to the request path can be judged by one run
+# before and after it, where requests/s and CPU per request (bench/run.sh) need interleaved rounds and still vary by a
+# few percent. They leave out the kernel (accept, read, write, close: about half a request's CPU) and cache misses.
+# Keeps its callgrind files in bench/results/callgrind-*.out for callgrind_annotate.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+requests=${1:-500}
+port=${PORT:-18390}
+./scripts/install-dependencies.sh --bench
+swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
+built="$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-instructions.XXXXXX")
+service=""
+cleanup() {
+    [ -n "$service" ] && kill "$service" 2>/dev/null || true
+    [ -f "$work/nginx.pid" ] && nginx -p "$work" -c "$work/nginx.conf" -s stop 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# valgrind 3.19 cannot read the DWARF of Swift's release build; the symbol table is enough for function names.
+bin="$work/fcgi-check"
+strip --strip-debug -o "$bin" "$built"
+mkdir -p "$work/tmp" bench/results
+python3 bench/make_requests.py "$work" >/dev/null
+"$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
+sed -e 's#^fastcgi_param *REQUEST_URI .*#fastcgi_param REQUEST_URI /;#' /etc/nginx/fastcgi_params >"$work/fastcgi_params"
+cat >"$work/nginx.conf" <<CONF
+daemon on;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $work/tmp/body;
+    fastcgi_temp_path $work/tmp/fastcgi;
+    proxy_temp_path $work/tmp/proxy;
+    uwsgi_temp_path $work/tmp/uwsgi;
+    scgi_temp_path $work/tmp/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        location = / { include $work/fastcgi_params; fastcgi_pass unix:$work/s.sock; fastcgi_read_timeout 300s; }
+    }
+}
+CONF
+[ "$(id -u)" = 0 ] && sed -i '1i user root root;' "$work/nginx.conf"
+nginx -p "$work" -c "$work/nginx.conf"
+
+for setting in reference catalogue; do
+    policy=(--policy deploy/policy.reference.toml)
+    [ "$setting" = catalogue ] && policy=()
+    out="bench/results/callgrind-$setting.out"
+    rm -f "$work/s.sock"
+    valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no \
+        --toggle-collect='*FastCGIServerC5serve*' \
+        "$bin" serve --inventory "$work/inventory.sqlite" --listen "unix:$work/s.sock" "${policy[@]}" --threads 2 \
+        2>"$work/valgrind.log" &
+    service=$!
+    for _ in $(seq 300); do [ -S "$work/s.sock" ] && break; sleep 0.1; done
+    [ -S "$work/s.sock" ] || { echo "instructions: the service did not start under valgrind:" >&2; cat "$work/valgrind.log" >&2; exit 1; }
+    chmod 666 "$work/s.sock"
+    python3 - "$requests" "$work/body-3.json" "$port" <<'PY'
+import http.client, sys
+count, body, port = int(sys.argv[1]), open(sys.argv[2], 'rb').read(), int(sys.argv[3])
+connection = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
+for _ in range(count):
+    connection.request('POST', '/', body, {'Content-Type': 'application/json'})
+    response = connection.getresponse()
+    response.read()
+    if response.status != 200:
+        sys.exit(f'instructions: answered {response.status}')
+PY
+    kill -TERM "$service"
+    wait "$service" || true
+    service=""
+    callgrind_annotate "$out" >"$work/summary.txt" 2>/dev/null
+    total=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' "$work/summary.txt")
+    echo "$setting: $((total / requests)) instructions per request (FastCGIServer.serve, inclusive; $requests requests)"
+    callgrind_annotate --inclusive=yes "$out" 2>/dev/null | swift demangle --simplified \
+        | awk -v n="$requests" '/^ *[0-9,]+ \(/ { c = $1; gsub(",", "", c); sub(/^ *[0-9,]+ \( *[0-9.]+%\) */, "");
+            sub(/ \[[^]]*\]$/, ""); sub(/^\?\?\?:/, "");
+            if (/PROGRAM TOTALS|clone|start_thread|NSThreadStart|Thread\.main|acceptLoop|FastCGIServer\.start/) next;
+            if (!seen[$0]++ && c / n >= 2000) printf "  %8.1fk  %s\n", c / n / 1000, $0 }' \
+        | sed -n '1,40p'
+done
