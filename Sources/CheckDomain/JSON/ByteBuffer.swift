@@ -41,6 +41,19 @@ struct ByteBuffer: @unchecked Sendable {
         count += 1
     }
 
+    /// Calls `body` with the bytes.
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: start, count: count))
+    }
+
+    /// Drops the first `length` bytes, keeping the memory.
+    mutating func removeFirst(_ length: Int) {
+        precondition(length >= 0 && length <= count, "removeFirst past the end")
+        if !isKnownUniquelyReferenced(&allocation) { reallocate(toHold: count) }
+        start.update(from: start + length, count: count - length)
+        count -= length
+    }
+
     /// Moves the bytes to memory of this value's own, with room for `needed` bytes.
     private mutating func reallocate(toHold needed: Int) {
         var newCapacity = capacity

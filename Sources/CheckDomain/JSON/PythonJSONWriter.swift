@@ -8,6 +8,18 @@ public struct PythonJSONWriter: Sendable {
     public var bytes: [UInt8] { buffer.array }
     /// Where they are written (see `ByteBuffer`).
     private var buffer: ByteBuffer
+    /// How many bytes are written.
+    public var count: Int { buffer.count }
+
+    /// Calls `body` with the bytes written, without copying them out.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try buffer.withUnsafeBytes(body)
+    }
+
+    /// Drops the first `length` bytes written (a batch of lines that was written out), keeping the memory.
+    public mutating func removeFirst(_ length: Int) {
+        buffer.removeFirst(length)
+    }
     /// Python's `ensure_ascii=True`: non-ASCII written as `\uXXXX` escapes (responses use false, as Starlette does).
     public var escapesNonASCII = false
     /// Python's `allow_nan=True`: NaN and infinities as the bare literals `NaN`, `Infinity`, `-Infinity` (not JSON).

@@ -21,6 +21,12 @@ struct AccessLogEntry: Sendable {
     /// milliseconds to the microsecond (`1.234`).
     var bytes: [UInt8] {
         var writer = PythonJSONWriter(capacity: 256 + uri.utf8.count)
+        write(to: &writer)
+        return writer.bytes
+    }
+
+    /// Writes the line (without its newline) after what `writer` holds.
+    func write(to writer: inout PythonJSONWriter) {
         writer.raw("{\"time\":\"")
         LogTimestamp.appendNow(withMilliseconds: true, to: &writer)
         writer.raw("\",\"method\":")
@@ -48,7 +54,6 @@ struct AccessLogEntry: Sendable {
         if let requestID { writer.string(requestID) } else { writer.raw("null") }
         if clientWentAway { writer.raw(",\"client_went_away\":true") }
         writer.raw("}")
-        return writer.bytes
     }
 
     /// The line, as text.
@@ -69,30 +74,35 @@ struct AccessLog: Sendable {
     final class Batch: Sendable {
         /// Writes leave before a batch would pass this many bytes (`PIPE_BUF` is 4,096 on Linux).
         static let limit = 3_584
-        private let bytes = Mutex<[UInt8]>([])
+        /// The lines not yet written: each is written here straight from its entry, not made aside and copied in.
+        private let lines = Mutex(PythonJSONWriter(capacity: limit + 512))
 
-        init() { bytes.withLock { $0.reserveCapacity(Self.limit) } }
+        init() {}
 
         /// Adds an entry's line, writing what was batched first when the line would not fit.
         func append(_ entry: AccessLogEntry) {
-            let line = entry.bytes
-            bytes.withLock { bytes in
-                if !bytes.isEmpty && bytes.count + line.count + 1 > Self.limit { Self.write(&bytes) }
-                bytes.append(contentsOf: line)
-                bytes.append(0x0A)
-                if bytes.count >= Self.limit { Self.write(&bytes) }
+            lines.withLock { lines in
+                let before = lines.count
+                entry.write(to: &lines)
+                lines.byte(0x0A)
+                if before > 0 && lines.count > Self.limit {
+                    // The new line does not fit: the lines before it leave first, and it stays.
+                    lines.withUnsafeBytes { AccessLog.write(UnsafeRawBufferPointer(rebasing: $0[..<before])) }
+                    lines.removeFirst(before)
+                }
+                if lines.count >= Self.limit { Self.write(&lines) }
             }
         }
 
         /// Writes every batched line.
         func flush() {
-            bytes.withLock { Self.write(&$0) }
+            lines.withLock { Self.write(&$0) }
         }
 
-        private static func write(_ bytes: inout [UInt8]) {
-            guard !bytes.isEmpty else { return }
-            AccessLog.write(bytes)
-            bytes.removeAll(keepingCapacity: true)
+        private static func write(_ lines: inout PythonJSONWriter) {
+            guard lines.count > 0 else { return }
+            lines.withUnsafeBytes { AccessLog.write($0) }
+            lines.removeFirst(lines.count)
         }
 
         deinit { flush() }
@@ -102,18 +112,15 @@ struct AccessLog: Sendable {
     func write(_ entry: AccessLogEntry) {
         var bytes = entry.bytes
         bytes.append(0x0A)
-        Self.write(bytes)
+        bytes.withUnsafeBytes { Self.write($0) }
     }
 
-    fileprivate static func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                guard let written = try? Posix.write(2, UnsafeRawBufferPointer(rebasing: buffer[offset...])),
-                    written > 0
-                else { return }
-                offset += written
-            }
+    fileprivate static func write(_ buffer: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < buffer.count {
+            guard let written = try? Posix.write(2, UnsafeRawBufferPointer(rebasing: buffer[offset...])), written > 0
+            else { return }
+            offset += written
         }
     }
 }
