@@ -112,6 +112,37 @@ import Testing
         #expect(server.isRunning, "\(server.log)")
     }
 
+    @Test func threadsStandingByTakeThePlaceOfThoseHeldBySilentPeers() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // As many threads take connections as there are cores (the demo inventory does not wait); the others stand
+        // by. Peers that connect and send nothing hold every one of those threads until the I/O timeout (30 s): the
+        // threads standing by must see them stuck and take connections in their place.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let (server, socket) = try startServer(in: directory, extra: ["--threads", "\(cores + 4)"])
+        #expect(server.log.contains("\(cores) of them take connections at once while none is stuck"), "\(server.log)")
+        var mute: [FastCGIClient] = []
+        for _ in 0..<(cores + 2) { mute.append(try FastCGIClient(socketPath: socket)) }
+        defer { for client in mute { client.close() } }
+        usleep(100_000)
+        for _ in 0..<4 {
+            let started = ContinuousClock.now
+            let response = try FastCGIClient.exchange(socketPath: socket, body: Self.body)
+            #expect(response.hasSuffix(NginxContractTests.referenceResponse))
+            // A look every few milliseconds, not the 30 s the silent peers hold their threads.
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+        // Once the peers are gone, the threads that stood in stand by again; the server answers as before.
+        for client in mute { client.close() }
+        mute = []
+        for _ in 0..<4 {
+            #expect(
+                try FastCGIClient.exchange(socketPath: socket, body: Self.body).hasSuffix(
+                    NginxContractTests.referenceResponse))
+        }
+        #expect(server.isRunning, "\(server.log)")
+    }
+
     @Test func aPeerThatStopsSendingFreesItsThreadAfterTheIOTimeout() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

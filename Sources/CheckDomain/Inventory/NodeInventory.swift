@@ -8,6 +8,15 @@ public protocol NodeInventory: Sendable {
     /// request it answers, so that no lock sits on the request path.
     /// - Throws: when the store cannot be opened.
     func makeReader() throws -> any NodeReader
+
+    /// Whether a read waits on something else than this machine's CPU and disk (a server across the network): the
+    /// service then lets every accept thread take connections, so that requests overlap their waits. Local stores
+    /// (SQLite, the demo) do not wait, and the default is false.
+    var readsWaitOnTheNetwork: Bool { get }
+}
+
+extension NodeInventory {
+    public var readsWaitOnTheNetwork: Bool { false }
 }
 
 /// One thread's reader of a node inventory (a connection with its lookup prepared, for a database): it is used by

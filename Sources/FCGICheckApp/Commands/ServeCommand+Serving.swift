@@ -42,7 +42,8 @@ extension ServeCommand {
                 threads: threads, maximumBodySize: maxBodySize, ioTimeoutSeconds: ioTimeout,
                 requestTimeout: requestTimeoutDuration,
                 slowLogThreshold: slowLog.map { .microseconds(Int64($0 * 1_000_000)) },
-                maximumRequests: maxRequests, workerName: String(slot)),
+                maximumRequests: maxRequests, workerName: String(slot),
+                runningLimit: runningLimit(for: inventory)),
             router: router,
             inventory: inventory,
             logger: logger,
@@ -51,6 +52,15 @@ extension ServeCommand {
             onRetire: { try? Posix.kill(Posix.getpid(), SIGTERM) }
         )
         return (server, inventoryName)
+    }
+
+    /// How many of a process's threads take connections at once while none is stuck (`RunningLimit`): the cores,
+    /// shared among the workers; nil (every thread) for an inventory whose reads wait on the network.
+    func runningLimit(for inventory: any NodeInventory) -> Int? {
+        guard !inventory.readsWaitOnTheNetwork else { return nil }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let processes = max(workers, 1)
+        return min(threads, max(1, (cores + processes - 1) / processes))
     }
 
     /// The inventory in force, and how to name it in logs.

@@ -190,7 +190,7 @@ struct ServeCommand: ParsableCommand {
             throw error
         }
         scoreboard.slot(0).markReady(pid: Posix.getpid())
-        logger.notice("listening on \(address) with \(threads) threads, \(inventoryName)")
+        logger.notice("listening on \(address) with \(threads) threads, \(inventoryName)\(server.runningLimitNote)")
         logPolicy(policy, logger: logger)
 
         let received = Signals.wait(for: .stop)

@@ -29,6 +29,8 @@ final class FastCGIServer: Sendable {
         var maximumRequests: Int? = nil
         /// The worker's number in logs (its scoreboard slot).
         var workerName: String = "0"
+        /// How many threads take connections at once while none is stuck (`RunningLimit`); nil: every thread.
+        var runningLimit: Int? = nil
     }
 
     private let socket: Int32
@@ -45,6 +47,14 @@ final class FastCGIServer: Sendable {
     private let running = DispatchGroup()
     /// Every accept thread's batch of access lines, for a stop that runs out of time to write.
     private let batches = LockedValue<[AccessLog.Batch]>([])
+    /// Which threads take connections, when only some should (see `RunningLimit`).
+    private let runningLimit: RunningLimit?
+
+    /// For the start-up log: how many threads take connections at once while none is stuck, when not all.
+    var runningLimitNote: String {
+        guard let limit = runningLimit?.limit, limit < configuration.threads else { return "" }
+        return "; \(limit) of them take connections at once while none is stuck"
+    }
 
     /// Creates a server on a listening socket.
     /// - Parameters:
@@ -77,6 +87,7 @@ final class FastCGIServer: Sendable {
             slowLogThreshold: configuration.slowLogThreshold, workerName: configuration.workerName)
         self.slot = slot
         self.onRetire = onRetire
+        runningLimit = configuration.runningLimit.map { RunningLimit(limit: $0, threads: configuration.threads) }
         stopBell = try StopBell()
     }
 
@@ -109,7 +120,7 @@ final class FastCGIServer: Sendable {
                 let batch = AccessLog.Batch()
                 batches.withLock { $0.append(batch) }
                 defer { batch.flush() }
-                acceptLoop(acceptor: acceptor, connection: connection, reader: reader, batch: batch)
+                acceptLoop(index: index, acceptor: acceptor, connection: connection, reader: reader, batch: batch)
             }
             thread.name = "fcgi-accept-\(index)"
             thread.stackSize = 4 << 20
@@ -144,29 +155,40 @@ final class FastCGIServer: Sendable {
             try? Posix.shutdown(socket, how: Int32(SHUT_RDWR))
         }
         isStopping.withLock { $0 = true }
-        // Wakes every thread waiting for a connection; busy threads see the stop when they come back.
+        // Wakes every thread waiting for a connection, and those standing by; busy threads see the stop when they
+        // come back.
         stopBell.ring()
+        runningLimit?.stop()
     }
 
     private func acceptLoop(
-        acceptor: ConnectionAcceptor, connection: FastCGIConnection, reader: any NodeReader, batch: AccessLog.Batch
+        index: Int, acceptor: ConnectionAcceptor, connection: FastCGIConnection, reader: any NodeReader,
+        batch: AccessLog.Batch
     ) {
         var failures = 0
+        // Whether this thread takes connections now (always, without a running limit).
+        var taking = false
+        defer { runningLimit?.leave(taking: taking) }
         while true {
             if isStopping.withLock({ $0 }) {
                 // A stopping server answers what is still queued on a socket that was shut down (by this process, or
                 // by the supervisor at a full stop); on a socket it shares with other workers it takes nothing more.
                 guard ConnectionAcceptor.isShutDown(socket), let descriptor = acceptor.nextQueued() else { return }
                 slot.add(.idleThreads)
-                serve(descriptor, on: connection, reader: reader, batch: batch)
+                serve(descriptor, index: index, on: connection, reader: reader, batch: batch)
                 continue
             }
             slot.add(.idleThreads)
+            // With a running limit, the thread may have to stand by first (its lines are written before it does).
+            if let runningLimit, !runningLimit.takeConnections(taking: &taking, beforeStandingBy: batch.flush) {
+                slot.subtract(.idleThreads)
+                continue
+            }
             // The access lines wait while connections do; they are written before the thread sleeps.
             switch acceptor.next(beforeWaiting: batch.flush) {
             case .connection(let descriptor):
                 failures = 0
-                serve(descriptor, on: connection, reader: reader, batch: batch)
+                serve(descriptor, index: index, on: connection, reader: reader, batch: batch)
             case .stopRequested:
                 slot.subtract(.idleThreads)
             case .shutDown:
@@ -197,8 +219,12 @@ final class FastCGIServer: Sendable {
 
     /// Reads the params of an accepted connection and answers its request; the thread counts as busy throughout.
     private func serve(
-        _ descriptor: Int32, on connection: FastCGIConnection, reader: any NodeReader, batch: AccessLog.Batch
+        _ descriptor: Int32, index: Int, on connection: FastCGIConnection, reader: any NodeReader,
+        batch: AccessLog.Batch
     ) {
+        // From the accept on: a client slow to send its request holds the thread, and counts towards its being stuck.
+        runningLimit?.beginAnswering(index)
+        defer { runningLimit?.endAnswering(index) }
         slot.takeConnection(threads: configuration.threads)
         guard connection.begin(connection: descriptor) else {
             slot.dropConnection()

@@ -10,6 +10,9 @@ import Synchronization
 /// string is libpq's (`postgresql://user@host:port/db?...` or `host=a,b port=5432,5432 dbname=... ...`): several
 /// hosts with `target_session_attrs` fail over to a standby without code of ours.
 public final class PostgreSQLInventory: NodeStore {
+    /// Every read is a round trip to the server.
+    public var readsWaitOnTheNetwork: Bool { true }
+
     /// What every connection of this inventory is made with.
     struct Settings: Sendable {
         /// The operator's connection string.
