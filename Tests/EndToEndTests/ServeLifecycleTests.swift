@@ -143,6 +143,27 @@ import Testing
         #expect(server.isRunning, "\(server.log)")
     }
 
+    @Test func aPeerThatDoesNotReadALargeAnswerFreesItsThreadAfterTheIOTimeout() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, socket) = try startServer(in: directory, extra: ["--threads", "1", "--io-timeout", "1"])
+        // 3,000 invalid members: a 422 listing each, hundreds of KB, more than the socket holds unread. A small answer
+        // is written without a write timeout (the socket takes it whole); this one must get the timeout.
+        let members = Array(repeating: #"{"node_id":"x"}"#, count: 3_000).joined(separator: ",")
+        let large = Array(#"{"name":"c","members":[\#(members)]}"#.utf8)
+        let stalled = try FastCGIClient(socketPath: socket)
+        try stalled.begin(contentLength: large.count)
+        try stalled.sendBody(large)
+        try stalled.endBody()
+        defer { stalled.close() }
+        // The only thread waits on the peer that does not read for about a second, then answers the next request.
+        let started = ContinuousClock.now
+        let response = try FastCGIClient.exchange(socketPath: socket, body: Self.body)
+        #expect(response.hasSuffix(NginxContractTests.referenceResponse))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(server.isRunning, "\(server.log)")
+    }
+
     @Test func aPeerThatStopsSendingFreesItsThreadAfterTheIOTimeout() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -82,10 +82,14 @@ final class FastCGIConnection {
     ///   connection then).
     func begin(connection descriptor: Int32) -> Bool {
         finish()
-        // A peer that stops sending or reading mid-request frees this thread after the timeout.
+        // A peer that stops sending or reading mid-request frees this thread after the timeout. On a unix socket the
+        // write timeout is set only for an answer that could fill the socket's buffer (`put`): a smaller one never
+        // waits for the peer to read, and a system call a request is saved.
         let timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
         try? Posix.setsockopt(descriptor, level: SOL_SOCKET, option: SO_RCVTIMEO, value: timeout)
-        try? Posix.setsockopt(descriptor, level: SOL_SOCKET, option: SO_SNDTIMEO, value: timeout)
+        if lingersOnClose {
+            try? Posix.setsockopt(descriptor, level: SOL_SOCKET, option: SO_SNDTIMEO, value: timeout)
+        }
         // FCGX_Accept_r first finishes the previous request, closing its connection unless it is kept: marking this
         // one "kept" makes libfcgi read from it as from a kept-alive connection instead of accepting.
         request.pointee.ipcFd = descriptor
@@ -191,8 +195,25 @@ final class FastCGIConnection {
     /// pass it on as complete, before `endResponse()`.
     /// - Returns: false when the web server has gone away (the client aborted), which is not an error of ours.
     func put(head: [UInt8], body: [UInt8]) -> Bool {
-        isOpen && put(head) && put(body)
+        guard isOpen else { return false }
+        if !lingersOnClose && head.count + body.count > Self.unixWriteWithoutTimeout {
+            let timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
+            try? Posix.setsockopt(request.pointee.ipcFd, level: SOL_SOCKET, option: SO_SNDTIMEO, value: timeout)
+        }
+        return put(head) && put(body)
     }
+
+    /// The largest answer written to a unix socket without a write timeout: a unix socket holds what its peer has
+    /// not read up to its send buffer (`net.core.wmem_default`, 208 KiB on Debian), so an answer well below that is
+    /// taken whole whether or not the web server reads; a larger one waits for it to read, for at most
+    /// `--io-timeout`. A quarter of this system's buffer (as a new unix socket gets it), at most 64 KiB; 0 (a timeout
+    /// on every answer) when it cannot be read.
+    static let unixWriteWithoutTimeout: Int = {
+        guard let socket = try? Posix.socket(domain: AF_UNIX, type: Int32(SOCK_STREAM.rawValue)) else { return 0 }
+        defer { try? Posix.close(socket) }
+        guard let buffer = try? Posix.getsockopt(socket, level: SOL_SOCKET, option: SO_SNDBUF) else { return 0 }
+        return min(64 << 10, Int(buffer) / 4)
+    }()
 
     /// Ends the request's output: the last of the body, the end of the stdout stream and FCGI_END_REQUEST go out in
     /// one write (stderr, never used, is closed first, so that stdout is the last writer and carries the end record).
