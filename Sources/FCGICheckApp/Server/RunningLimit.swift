@@ -12,8 +12,8 @@ import Synchronization
 ///
 /// Threads exist beyond the cores for what does wait: a client that sends its request slowly, a write lock held on
 /// SQLite, a stall of the disk. A thread answering one request for longer than `stuckAfter` is counted as stuck, and a
-/// standing-by thread takes its place (standing-by threads look every `lookInterval` while any thread is answering,
-/// every `idleLookInterval` otherwise): as many threads take connections as there are cores plus stuck threads, up
+/// standing-by thread takes its place (one of them, the lookout, looks every `lookInterval` while any thread is
+/// answering, every `idleLookInterval` otherwise): as many threads take connections as there are cores plus stuck threads, up
 /// to all of them, which is never fewer than without the limit, only later by at most a look's interval.
 /// (An inventory across the network waits in every request: it gets no limit, see `ServeCommand`.)
 ///
@@ -41,6 +41,8 @@ final class RunningLimit: Sendable {
     }
     private let standBy = NSCondition()
     private let stopped = Atomic<Bool>(false)
+    /// Whether a standing-by thread is the lookout (changed under `standBy`'s lock).
+    private let hasLookout = Atomic<Bool>(false)
 
     /// - Parameters:
     ///   - limit: threads that take connections when none is stuck (at least 1).
@@ -103,6 +105,15 @@ final class RunningLimit: Sendable {
         beforeStandingBy()
         standBy.lock()
         defer { standBy.unlock() }
+        // One standing-by thread is the lookout and looks at intervals; the others wait until woken, so that a
+        // look costs one wake-up, not one per thread. A lookout that leaves wakes another to take over.
+        var isLookout = false
+        defer {
+            // Whoever leaves standing by (the lookout, or one it woke that could take connections too) wakes another
+            // when the watch is not kept: that one keeps it, or takes connections and wakes the next.
+            if isLookout { hasLookout.store(false, ordering: .relaxed) }
+            if !hasLookout.load(ordering: .relaxed) { standBy.signal() }
+        }
         while !stopped.load(ordering: .relaxed) {
             let (stuck, anyAnswering) = stuckThreads()
             if taking.load(ordering: .relaxed) < limit + stuck {
@@ -110,8 +121,16 @@ final class RunningLimit: Sendable {
                 alreadyTaking = true
                 return true
             }
-            _ = standBy.wait(
-                until: Date(timeIntervalSinceNow: anyAnswering ? Self.lookInterval : Self.idleLookInterval))
+            if !isLookout && !hasLookout.load(ordering: .relaxed) {
+                hasLookout.store(true, ordering: .relaxed)
+                isLookout = true
+            }
+            if isLookout {
+                _ = standBy.wait(
+                    until: Date(timeIntervalSinceNow: anyAnswering ? Self.lookInterval : Self.idleLookInterval))
+            } else {
+                standBy.wait()
+            }
         }
         return false
     }
