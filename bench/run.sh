@@ -11,7 +11,7 @@
 #   postgresql     fcgi-check, reference, the same 1,000 nodes in a local PostgreSQL reached through its unix socket
 # wrk drives each at 1, 8, 32 and 128 connections in interleaved rounds, and each run's CPU per request is the
 # contender's own utime+stime (its process tree, from /proc) over the run divided by the requests wrk counted: steadier
-# than requests/s on a shared machine. Then fcgi-check alone at 1 connection with 3, 100 and 1,000 members; then the
+# than requests/s on a shared machine. Before them, fcgi-check alone at 1 connection with 3, 100 and 1,000 members; then the
 # SQL statements per request, counted from the service's trace log. Results: bench/results/latest.md and latest.png.
 #
 # Knobs: ROUNDS (3), DURATION seconds per run (5), CONNECTIONS ("1 8 32 128"), THREADS per FastCGI program (8),
@@ -170,14 +170,16 @@ drive() { # contender connections members round
     echo "  $1 c=$2 members=$3: $line cpu/request=${cpu_us} us"
 }
 
+# Time per request by members first, on a quiet machine: right after the last round (PostgreSQL at 128 connections)
+# two runs of three measured it 40-80% slower than the same binary alone, while the server settled.
+echo "== time per request by members (reference, 1 connection)"
+for members in 3 100 1000; do drive reference 1 "$members" 0; done
 echo "== throughput: $rounds rounds x connections ($connections) x contenders ($contenders), ${duration}s each"
 for round in $(seq "$rounds"); do
     for c in $connections; do
         for name in $contenders; do drive "$name" "$c" 3 "$round"; done
     done
 done
-echo "== time per request by members (reference, 1 connection)"
-for members in 3 100 1000; do drive reference 1 "$members" 0; done
 peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/${pid_of[reference]}/status")
 
 echo "== SQL statements per request (reference on SQLite and on PostgreSQL, at trace level)"
