@@ -11,7 +11,7 @@ import Synchronization
 /// until one of them is free, as a request would wait for a core anyway.
 ///
 /// Threads exist beyond the cores for what does wait: a client that sends its request slowly, a write lock held on
-/// SQLite, a stall of the disk. A thread answering one request for longer than `stuckAfter` is counted as stuck, and a
+/// SQLite, a stall of the disk. A thread answering one request for longer than `stuckAfterNanoseconds` is counted as stuck, and a
 /// standing-by thread takes its place (one of them, the lookout, looks every `lookInterval` while any thread is
 /// answering, every `idleLookInterval` otherwise): as many threads take connections as there are cores plus stuck threads, up
 /// to all of them, which is never fewer than without the limit, only later by at most a look's interval.
@@ -22,8 +22,8 @@ import Synchronization
 final class RunningLimit: Sendable {
     /// Threads that take connections when none is stuck.
     let limit: Int
-    /// How long answering one request may take before its thread counts as stuck.
-    static let stuckAfter: Duration = .milliseconds(5)
+    /// How long answering one request may take before its thread counts as stuck, in nanoseconds (5 ms).
+    static let stuckAfterNanoseconds: UInt64 = 5_000_000
     /// How often a standing-by thread looks for stuck threads while any thread is answering.
     static let lookInterval: TimeInterval = 0.002
     /// How often it looks while no thread is answering (nothing can be stuck then; it looks at all so that a
@@ -54,8 +54,7 @@ final class RunningLimit: Sendable {
 
     /// The monotonic clock in nanoseconds (never 0).
     private static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
+        let time = Posix.clockTime(CLOCK_MONOTONIC)
         return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec) | 1
     }
 
@@ -69,18 +68,16 @@ final class RunningLimit: Sendable {
         answeringSince[index].nanoseconds.store(0, ordering: .relaxed)
     }
 
-    /// The threads answering one request for longer than `stuckAfter`, and whether any is answering at all.
+    /// The threads answering one request for longer than `stuckAfterNanoseconds`, and whether any is answering at all.
     private func stuckThreads() -> (stuck: Int, anyAnswering: Bool) {
         let now = Self.now()
-        let (seconds, attoseconds) = Self.stuckAfter.components
-        let threshold = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
         var stuck = 0
         var anyAnswering = false
         for since in answeringSince {
             let started = since.nanoseconds.load(ordering: .relaxed)
             guard started != 0 else { continue }
             anyAnswering = true
-            if now > started && now - started > threshold { stuck += 1 }
+            if now > started && now - started > Self.stuckAfterNanoseconds { stuck += 1 }
         }
         return (stuck, anyAnswering)
     }
