@@ -32,11 +32,14 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .target(name: "CLinux"),
+        // sqlite3_config, which Swift cannot call (variadic): SQLite's process-wide settings.
+        .target(name: "CSQLiteSettings"),
         .target(
             name: "CheckDomain",
             dependencies: [
                 "CLibPQ",
                 "CLinux",
+                "CSQLiteSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

@@ -75,4 +75,13 @@ import Testing
         #expect(freshness[2].message == "10.0.0.9 节点信息采集时间未知" && freshness[2].actual == "inf", "\(freshness)")
     }
 
+    /// SQLite's memory statistics take one process-wide mutex on every allocation of every thread's lookup; they are
+    /// off before the first inventory opens (they cannot be turned off once SQLite has initialised).
+    @Test func sqliteKeepsNoMemoryStatisticsOnceAnInventoryIsOpen() throws {
+        let inventory = try SQLiteInventory(path: try temporaryPath(), mode: .createIfMissing)
+        try inventory.add(Node(id: NodeID(1), name: "node1", host: "10.0.0.1", facts: NodeFacts(osID: "centos")))
+        let reader = try inventory.makeReader()
+        #expect(try reader.nodes(withIDs: [NodeID(1)], reading: .all, deadline: nil).count == 1)
+        #expect(!SQLiteInventory.keepsMemoryStatistics)
+    }
 }

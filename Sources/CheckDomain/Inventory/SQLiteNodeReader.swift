@@ -33,6 +33,7 @@ final class SQLiteNodeReader: NodeReader {
     init(path: String, onStatement: (@Sendable (String) -> Void)?) throws(InventoryStoreError) {
         self.path = path
         self.onStatement = onStatement
+        SQLiteInventory.applyProcessSettings()
         var opened: SQLiteConnection?
         let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let opened else {

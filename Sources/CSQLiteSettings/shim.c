@@ -1,0 +1,16 @@
+#include "CSQLiteSettings.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int status = SQLITE_OK;
+
+static void apply(void) {
+    status = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+int CSQLiteSettings_apply(void) {
+    pthread_once(&once, apply);
+    return status;
+}
