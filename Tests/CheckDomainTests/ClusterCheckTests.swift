@@ -13,7 +13,7 @@ struct NodeNamesCheck: CheckItem {
     func description(in language: Language) -> String { "lists every node" }
 
     func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().map { NodeFailure(nodeID: $0.id, message: $0.name) }
+        try context.memberNodes().map { NodeFailure(nodeID: $0.id, message: MessageText($0.name)) }
     }
 }
 

@@ -68,15 +68,17 @@ public struct CPUGovernorCheck: CheckItem {
             }
             guard let level else { return nil }
             let total = governors.count
+            func listed(_ each: ((governor: String, cpus: Int)) -> String) -> String {
+                counts.map(each).joined(separator: ", ")
+            }
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    "\(node.host) CPU 调频策略为 "
-                        + counts.map { "\($0.governor) (\($0.cpus)/\(total) 个 CPU)" }.joined(separator: ", ")
-                        + ", 应为 \(expected)",
-                    en: "\(node.host) CPU governor is "
-                        + counts.map { "\($0.governor) on \($0.cpus) of \(total) CPUs" }.joined(separator: ", ")
-                        + ", expected \(expected)"
+                    "\(node.host) CPU 调频策略为 \(listed { "\($0.governor) (\($0.cpus)/\(total) 个 CPU)" }), 应为 \(expected)",
+                    en: """
+                        \(node.host) CPU governor is \(listed { "\($0.governor) on \($0.cpus) of \(total) CPUs" }), \
+                        expected \(expected)
+                        """
                 ),
                 level: level,
                 expected: expected,

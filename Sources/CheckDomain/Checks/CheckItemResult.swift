@@ -23,28 +23,32 @@ extension CheckItemResult {
         let perNode = fields == .reference ? 96 : 192
         var writer = PythonJSONWriter(capacity: 256 + results.reduce(0) { $0 + perNode * $1.notSuccessNodes.count })
         writer.raw("[")
-        for (offset, result) in results.enumerated() {
+        for offset in results.indices {
+            let result = results[offset]
             if offset > 0 { writer.raw(",") }
             writer.raw("{\"name\":")
             writer.string(result.name)
             writer.raw(",\"description\":")
             writer.string(result.description)
             writer.raw(",\"not_success_nodes\":[")
-            for (index, failure) in result.notSuccessNodes.enumerated() {
+            // Read in place: a copy of each failure would retain and release its seven strings.
+            let failures = result.notSuccessNodes
+            for index in failures.indices {
                 if index > 0 { writer.raw(",") }
                 writer.raw("{\"node_id\":")
-                writer.integer(failure.nodeID.rawValue)
+                writer.integer(failures[index].nodeID.rawValue)
                 writer.raw(",\"message\":")
-                writer.string(failure.message)
+                writer.string(failures[index].messageText)
                 if fields == .extended {
-                    writer.raw(",\"level\":")
-                    writer.string(failure.level.rawValue)
-                    writer.raw(",\"expected\":")
-                    writer.optionalString(failure.expected)
+                    switch failures[index].level {
+                    case .fail: writer.raw(",\"level\":\"fail\",\"expected\":")
+                    case .warn: writer.raw(",\"level\":\"warn\",\"expected\":")
+                    }
+                    writer.optionalString(failures[index].expected)
                     writer.raw(",\"actual\":")
-                    writer.optionalString(failure.actual)
+                    writer.optionalString(failures[index].actual)
                     writer.raw(",\"fix\":")
-                    writer.optionalString(failure.fix)
+                    writer.optionalString(failures[index].fix)
                 }
                 writer.raw("}")
             }

@@ -53,8 +53,10 @@ public struct ClockOffsetCheck: CheckItem {
                     nodeID: node.id,
                     message: context.text(
                         "\(node.host) 时钟与采集机相差 \(signed) ms (误差 ±\(bound) ms), 上限 \(maximumMs) ms",
-                        en: "\(node.host) clock is \(signed) ms off the collector's (± \(bound) ms), over the "
-                            + "\(maximumMs) ms limit"
+                        en: """
+                            \(node.host) clock is \(signed) ms off the collector's (± \(bound) ms), over the \
+                            \(maximumMs) ms limit
+                            """
                     ),
                     expected: "<= \(maximumMs) ms",
                     actual: actual
@@ -64,8 +66,10 @@ public struct ClockOffsetCheck: CheckItem {
                 nodeID: node.id,
                 message: context.text(
                     "\(node.host) 时钟与采集机相差 \(signed) ms (误差 ±\(bound) ms), 建议不超过 \(warnMs) ms",
-                    en: "\(node.host) clock is \(signed) ms off the collector's (± \(bound) ms), \(warnMs) ms "
-                        + "recommended"
+                    en: """
+                        \(node.host) clock is \(signed) ms off the collector's (± \(bound) ms), \(warnMs) ms \
+                        recommended
+                        """
                 ),
                 level: .warn,
                 expected: "<= \(warnMs) ms",

@@ -85,8 +85,8 @@ public struct DataDirCheck: CheckItem {
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    "\(node.host) 数据目录 \(dataDir) 所在挂载点 \(place): " + chinese.joined(separator: "; "),
-                    en: "\(node.host) data_dir \(dataDir) is on \(place): " + english.joined(separator: "; ")
+                    "\(node.host) 数据目录 \(dataDir) 所在挂载点 \(place): \(chinese.joined(separator: "; "))",
+                    en: "\(node.host) data_dir \(dataDir) is on \(place): \(english.joined(separator: "; "))"
                 ),
                 level: level,
                 expected: level == .fail ? failExpected : mountOptions.joined(separator: ","),

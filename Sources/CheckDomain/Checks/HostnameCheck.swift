@@ -72,8 +72,8 @@ public struct HostnameCheck: CheckItem {
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    "\(node.host) " + chinese.joined(separator: ", "),
-                    en: "\(node.host) " + english.joined(separator: "; ")
+                    "\(node.host) \(chinese.joined(separator: ", "))",
+                    en: "\(node.host) \(english.joined(separator: "; "))"
                 ),
                 level: level,
                 expected: "unique, not localhost",

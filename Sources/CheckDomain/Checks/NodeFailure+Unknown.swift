@@ -12,8 +12,7 @@ extension NodeFailure {
     ) -> NodeFailure {
         NodeFailure(
             nodeID: node.id,
-            message: context.text(
-                node.host + " " + fact.chinese + "未知", en: node.host + " " + fact.english + " is unknown"),
+            message: context.text("\(node.host) \(fact.chinese)未知", en: "\(node.host) \(fact.english) is unknown"),
             level: .fail,
             expected: expected,
             actual: actual

@@ -2,8 +2,13 @@
 public struct NodeFailure: Sendable, Equatable {
     /// The node's id.
     public var nodeID: NodeID
+    /// The message shown to operators, as the pieces it was written with (see `MessageText`).
+    public var messageText: MessageText
     /// The message shown to operators.
-    public var message: String
+    public var message: String {
+        get { messageText.string }
+        set { messageText = MessageText(newValue) }
+    }
     /// `fail`, or `warn` when the node meets the requirement but not the recommendation.
     public var level: CheckLevel
     /// What the check wanted, e.g. `>= 7.2`.
@@ -19,7 +24,7 @@ public struct NodeFailure: Sendable, Equatable {
     /// Creates a failure.
     public init(
         nodeID: NodeID,
-        message: String,
+        message: MessageText,
         level: CheckLevel = .fail,
         expected: String? = nil,
         actual: String? = nil,
@@ -27,7 +32,7 @@ public struct NodeFailure: Sendable, Equatable {
         fixLocation: FixLocation = .node
     ) {
         self.nodeID = nodeID
-        self.message = message
+        self.messageText = message
         self.level = level
         self.expected = expected
         self.actual = actual

@@ -54,9 +54,11 @@ public struct OSVersionCheck: CheckItem {
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    node.host + " 操作系统版本过低, 当前系统版本为 " + text,
-                    en: node.host + " OS version is too old: " + (node.facts.osID ?? "OS") + " " + text + ", at least "
-                        + minimum.text + " needed"
+                    "\(node.host) 操作系统版本过低, 当前系统版本为 \(text)",
+                    en: """
+                        \(node.host) OS version is too old: \(node.facts.osID ?? "OS") \(text), at least \
+                        \(minimum.text) needed
+                        """
                 ),
                 expected: ">= " + minimum.text,
                 actual: text

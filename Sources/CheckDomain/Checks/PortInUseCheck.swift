@@ -59,8 +59,8 @@ public struct PortInUseCheck: CheckItem {
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    "\(node.host) " + chinese.joined(separator: "; "),
-                    en: "\(node.host) " + english.joined(separator: "; ")
+                    "\(node.host) \(chinese.joined(separator: "; "))",
+                    en: "\(node.host) \(english.joined(separator: "; "))"
                 ),
                 level: level,
                 expected: expected,

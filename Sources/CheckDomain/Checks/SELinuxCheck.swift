@@ -61,9 +61,10 @@ public struct SELinuxCheck: CheckItem {
                 nodeID: node.id,
                 message: context.text(
                     "\(node.host) SELinux 当前为 \(running), 重启后 (/etc/selinux/config) 为 \(configured), 应为 \(expected)",
-                    en:
-                        "\(node.host) SELinux is \(running) now and \(configured) after a reboot (/etc/selinux/config), "
-                        + "expected \(expected)"
+                    en: """
+                        \(node.host) SELinux is \(running) now and \(configured) after a reboot \
+                        (/etc/selinux/config), expected \(expected)
+                        """
                 ),
                 level: level,
                 expected: expected,

@@ -37,13 +37,12 @@ public struct SystemdVersionCheck: CheckItem {
                 return .unknown(node, ("systemd 版本", "systemd version"), expected: expected(), in: context)
             }
             guard version < minimum || banned.contains(version) else { return nil }
-            // Concatenated rather than interpolated: an interpolated Int goes through a generic description.
             let actual = String(version)
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    node.host + " 当前 systemd 版本为:" + actual,
-                    en: node.host + " systemd version is " + actual + ", expected " + expected()
+                    "\(node.host) 当前 systemd 版本为:\(actual)",
+                    en: "\(node.host) systemd version is \(actual), expected \(expected())"
                 ),
                 expected: expected(),
                 actual: actual

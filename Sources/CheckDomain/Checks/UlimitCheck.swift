@@ -71,15 +71,16 @@ public struct UlimitCheck: CheckItem {
             let fix = Self.fix([
                 ("nofile", nofileSoft, nofileHard, nofileRecommended), ("nproc", nprocSoft, nprocHard, nprocMinimum),
             ])
+            func listed(_ some: some Sequence<Limit>, _ each: (Limit) -> String) -> String {
+                some.map(each).joined(separator: "; ")
+            }
             let failing = limits.filter { !$0.value.isAtLeast(Int64($0.wanted)) }
             if !failing.isEmpty {
                 return NodeFailure(
                     nodeID: node.id,
                     message: context.text(
-                        "\(node.host) 资源限制不足: "
-                            + failing.map { "\($0.chinese), 至少需要 \($0.wanted)" }.joined(separator: "; "),
-                        en: "\(node.host) "
-                            + failing.map { "\($0.english), at least \($0.wanted) needed" }.joined(separator: "; ")
+                        "\(node.host) 资源限制不足: \(listed(failing) { "\($0.chinese), 至少需要 \($0.wanted)" })",
+                        en: "\(node.host) \(listed(failing) { "\($0.english), at least \($0.wanted) needed" })"
                     ),
                     expected: failExpected,
                     actual: actual,
@@ -91,10 +92,8 @@ public struct UlimitCheck: CheckItem {
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    "\(node.host) 资源限制低于建议值: "
-                        + low.map { "\($0.chinese), 建议至少 \(nofileRecommended)" }.joined(separator: "; "),
-                    en: "\(node.host) "
-                        + low.map { "\($0.english), \(nofileRecommended) recommended" }.joined(separator: "; ")
+                    "\(node.host) 资源限制低于建议值: \(listed(low) { "\($0.chinese), 建议至少 \(nofileRecommended)" })",
+                    en: "\(node.host) \(listed(low) { "\($0.english), \(nofileRecommended) recommended" })"
                 ),
                 level: .warn,
                 expected: "nofile >= \(nofileRecommended)",

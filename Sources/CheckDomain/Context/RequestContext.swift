@@ -49,7 +49,9 @@ public final class RequestContext {
     }
 
     /// The text of a message in the request's language; only that one is built.
-    public func text(_ chinese: @autoclosure () -> String, en english: @autoclosure () -> String) -> String {
+    public func text(_ chinese: @autoclosure () -> MessageText, en english: @autoclosure () -> MessageText)
+        -> MessageText
+    {
         language == .english ? english() : chinese()
     }
 
@@ -62,6 +64,12 @@ public final class RequestContext {
         found.reserveCapacity(ids.count)
         for id in ids { found[id] = loaded[id] }
         return found
+    }
+
+    /// The node with this id if it is loaded already (every member's, once `memberNodes()` has returned), without a
+    /// lookup: for items that go through the members one by one.
+    public func loadedNode(withID id: NodeID) -> Node? {
+        loaded[id]
     }
 
     /// Loads the ids not yet looked up, in one inventory call (none when every id is known).

@@ -33,11 +33,13 @@ public struct PythonJSONWriter: Sendable {
     }
 
     /// Appends raw JSON punctuation or a literal.
+    @inline(__always)
     public mutating func raw(_ text: StaticString) {
         buffer.append(text.utf8Start, length: text.utf8CodeUnitCount)
     }
 
     /// Appends one raw byte.
+    @inline(__always)
     public mutating func byte(_ value: UInt8) {
         buffer.append(value)
     }
@@ -65,33 +67,83 @@ public struct PythonJSONWriter: Sendable {
             asciiString(value)
             return
         }
-        byte(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress else { return }
-            // Runs of bytes that need no escape are copied whole; the scan takes eight bytes at a time and looks at
-            // single bytes only in a word that holds one to escape (every answer writes every message through here).
-            let count = utf8.count
-            var runStart = 0
-            var offset = 0
-            while offset < count {
-                if count - offset >= 8,
-                    !Self.needsEscape(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
-                {
-                    offset += 8
-                    continue
-                }
-                let byte = base[offset]
-                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                    append(UnsafeBufferPointer(start: base + runStart, count: offset - runStart))
-                    appendEscape(byte)
-                    runStart = offset + 1
-                }
-                offset += 1
+            guard let base = utf8.baseAddress, Self.firstEscapedWord(base, count: utf8.count) != nil else {
+                // Nothing to escape, as nearly every string: one check for room, then a copy between the quotes.
+                buffer.reserve(utf8.count + 2)
+                buffer.appendReserved(UInt8(ascii: "\""))
+                if let base = utf8.baseAddress { buffer.appendReserved(base, length: utf8.count) }
+                buffer.appendReserved(UInt8(ascii: "\""))
+                return
             }
-            append(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+            byte(UInt8(ascii: "\""))
+            stringContents(utf8)
+            byte(UInt8(ascii: "\""))
+        }
+    }
+
+    /// Appends a failure's message as one quoted, escaped string, written piece by piece.
+    mutating func string(_ text: MessageText) {
+        if escapesNonASCII {
+            string(text.string)
+            return
         }
         byte(UInt8(ascii: "\""))
+        var (first, second, third, fourth) = text.pieces
+        first.withUTF8 { stringContents($0) }
+        second.withUTF8 { stringContents($0) }
+        third.withUTF8 { stringContents($0) }
+        fourth.withUTF8 { stringContents($0) }
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Appends UTF-8 text escaped, without quotes.
+    @inline(__always)
+    private mutating func stringContents(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let base = utf8.baseAddress else { return }
+        guard let first = Self.firstEscapedWord(base, count: utf8.count) else {
+            buffer.append(base, length: utf8.count)
+            return
+        }
+        // Runs of bytes that need no escape are copied whole; single bytes are looked at from the first word that
+        // holds one to escape, and after that a word at a time again.
+        let count = utf8.count
+        var runStart = 0
+        var offset = first
+        while offset < count {
+            if count - offset >= 8,
+                !Self.needsEscape(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+            {
+                offset += 8
+                continue
+            }
+            let byte = base[offset]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                append(UnsafeBufferPointer(start: base + runStart, count: offset - runStart))
+                appendEscape(byte)
+                runStart = offset + 1
+            }
+            offset += 1
+        }
+        append(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+    }
+
+    /// The offset of the first eight-byte word (or, in the last seven bytes, the first byte) that holds a byte to
+    /// escape; nil when there is none.
+    @inline(__always)
+    private static func firstEscapedWord(_ base: UnsafePointer<UInt8>, count: Int) -> Int? {
+        var offset = 0
+        while count - offset >= 8 {
+            if needsEscape(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)) { return offset }
+            offset += 8
+        }
+        while offset < count {
+            let byte = base[offset]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return offset }
+            offset += 1
+        }
+        return nil
     }
 
     private mutating func asciiString(_ value: String) {
