@@ -35,6 +35,43 @@ import Testing
         #expect(found.isEmpty)
     }
 
+    /// The quick pass (every port valid, no host given one twice, judged on integers and bytes) never passes what
+    /// the full judgement would list: generated proposals over hosts that differ only in case, non-ASCII hosts, ports
+    /// out of range and many members on one port.
+    @Test func theQuickPassOfMemberPortsNeverPassesWhatTheFullJudgementLists() throws {
+        let hosts = ["10.0.0.1", "10.0.0.2", "DB-A", "db-a", "Db-B", "db-@", "db-`", "ÄRGER", "ärger", "İx", "i̇x"]
+        let nodes = hosts.enumerated().map { index, host in
+            Node(id: NodeID(Int64(index + 1)), name: "n\(index + 1)", host: host, facts: NodeFacts())
+        }
+        let item = MemberPortCheck()
+        var generator = SystemRandomNumberGenerator()
+        var quickPasses = 0
+        var listed = 0
+        for round in 0..<3000 {
+            let count = round % 50 == 0 ? 40 : Int.random(in: 1...6, using: &generator)
+            let ports: [Int64] = round % 50 == 0 ? [5432] : [0, 22, 5432, 5433, 65535, 65536]
+            let proposal = ClusterProposal(
+                name: "c",
+                members: (0..<count).map { index in
+                    Member(
+                        nodeID: BigInteger(Int64.random(in: 1...Int64(hosts.count), using: &generator)),
+                        name: "m\(index + 1)", host: "h",
+                        port: BigInteger(ports.randomElement(using: &generator)!))
+                })
+            let context = RequestContext(proposal: proposal, reader: FixedInventory(nodes: nodes), facts: .all)
+            let members = try context.memberNodes()
+            let full = item.judged(members, in: context)
+            if item.portsAreValidAndDistinct(in: context) {
+                quickPasses += 1
+                #expect(full.isEmpty, "\(proposal.members.map { ($0.nodeIDValue, $0.port) }): \(full)")
+            }
+            if !full.isEmpty { listed += 1 }
+            #expect(try item.failures(in: context) == full)
+        }
+        // Both ways were taken often.
+        #expect(quickPasses > 300 && listed > 300, "\(quickPasses) quick passes, \(listed) listed")
+    }
+
     @Test(arguments: [Int64(0), -1, 65536, 99_999])
     func portsOutsideTheRangeFail(port: Int64) throws {
         let found = try findings("check_member_port", [(1, "10.0.0.1", port)])

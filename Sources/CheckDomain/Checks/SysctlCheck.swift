@@ -8,7 +8,14 @@ public struct SysctlCheck: CheckItem {
     public static let name = "check_sysctl"
     public let facts: [Fact] = [.sysctl]
     /// The rules, in name order.
-    public var rules: [SysctlRule] = [
+    public var rules: [SysctlRule] = Self.defaultRules {
+        didSet { allExpected = Self.expected(of: rules) }
+    }
+    /// What every rule expects (`fs.file-max >= 1000000, ...`), written when the rules are set rather than for each
+    /// request: a node whose settings are unknown is expected to keep them all.
+    private var allExpected = Self.expected(of: Self.defaultRules)
+
+    private static let defaultRules = [
         SysctlRule("fs.aio-max-nr", minimum: 1_048_576, level: .warn),
         SysctlRule("fs.file-max", minimum: 1_000_000),
         SysctlRule("net.core.somaxconn", minimum: 32768),
@@ -16,6 +23,10 @@ public struct SysctlCheck: CheckItem {
         SysctlRule("vm.overcommit_memory", allowed: [0, 1]),
         SysctlRule("vm.swappiness", maximum: 1),
     ]
+
+    private static func expected(of rules: [SysctlRule]) -> String {
+        rules.map { "\($0.name) \($0.expected)" }.joined(separator: ", ")
+    }
 
     /// The defaults.
     public init() {}
@@ -86,11 +97,20 @@ public struct SysctlCheck: CheckItem {
         var target: Int64?
 
         var isUnknown: Bool { target == nil }
+
+        /// What is wrong, in Chinese.
+        var chinese: String {
+            isUnknown ? "\(rule.name) 未知" : "\(rule.name) 为 \(actual ?? ""), 要求 \(rule.expected)"
+        }
+
+        /// What is wrong, in English.
+        var english: String {
+            isUnknown ? "\(rule.name) is unknown" : "\(rule.name) is \(actual ?? ""), expected \(rule.expected)"
+        }
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        let allExpected = rules.map { "\($0.name) \($0.expected)" }.joined(separator: ", ")
-        return try context.memberNodes().compactMap { node in
+        try context.memberNodes().compactMap { node in
             guard let settings = node.facts.sysctl else {
                 return .unknown(node, ("内核参数", "kernel settings"), expected: allExpected, in: context)
             }
@@ -111,16 +131,8 @@ public struct SysctlCheck: CheckItem {
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
-                    "\(node.host) 内核参数不符合要求: "
-                        + breaches.map { breach in
-                            guard !breach.isUnknown else { return "\(breach.rule.name) 未知" }
-                            return "\(breach.rule.name) 为 \(breach.actual ?? ""), 要求 \(breach.rule.expected)"
-                        }.joined(separator: "; "),
-                    en: "\(node.host) kernel settings: "
-                        + breaches.map { breach in
-                            guard !breach.isUnknown else { return "\(breach.rule.name) is unknown" }
-                            return "\(breach.rule.name) is \(breach.actual ?? ""), expected \(breach.rule.expected)"
-                        }.joined(separator: "; ")
+                    "\(node.host) 内核参数不符合要求: \(breaches.map(\.chinese).joined(separator: "; "))",
+                    en: "\(node.host) kernel settings: \(breaches.map(\.english).joined(separator: "; "))"
                 ),
                 level: level,
                 expected: breaches.map { "\($0.rule.name) \($0.rule.expected)" }.joined(separator: ", "),
