@@ -31,8 +31,23 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
 
     public var description: String { string }
 
-    /// The pieces, in order (empty ones are nothing).
-    var pieces: (String, String, String, String) { (first, second, third, fourth) }
+    /// Calls `body` with the UTF-8 bytes of each piece that is not empty, in order.
+    @inline(__always)
+    func withPieces(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        @inline(__always)
+        func bytes(of piece: String) {
+            if piece.isEmpty { return }
+            // Native and small strings lend their bytes in place; anything else (bridged) is copied first.
+            if piece.utf8.withContiguousStorageIfAvailable(body) == nil {
+                var piece = piece
+                piece.withUTF8(body)
+            }
+        }
+        bytes(of: first)
+        bytes(of: second)
+        bytes(of: third)
+        bytes(of: fourth)
+    }
 
     /// Two messages are equal when their texts are, however they were pieced together.
     public static func == (lhs: MessageText, rhs: MessageText) -> Bool {

@@ -84,17 +84,13 @@ public struct PythonJSONWriter: Sendable {
     }
 
     /// Appends a failure's message as one quoted, escaped string, written piece by piece.
-    mutating func string(_ text: MessageText) {
+    mutating func string(_ text: borrowing MessageText) {
         if escapesNonASCII {
             string(text.string)
             return
         }
         byte(UInt8(ascii: "\""))
-        var (first, second, third, fourth) = text.pieces
-        first.withUTF8 { stringContents($0) }
-        second.withUTF8 { stringContents($0) }
-        third.withUTF8 { stringContents($0) }
-        fourth.withUTF8 { stringContents($0) }
+        text.withPieces { stringContents($0) }
         byte(UInt8(ascii: "\""))
     }
 
