@@ -25,9 +25,10 @@ public struct CPUCountCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        let expected = ">= \(minimum)"
+        return try context.memberNodes().compactMap { node in
             guard let count = node.facts.cpuCount else {
-                return .unknown(node, ("CPU 核数", "CPU count"), expected: ">= \(minimum)", in: context)
+                return .unknown(node, ("CPU 核数", "CPU count"), expected: expected, in: context)
             }
             if count < minimum {
                 return NodeFailure(
@@ -36,7 +37,7 @@ public struct CPUCountCheck: CheckItem {
                         "\(node.host) CPU 核数不足, 当前为 \(count), 至少需要 \(minimum)",
                         en: "\(node.host) has \(count) CPUs, at least \(minimum) needed"
                     ),
-                    expected: ">= \(minimum)",
+                    expected: expected,
                     actual: String(count)
                 )
             }

@@ -35,12 +35,12 @@ public struct ClockOffsetCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        let expected = "<= \(maximumMs) ms"
+        return try context.memberNodes().compactMap { node in
             guard let offset = node.facts.clockOffsetSeconds, let error = node.facts.clockOffsetErrorSeconds,
                 offset.isFinite, error.isFinite, error >= 0
             else {
-                return .unknown(
-                    node, ("时钟偏差", "clock offset"), expected: "<= \(maximumMs) ms", in: context)
+                return .unknown(node, ("时钟偏差", "clock offset"), expected: expected, in: context)
             }
             let worst = Self.milliseconds(abs(offset) + error)
             guard worst > warnMs else { return nil }
@@ -58,7 +58,7 @@ public struct ClockOffsetCheck: CheckItem {
                             \(maximumMs) ms limit
                             """
                     ),
-                    expected: "<= \(maximumMs) ms",
+                    expected: expected,
                     actual: actual
                 )
             }

@@ -50,8 +50,8 @@ public struct FactsFreshnessCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
-            let limit = "<= \(maximumAgeHours) h"
+        let limit = "<= \(maximumAgeHours) h"
+        return try context.memberNodes().compactMap { node in
             guard let collectedAt = node.facts.collectedAt else {
                 // Never collected (or stored without a time): collecting is the fix here too.
                 var unknown = NodeFailure.unknown(

@@ -17,8 +17,8 @@ public struct KernelVersionCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
-            let expected = ">= \(minimum)"
+        let expected = ">= \(minimum)"
+        return try context.memberNodes().compactMap { node in
             let release = node.facts.kernelRelease
             guard let release, let version = ReleaseVersion.leading(release) else {
                 return .unknown(node, ("内核版本", "kernel version"), expected: expected, actual: release, in: context)

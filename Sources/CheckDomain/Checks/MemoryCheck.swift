@@ -31,10 +31,11 @@ public struct MemoryCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
-            let minimum = ByteSize.text(mebibytes: minimumMiB)
+        let minimum = ByteSize.text(mebibytes: minimumMiB)
+        let expected = ">= \(minimum)"
+        return try context.memberNodes().compactMap { node in
             guard let bytes = node.facts.memoryTotalBytes else {
-                return .unknown(node, ("内存大小", "memory size"), expected: ">= \(minimum)", in: context)
+                return .unknown(node, ("内存大小", "memory size"), expected: expected, in: context)
             }
             let actual = ByteSize.text(bytes)
             if bytes < Int64(minimumMiB) * ByteSize.mebibyte {
@@ -44,7 +45,7 @@ public struct MemoryCheck: CheckItem {
                         "\(node.host) 内存不足, 当前为 \(actual), 至少需要 \(minimum)",
                         en: "\(node.host) has \(actual) of memory, at least \(minimum) needed"
                     ),
-                    expected: ">= \(minimum)",
+                    expected: expected,
                     actual: actual
                 )
             }

@@ -20,8 +20,8 @@ public struct SwapCheck: CheckItem {
     static let fix = #"swapoff -a && sed -ri '/\sswap\s/s/^#?/#/' /etc/fstab"#
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
-            let expected = maximumMiB == 0 ? "0" : "<= \(ByteSize.text(mebibytes: maximumMiB))"
+        let expected = maximumMiB == 0 ? "0" : "<= \(ByteSize.text(mebibytes: maximumMiB))"
+        return try context.memberNodes().compactMap { node in
             guard let bytes = node.facts.swapTotalBytes else {
                 return .unknown(node, ("swap 大小", "swap size"), expected: expected, in: context)
             }
