@@ -63,6 +63,42 @@ import Testing
         }
     }
 
+    /// A message kept in pieces reads and is written exactly as the joined string would be: pieces of every kind
+    /// (empty, small, long, literal, with bytes to escape at their edges, non-ASCII), more pieces than it keeps apart,
+    /// and equal to the same text pieced otherwise.
+    @Test func aMessageInPiecesIsWrittenAsItsJoinedText() {
+        let pieces = [
+            "", "172.16.70.101", " ", "内核版本", "未知", "\"", "\\", "\n", "a\u{1}b", String(repeating: "x", count: 40),
+            "ends with a quote\"", "\"starts with one", "😀", "é", "host-name-longer-than-fifteen-bytes",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let chosen = (0..<Int.random(in: 0...7, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }
+            var composition = MessageText.Composition(literalCapacity: 0, interpolationCount: chosen.count)
+            for (index, piece) in chosen.enumerated() {
+                if index.isMultiple(of: 2) {
+                    composition.appendLiteral(piece)
+                } else {
+                    composition.appendInterpolation(piece)
+                }
+            }
+            let text = MessageText(stringInterpolation: composition)
+            let joined = chosen.joined()
+            #expect(text.string == joined)
+            #expect(text == MessageText(joined))
+            var piecewise = PythonJSONWriter(capacity: 1)
+            piecewise.string(text)
+            var whole = PythonJSONWriter(capacity: 1)
+            whole.string(joined)
+            #expect(piecewise.bytes == whole.bytes, "\(chosen)")
+            #expect(String(decoding: piecewise.bytes, as: UTF8.self) == Self.escapedByteByByte(joined))
+        }
+        let interpolated: MessageText = "\(Int64(-5)) \(UInt8(7)) \(1.5) \("a"[...]) \(true)"
+        #expect(interpolated.string == "-5 7 1.5 a true")
+    }
+
     @Test func aCopiedWriterWritesOnItsOwn() {
         var first = PythonJSONWriter(capacity: 16)
         first.raw("[")
