@@ -44,7 +44,7 @@ public struct AllowedSettings: Sendable, Equatable {
         setting: (NodeFacts) -> String?,
         fix: String
     ) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        try context.judgeMemberNodes { node in
             guard let value = setting(node.facts) else {
                 return .unknown(node, unknownFact, expected: expected, in: context)
             }

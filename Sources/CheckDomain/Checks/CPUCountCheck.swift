@@ -26,7 +26,7 @@ public struct CPUCountCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let expected = ">= \(minimum)"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let count = node.facts.cpuCount else {
                 return .unknown(node, ("CPU 核数", "CPU count"), expected: expected, in: context)
             }

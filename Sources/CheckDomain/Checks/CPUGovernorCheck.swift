@@ -35,7 +35,7 @@ public struct CPUGovernorCheck: CheckItem {
         // Sets every CPU's governor now (persist it with a tuned profile or the distribution's cpupower service).
         let fix =
             "for g in /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor; do echo \(allowed.pass[0]) > \"$g\"; done"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let governors = node.facts.cpuGovernors else {
                 return .unknown(node, ("CPU 调频策略", "CPU frequency governor"), expected: expected, in: context)
             }

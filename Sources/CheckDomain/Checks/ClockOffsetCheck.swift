@@ -36,7 +36,7 @@ public struct ClockOffsetCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let expected = "<= \(maximumMs) ms"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let offset = node.facts.clockOffsetSeconds, let error = node.facts.clockOffsetErrorSeconds,
                 offset.isFinite, error.isFinite, error >= 0
             else {

@@ -21,7 +21,7 @@ public struct ClockSyncCheck: CheckItem {
     static let fix = "timedatectl set-ntp true"
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        try context.judgeMemberNodes { node in
             guard let synchronized = node.facts.clockSynchronized else {
                 return .unknown(node, ("时钟同步状态", "clock synchronisation"), expected: "synchronized", in: context)
             }

@@ -49,7 +49,7 @@ public struct DataDirCheck: CheckItem {
         let freeText = ByteSize.text(minimumFree)
         let failExpected =
             "\(fileSystems.joined(separator: " | ")), free >= \(freeText)"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let mounts = node.facts.mounts, let mount = Self.mount(holding: dataDir, in: mounts) else {
                 return .unknown(
                     node, ("数据目录 \(dataDir) 所在挂载点", "mount holding data_dir \(dataDir)"),

@@ -51,7 +51,7 @@ public struct FactsFreshnessCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let limit = "<= \(maximumAgeHours) h"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let collectedAt = node.facts.collectedAt else {
                 // Never collected (or stored without a time): collecting is the fix here too.
                 var unknown = NodeFailure.unknown(

@@ -29,7 +29,7 @@ public struct FirewallCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        try context.judgeMemberNodes { node in
             guard let firewall = node.facts.firewall else {
                 return .unknown(node, ("防火墙状态", "firewall state"), expected: "none", in: context)
             }

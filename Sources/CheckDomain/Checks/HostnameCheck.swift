@@ -49,7 +49,7 @@ public struct HostnameCheck: CheckItem {
             guard let name = node.facts.hostname else { continue }
             holders[name.lowercased(), default: []].append(node.host)
         }
-        return nodes.compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let name = node.facts.hostname else {
                 return .unknown(node, ("主机名", "host name"), expected: "unique, not localhost", in: context)
             }

@@ -20,7 +20,7 @@ public struct KernelUniformCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let nodes = try context.memberNodes()
         let majority = ClusterMajority.of(nodes.map(\.facts.kernelRelease))
-        return nodes.compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let release = node.facts.kernelRelease, let majority else {
                 return .unknown(
                     node, ("内核版本", "kernel release"), expected: majority ?? "one kernel release", in: context)

@@ -18,7 +18,7 @@ public struct KernelVersionCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let expected = ">= \(minimum)"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             let release = node.facts.kernelRelease
             guard let release, let version = ReleaseVersion.leading(release) else {
                 return .unknown(node, ("内核版本", "kernel version"), expected: expected, actual: release, in: context)

@@ -19,7 +19,7 @@ public struct MemberHostCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        let nodes = try context.memberNodes()
+        _ = try context.memberNodes()  // every member's node loaded (or the unknown ones named) before the look below
         // Nearly every member gives its node's host exactly as the inventory has it: found without building anything.
         let members = context.proposal.members
         if members.allSatisfy({ member in member.nodeID.flatMap(context.loadedNode(withID:))?.host == member.host }) {
@@ -29,7 +29,7 @@ public struct MemberHostCheck: CheckItem {
         let membersByNode = Dictionary(
             grouping: context.proposal.members.compactMap { member in member.nodeID.map { (id: $0, member: member) } },
             by: \.id)
-        return nodes.compactMap { node in
+        return try context.judgeMemberNodes { node in
             let host = node.host.lowercased()
             let mismatched = (membersByNode[node.id] ?? []).map(\.member).filter { $0.host.lowercased() != host }
             guard !mismatched.isEmpty else { return nil }

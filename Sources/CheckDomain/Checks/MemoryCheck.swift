@@ -33,7 +33,7 @@ public struct MemoryCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let minimum = ByteSize.text(mebibytes: minimumMiB)
         let expected = ">= \(minimum)"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let bytes = node.facts.memoryTotalBytes else {
                 return .unknown(node, ("内存大小", "memory size"), expected: expected, in: context)
             }

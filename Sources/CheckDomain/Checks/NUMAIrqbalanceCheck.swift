@@ -22,7 +22,7 @@ public struct NUMAIrqbalanceCheck: CheckItem {
     static let fix = "systemctl enable --now irqbalance"
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        try context.judgeMemberNodes { node in
             guard let numaNodes = node.facts.numaNodes else {
                 return .unknown(node, ("NUMA 节点数", "NUMA node count"), expected: "irqbalance running", in: context)
             }

@@ -3,6 +3,7 @@ extension NodeFailure {
     /// - Parameters:
     ///   - fact: the fact's name, e.g. `("内核版本", "kernel version")`.
     ///   - actual: what was read when it could not be understood (`7.x`), nil when nothing was.
+    @inline(__always)
     static func unknown(
         _ node: Node,
         _ fact: (chinese: String, english: String),

@@ -40,7 +40,7 @@ public struct OSFamilyCheck: CheckItem {
             counts[family, default: 0] += 1
         }
         let majority = order.max { counts[$0, default: 0] < counts[$1, default: 0] }
-        return nodes.compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let id = node.facts.osID, let majority else {
                 return .unknown(node, ("操作系统类型", "OS id"), expected: majority ?? "one family", in: context)
             }

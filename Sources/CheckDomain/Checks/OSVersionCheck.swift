@@ -44,7 +44,7 @@ public struct OSVersionCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        try context.judgeMemberNodes { node in
             let minimum = minimum(for: node.facts.osID)
             let text = node.facts.osVersion
             guard let text, let version = lenient ? ReleaseVersion.leading(text) : DottedVersion(text) else {

@@ -21,7 +21,6 @@ public struct PortInUseCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        let nodes = try context.memberNodes()
         // Each node's members' ports, found once (a scan of every member per node is quadratic in a 1,000-member
         // request), each port once per node, in request order.
         var portsByNode: [NodeID: [(port: Int, members: [String])]] = [:]
@@ -35,7 +34,7 @@ public struct PortInUseCheck: CheckItem {
                 portsByNode[id, default: []].append((Int(port), [member.name]))
             }
         }
-        return nodes.compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let ports = portsByNode[node.id] else { return nil }
             let expected = ports.map { "\($0.port) free" }.joined(separator: ", ")
             guard let listening = node.facts.listeningTCP else {

@@ -31,7 +31,7 @@ public struct SELinuxCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let expected = allowed.expected
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let running = node.facts.selinuxMode else {
                 return .unknown(node, ("SELinux 状态", "SELinux mode"), expected: expected, in: context)
             }

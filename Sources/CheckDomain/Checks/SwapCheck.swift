@@ -21,7 +21,7 @@ public struct SwapCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let expected = maximumMiB == 0 ? "0" : "<= \(ByteSize.text(mebibytes: maximumMiB))"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let bytes = node.facts.swapTotalBytes else {
                 return .unknown(node, ("swap 大小", "swap size"), expected: expected, in: context)
             }

@@ -110,7 +110,7 @@ public struct SysctlCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().compactMap { node in
+        try context.judgeMemberNodes { node in
             guard let settings = node.facts.sysctl else {
                 return .unknown(node, ("内核参数", "kernel settings"), expected: allExpected, in: context)
             }

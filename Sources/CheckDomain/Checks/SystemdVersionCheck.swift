@@ -32,7 +32,7 @@ public struct SystemdVersionCheck: CheckItem {
             expectedText = text
             return text
         }
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let version = node.facts.systemdVersion else {
                 return .unknown(node, ("systemd 版本", "systemd version"), expected: expected(), in: context)
             }

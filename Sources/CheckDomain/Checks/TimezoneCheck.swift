@@ -35,7 +35,7 @@ public struct TimezoneCheck: CheckItem {
         let nodes = try context.memberNodes()
         let majority = ClusterMajority.of(nodes.map(\.facts.timezone))
         let fix = majority.flatMap(Self.fix)
-        return nodes.compactMap { node in
+        return try context.judgeMemberNodes { node in
             guard let zone = node.facts.timezone, let majority else {
                 return .unknown(node, ("时区", "time zone"), expected: majority ?? "one time zone", in: context)
             }

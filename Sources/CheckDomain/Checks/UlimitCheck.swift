@@ -48,7 +48,7 @@ public struct UlimitCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let failExpected = "nofile >= \(nofileMinimum), nproc >= \(nprocMinimum)"
-        return try context.memberNodes().compactMap { node in
+        return try context.judgeMemberNodes { node in
             let facts = node.facts
             guard let nofileSoft = facts.nofileSoft, let nofileHard = facts.nofileHard, let nprocSoft = facts.nprocSoft,
                 let nprocHard = facts.nprocHard

@@ -66,6 +66,20 @@ public final class RequestContext {
         return found
     }
 
+    /// What `judge` finds wrong with each member node (nil: nothing), in the members' order: the shape of most
+    /// items. Room for a failure per node is made at once, rather than grown from none as `compactMap` does.
+    /// - Throws: what `memberNodes()` or `judge` throws.
+    @inline(__always)
+    public func judgeMemberNodes(_ judge: (Node) throws -> NodeFailure?) throws -> [NodeFailure] {
+        let nodes = try memberNodes()
+        var failures: [NodeFailure] = []
+        failures.reserveCapacity(min(nodes.count, 16))
+        for node in nodes {
+            if let failure = try judge(node) { failures.append(failure) }
+        }
+        return failures
+    }
+
     /// The node with this id if it is loaded already (every member's, once `memberNodes()` has returned), without a
     /// lookup: for items that go through the members one by one.
     public func loadedNode(withID id: NodeID) -> Node? {
