@@ -165,10 +165,13 @@ public final class SQLiteInventory: NodeStore {
             throw InventoryStoreError(description: "the inventory holds a node whose id, name or host is unreadable")
         }
         var facts = NodeFacts()
-        for (offset, fact) in columns.enumerated() {
+        for offset in columns.indices {
             let stored = column(3 + offset)
-            // An unknown fact (NULL) costs no more than this; a value of another type stays unknown too.
-            if stored.type != SQLITE_NULL, let value = stored.factValue(fact.kind) { fact.read(&facts, value) }
+            // An unknown fact (NULL) costs no more than this (the column is not even copied out of the table, which
+            // would retain its two closures); a value of another type stays unknown too.
+            if stored.type != SQLITE_NULL, let value = stored.factValue(columns[offset].kind) {
+                columns[offset].read(&facts, value)
+            }
         }
         return Node(id: NodeID(id), name: name, host: host, facts: facts)
     }
