@@ -49,11 +49,10 @@ public struct DataDirCheck: CheckItem {
         let freeText = ByteSize.text(minimumFree)
         let failExpected =
             "\(fileSystems.joined(separator: " | ")), free >= \(freeText)"
+        let unknownFact = ("数据目录 \(dataDir) 所在挂载点", "mount holding data_dir \(dataDir)")
         return try context.judgeMemberNodes { node in
             guard let mounts = node.facts.mounts, let mount = Self.mount(holding: dataDir, in: mounts) else {
-                return .unknown(
-                    node, ("数据目录 \(dataDir) 所在挂载点", "mount holding data_dir \(dataDir)"),
-                    expected: failExpected, in: context)
+                return .unknown(node, unknownFact, expected: failExpected, in: context)
             }
             var chinese: [String] = []
             var english: [String] = []
