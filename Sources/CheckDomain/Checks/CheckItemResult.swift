@@ -45,6 +45,11 @@ extension CheckItemResult {
                     case .warn: writer.raw(",\"level\":\"warn\",\"expected\":")
                     }
                     writer.optionalString(failures[index].expected)
+                    if failures[index].actual == nil && failures[index].fix == nil {
+                        // As for every unknown fact: one copy.
+                        writer.raw(",\"actual\":null,\"fix\":null}")
+                        continue
+                    }
                     writer.raw(",\"actual\":")
                     writer.optionalString(failures[index].actual)
                     writer.raw(",\"fix\":")
@@ -61,6 +66,7 @@ extension CheckItemResult {
 
 extension PythonJSONWriter {
     /// A string, or `null`.
+    @inline(__always)
     mutating func optionalString(_ value: String?) {
         if let value { string(value) } else { raw("null") }
     }
