@@ -2,9 +2,9 @@
 /// fact's name, `未知`) and joined only when it is read as a `String`: the answer's writer writes the pieces one after
 /// another into the response.
 ///
-/// Joining them first cost a request of the default catalogue more than the rest of its check items together: each
-/// piece appended to a `String` is some 300 instructions (storage grown, flags kept), and making a `String` of bytes
-/// checks them all as UTF-8 again. Holding up to four pieces costs nearly nothing; a host name or a number is a small
+/// Joining them first was the largest cost of the default catalogue's check items: each piece appended to a `String`
+/// is some 300 instructions (storage grown, flags kept), and making a `String` of bytes checks them all as UTF-8
+/// again. Holding up to four pieces costs nearly nothing; a host name or a number is a small
 /// string stored inline, and literals are not allocated at all. A message of more pieces keeps the first three as
 /// they are and joins the rest into the fourth.
 public struct MessageText: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringInterpolation {
