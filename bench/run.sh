@@ -11,8 +11,8 @@
 #   postgresql     fcgi-check, reference, the same 1,000 nodes in a local PostgreSQL reached through its unix socket
 # wrk drives each at 1, 8, 32 and 128 connections in interleaved rounds, and each run's CPU per request is the
 # contender's own utime+stime (its process tree, from /proc) over the run divided by the requests wrk counted: steadier
-# than requests/s on a shared machine. Before them, fcgi-check alone at 1 connection with 3, 100 and 1,000 members; then the
-# SQL statements per request, counted from the service's trace log. Results: bench/results/latest.md and latest.png.
+# than requests/s on a shared machine. Before them, fcgi-check alone at 1 connection with 3, 100 and 1,000 members;
+# after them, the SQL statements per request, counted from the service's trace log. Results: bench/results/latest.md and latest.png.
 #
 # Knobs: ROUNDS (3), DURATION seconds per run (5), CONNECTIONS ("1 8 32 128"), THREADS per FastCGI program (8),
 # CONTENDERS (all of the above). Loopback only; every run is bounded by DURATION.

@@ -27,7 +27,7 @@ public struct MemberHostCheck: CheckItem {
         }
         // Each node's members, found once: a scan of every member per node is quadratic in a 1,000-member request.
         let membersByNode = Dictionary(
-            grouping: context.proposal.members.compactMap { member in member.nodeID.map { (id: $0, member: member) } },
+            grouping: members.compactMap { member in member.nodeID.map { (id: $0, member: member) } },
             by: \.id)
         return try context.judgeMemberNodes { node in
             let host = node.host.lowercased()

@@ -22,34 +22,8 @@ struct ByteBuffer: @unchecked Sendable {
         start = allocation.start
     }
 
-    /// The bytes, as an array (one copy of the whole: `Array(UnsafeBufferPointer)` copies byte by byte, ten
-    /// thousand instructions for the default catalogue's answer).
-    var array: [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { array, initialized in
-            if let base = array.baseAddress { base.initialize(from: start, count: count) }
-            initialized = count
-        }
-    }
-
-    /// Makes room for `length` more bytes, so that the next appends up to that many need not check.
-    @inline(__always)
-    mutating func reserve(_ length: Int) {
-        if count + length > capacity || !isKnownUniquelyReferenced(&allocation) { reallocate(toHold: count + length) }
-    }
-
-    /// Appends `length` bytes from `source` where `reserve` made room for them.
-    @inline(__always)
-    mutating func appendReserved(_ source: UnsafePointer<UInt8>, length: Int) {
-        (start + count).update(from: source, count: length)
-        count += length
-    }
-
-    /// Appends one byte where `reserve` made room for it.
-    @inline(__always)
-    mutating func appendReserved(_ byte: UInt8) {
-        start[count] = byte
-        count += 1
-    }
+    /// The bytes, as an array.
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
 
     /// Appends `length` bytes from `source`.
     @inline(__always)

@@ -50,6 +50,12 @@ public struct PythonJSONWriter: Sendable {
         buffer.append(base, length: bytes.count)
     }
 
+    /// Whether a byte needs an escape in a JSON string: a control character (below 0x20), a quote or a backslash.
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C
+    }
+
     /// Whether any of a word's eight bytes needs an escape in a JSON string: a control character (below 0x20), a
     /// quote or a backslash (bit tricks on the whole word; bytes of 0x80 and up never match).
     @inline(__always)
@@ -69,14 +75,6 @@ public struct PythonJSONWriter: Sendable {
         }
         var value = value
         value.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress, Self.firstEscapedWord(base, count: utf8.count) != nil else {
-                // Nothing to escape, as nearly every string: one check for room, then a copy between the quotes.
-                buffer.reserve(utf8.count + 2)
-                buffer.appendReserved(UInt8(ascii: "\""))
-                if let base = utf8.baseAddress { buffer.appendReserved(base, length: utf8.count) }
-                buffer.appendReserved(UInt8(ascii: "\""))
-                return
-            }
             byte(UInt8(ascii: "\""))
             stringContents(utf8)
             byte(UInt8(ascii: "\""))
@@ -115,7 +113,7 @@ public struct PythonJSONWriter: Sendable {
                 continue
             }
             let byte = base[offset]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            if Self.needsEscape(byte) {
                 append(UnsafeBufferPointer(start: base + runStart, count: offset - runStart))
                 appendEscape(byte)
                 runStart = offset + 1
@@ -135,8 +133,7 @@ public struct PythonJSONWriter: Sendable {
             offset += 8
         }
         while offset < count {
-            let byte = base[offset]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return offset }
+            if needsEscape(base[offset]) { return offset }
             offset += 1
         }
         return nil
@@ -147,7 +144,7 @@ public struct PythonJSONWriter: Sendable {
         for scalar in value.unicodeScalars {
             if scalar.value < 0x7F {
                 let value = UInt8(scalar.value)
-                if value < 0x20 || value == 0x22 || value == 0x5C { appendEscape(value) } else { byte(value) }
+                if Self.needsEscape(value) { appendEscape(value) } else { byte(value) }
             } else {
                 for unit in String(scalar).utf16 {
                     raw("\\u")

@@ -11,10 +11,11 @@ import Synchronization
 /// until one of them is free, as a request would wait for a core anyway.
 ///
 /// Threads exist beyond the cores for what does wait: a client that sends its request slowly, a write lock held on
-/// SQLite, a stall of the disk. A thread answering one request for longer than `stuckAfterNanoseconds` is counted as stuck, and a
-/// standing-by thread takes its place (one of them, the lookout, looks every `lookInterval` while any thread is
-/// answering, every `idleLookInterval` otherwise): as many threads take connections as there are cores plus stuck threads, up
-/// to all of them, which is never fewer than without the limit, only later by at most a look's interval.
+/// SQLite, a stall of the disk. A thread answering one request for longer than `stuckAfterNanoseconds` is counted as
+/// stuck, and a standing-by thread takes its place (one of them, the lookout, looks every `lookInterval` while any
+/// thread is answering, every `idleLookInterval` otherwise): as many threads take connections as there are cores plus
+/// stuck threads, up to all of them, which is never fewer than without the limit, only later by at most a look's
+/// interval.
 /// (An inventory across the network waits in every request: it gets no limit, see `ServeCommand`.)
 ///
 /// The common path (a thread done with a request takes the next) reads one atomic and writes one timestamp; the lock
