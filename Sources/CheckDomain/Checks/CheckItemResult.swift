@@ -31,31 +31,33 @@ extension CheckItemResult {
             writer.raw(",\"description\":")
             writer.string(result.description)
             writer.raw(",\"not_success_nodes\":[")
-            // Read in place: a copy of each failure would retain and release its seven strings.
-            let failures = result.notSuccessNodes
-            for index in failures.indices {
-                if index > 0 { writer.raw(",") }
-                writer.raw("{\"node_id\":")
-                writer.integer(failures[index].nodeID.rawValue)
-                writer.raw(",\"message\":")
-                writer.string(failures[index].messageText)
-                if fields == .extended {
-                    switch failures[index].level {
-                    case .fail: writer.raw(",\"level\":\"fail\",\"expected\":")
-                    case .warn: writer.raw(",\"level\":\"warn\",\"expected\":")
+            // Read in place through a buffer pointer: an array's subscript handed the writer a copy of each message
+            // (its four strings retained, then released).
+            result.notSuccessNodes.withUnsafeBufferPointer { failures in
+                for index in failures.indices {
+                    if index > 0 { writer.raw(",") }
+                    writer.raw("{\"node_id\":")
+                    writer.integer(failures[index].nodeID.rawValue)
+                    writer.raw(",\"message\":")
+                    writer.string(failures[index].messageText)
+                    if fields == .extended {
+                        switch failures[index].level {
+                        case .fail: writer.raw(",\"level\":\"fail\",\"expected\":")
+                        case .warn: writer.raw(",\"level\":\"warn\",\"expected\":")
+                        }
+                        writer.optionalString(failures[index].expected)
+                        if failures[index].actual == nil && failures[index].fix == nil {
+                            // As for every unknown fact: one copy.
+                            writer.raw(",\"actual\":null,\"fix\":null}")
+                            continue
+                        }
+                        writer.raw(",\"actual\":")
+                        writer.optionalString(failures[index].actual)
+                        writer.raw(",\"fix\":")
+                        writer.optionalString(failures[index].fix)
                     }
-                    writer.optionalString(failures[index].expected)
-                    if failures[index].actual == nil && failures[index].fix == nil {
-                        // As for every unknown fact: one copy.
-                        writer.raw(",\"actual\":null,\"fix\":null}")
-                        continue
-                    }
-                    writer.raw(",\"actual\":")
-                    writer.optionalString(failures[index].actual)
-                    writer.raw(",\"fix\":")
-                    writer.optionalString(failures[index].fix)
+                    writer.raw("}")
                 }
-                writer.raw("}")
             }
             writer.raw("]}")
         }

@@ -22,8 +22,10 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
         first = value
     }
 
-    public init(stringInterpolation: Composition) {
-        self = stringInterpolation.text
+    /// The message an interpolated literal built: it builds the `MessageText` itself (see `Composition`), so the
+    /// finished message moves into place where a separate builder's would be copied out and the builder destroyed.
+    public init(stringInterpolation: MessageText) {
+        self = stringInterpolation
     }
 
     /// The message as one string.
@@ -55,6 +57,7 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
     }
 
     /// Appends a piece: into the next free place, or the fourth once the others are taken.
+    @inline(__always)
     private mutating func append(_ piece: String) {
         if piece.isEmpty { return }
         if first.isEmpty {
@@ -68,32 +71,33 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
         }
     }
 
-    /// The pieces of a message written as a literal with interpolations.
-    public struct Composition: StringInterpolationProtocol, Sendable {
-        fileprivate var text = MessageText("")
+    /// A literal with interpolations is pieced together by the message itself.
+    public typealias Composition = MessageText
+}
 
-        public init(literalCapacity: Int, interpolationCount: Int) {}
+extension MessageText: StringInterpolationProtocol {
+    /// An empty message, to be pieced together.
+    public init(literalCapacity: Int, interpolationCount: Int) {}
 
-        public mutating func appendLiteral(_ literal: String) {
-            text.append(literal)
-        }
+    public mutating func appendLiteral(_ literal: String) {
+        append(literal)
+    }
 
-        public mutating func appendInterpolation(_ value: String) {
-            text.append(value)
-        }
+    public mutating func appendInterpolation(_ value: String) {
+        append(value)
+    }
 
-        public mutating func appendInterpolation(_ value: Substring) {
-            text.append(String(value))
-        }
+    public mutating func appendInterpolation(_ value: Substring) {
+        append(String(value))
+    }
 
-        /// An integer, as Swift's own interpolation writes it.
-        public mutating func appendInterpolation(_ value: some BinaryInteger) {
-            text.append(String(value))
-        }
+    /// An integer, as Swift's own interpolation writes it.
+    public mutating func appendInterpolation(_ value: some BinaryInteger) {
+        append(String(value))
+    }
 
-        /// Any other value, as its `description` (what Swift's own interpolation writes for it).
-        public mutating func appendInterpolation(_ value: some CustomStringConvertible) {
-            text.append(value.description)
-        }
+    /// Any other value, as its `description` (what Swift's own interpolation writes for it).
+    public mutating func appendInterpolation(_ value: some CustomStringConvertible) {
+        append(value.description)
     }
 }
