@@ -44,6 +44,11 @@ public struct PythonJSONWriter: Sendable {
         buffer.append(value)
     }
 
+    /// Appends bytes as they are: raw JSON (or text between quotes) made elsewhere, e.g. a log line's timestamp.
+    public mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        append(bytes)
+    }
+
     /// Appends bytes as they are.
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
