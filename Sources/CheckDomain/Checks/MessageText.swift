@@ -8,25 +8,13 @@
 /// string stored inline, and literals are not allocated at all. A message of more pieces keeps the first three as
 /// they are and joins the rest into the fourth.
 public struct MessageText: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringInterpolation {
-    private var first = ""
-    private var second = ""
-    private var third = ""
-    private var fourth = ""
-
-    /// A message of one piece.
-    public init(_ string: String) {
-        first = string
-    }
-
-    public init(stringLiteral value: String) {
-        first = value
-    }
-
-    /// The message an interpolated literal built: it builds the `MessageText` itself (see `Composition`), so the
-    /// finished message moves into place where a separate builder's would be copied out and the builder destroyed.
-    public init(stringInterpolation: MessageText) {
-        self = stringInterpolation
-    }
+    // No initial values, and every initialiser (in the extension below, so that the memberwise one exists) goes
+    // through the memberwise one: with initial values, an initialiser made four empty strings first and destroyed
+    // them when it assigned `self`.
+    private var first: String
+    private var second: String
+    private var third: String
+    private var fourth: String
 
     /// The message as one string.
     public var string: String { first + second + third + fourth }
@@ -75,9 +63,28 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
     public typealias Composition = MessageText
 }
 
+extension MessageText {
+    /// A message of one piece.
+    public init(_ string: String) {
+        self.init(first: string, second: "", third: "", fourth: "")
+    }
+
+    public init(stringLiteral value: String) {
+        self.init(first: value, second: "", third: "", fourth: "")
+    }
+
+    /// The message an interpolated literal built: it builds the `MessageText` itself (see `Composition`), so the
+    /// finished message moves into place where a separate builder's would be copied out and the builder destroyed.
+    public init(stringInterpolation: MessageText) {
+        self = stringInterpolation
+    }
+}
+
 extension MessageText: StringInterpolationProtocol {
     /// An empty message, to be pieced together.
-    public init(literalCapacity: Int, interpolationCount: Int) {}
+    public init(literalCapacity: Int, interpolationCount: Int) {
+        self.init(first: "", second: "", third: "", fourth: "")
+    }
 
     public mutating func appendLiteral(_ literal: String) {
         append(literal)

@@ -20,8 +20,15 @@ public struct NodeFailure: Sendable, Equatable {
     public var fix: String?
     /// Where `fix` runs: on the node (as root), or where the inventory is.
     public var fixLocation: FixLocation
+}
 
+extension NodeFailure {
     /// Creates a failure.
+    ///
+    /// Made by the memberwise initialiser, outside the type's body: an initialiser that assigned the properties one
+    /// by one had the compiler build the value in place and then copy it out (every string retained, the original
+    /// destroyed), some 320 instructions a failure.
+    @inline(__always)
     public init(
         nodeID: NodeID,
         message: MessageText,
@@ -31,12 +38,8 @@ public struct NodeFailure: Sendable, Equatable {
         fix: String? = nil,
         fixLocation: FixLocation = .node
     ) {
-        self.nodeID = nodeID
-        self.messageText = message
-        self.level = level
-        self.expected = expected
-        self.actual = actual
-        self.fix = fix
-        self.fixLocation = fixLocation
+        self.init(
+            nodeID: nodeID, messageText: message, level: level, expected: expected, actual: actual, fix: fix,
+            fixLocation: fixLocation)
     }
 }
