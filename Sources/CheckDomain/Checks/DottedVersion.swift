@@ -40,6 +40,46 @@ public struct DottedVersion: Sendable, Hashable, Comparable, CustomStringConvert
         self.text = text
     }
 
+    /// Whether `text`, read as `init?(_:)` reads it, is below `minimum` (as `<` compares); nil when it is not a
+    /// version. The parts are compared as they are read, never kept: a check item judging each node's version pays
+    /// no array for it.
+    public static func isBelow(_ text: String, _ minimum: DottedVersion) -> Bool? {
+        var part = 0
+        var current = 0
+        var digits = 0
+        // Settled by the first part that differs from the minimum's, or by a part beyond the minimum's last.
+        var below: Bool?
+        func endPart() {
+            if below == nil {
+                below =
+                    part < minimum.parts.count
+                    ? (current == minimum.parts[part] ? nil : current < minimum.parts[part]) : false
+            }
+            part += 1
+            current = 0
+            digits = 0
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard digits > 0 else { return nil }
+                endPart()
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let (shifted, overflowed) = current.multipliedReportingOverflow(by: 10)
+                let (sum, carried) = shifted.addingReportingOverflow(Int(byte &- UInt8(ascii: "0")))
+                guard !overflowed && !carried else { return nil }
+                current = sum
+                digits += 1
+            default:
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        endPart()
+        // Equal parts as far as the text goes: a shorter text is below (`7.2 < 7.2.0`), an equal one is not.
+        return below ?? (part < minimum.parts.count)
+    }
+
     /// Part by part, as Python compares lists of ints (the reference's way): a prefix is smaller (`7.2 < 7.2.0`).
     public static func < (lhs: DottedVersion, rhs: DottedVersion) -> Bool {
         lhs.parts.lexicographicallyPrecedes(rhs.parts)

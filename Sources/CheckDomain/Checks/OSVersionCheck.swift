@@ -47,10 +47,19 @@ public struct OSVersionCheck: CheckItem {
         try context.judgeMemberNodes { node in
             let minimum = minimum(for: node.facts.osID)
             let text = node.facts.osVersion
-            guard let text, let version = lenient ? ReleaseVersion.leading(text) : DottedVersion(text) else {
+            let below: Bool?
+            if let text {
+                below =
+                    lenient
+                    ? ReleaseVersion.leading(text).map { ReleaseVersion.isBelow($0, minimum) }
+                    : DottedVersion.isBelow(text, minimum)
+            } else {
+                below = nil
+            }
+            guard let text, let below else {
                 return .unknown(node, ("操作系统版本", "OS version"), expected: ">= \(minimum)", actual: text, in: context)
             }
-            guard lenient ? ReleaseVersion.isBelow(version, minimum) : version < minimum else { return nil }
+            guard below else { return nil }
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(

@@ -4,9 +4,17 @@ public struct SystemdVersionCheck: CheckItem {
     public static let name = "check_systemd_version"
     public let facts: [Fact] = [.systemdVersion]
     /// The lowest version that passes.
-    public var minimum = 214
+    public var minimum = Self.defaultMinimum {
+        didSet { expected = Self.expected(minimum: minimum, banned: banned) }
+    }
     /// Versions that fail whatever the minimum.
-    public var banned = [231]
+    public var banned = Self.defaultBanned {
+        didSet { expected = Self.expected(minimum: minimum, banned: banned) }
+    }
+    /// What a node is expected to have (`>= 214, != 231`), written when the settings are, not for each request.
+    private var expected = Self.expected(minimum: Self.defaultMinimum, banned: Self.defaultBanned)
+    private static let defaultMinimum = 214
+    private static let defaultBanned = [231]
 
     /// The defaults, the reference service's (> 213, != 231).
     public init() {}
@@ -21,20 +29,14 @@ public struct SystemdVersionCheck: CheckItem {
             ? "systemd version: \(expected)" : "检测 systemd 检查版本 >\(minimum - 1)" + banned.map { " 且 != \($0)" }.joined()
     }
 
-    private var expected: String { ">= " + String(minimum) + banned.map { ", != " + String($0) }.joined() }
+    private static func expected(minimum: Int, banned: [Int]) -> String {
+        ">= " + String(minimum) + banned.map { ", != " + String($0) }.joined()
+    }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        // Made for the first node that fails, then shared by the others.
-        var expectedText: String?
-        func expected() -> String {
-            if let expectedText { return expectedText }
-            let text = self.expected
-            expectedText = text
-            return text
-        }
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes { node in
             guard let version = node.facts.systemdVersion else {
-                return .unknown(node, ("systemd 版本", "systemd version"), expected: expected(), in: context)
+                return .unknown(node, ("systemd 版本", "systemd version"), expected: expected, in: context)
             }
             guard version < minimum || banned.contains(version) else { return nil }
             let actual = String(version)
@@ -42,9 +44,9 @@ public struct SystemdVersionCheck: CheckItem {
                 nodeID: node.id,
                 message: context.text(
                     "\(node.host) 当前 systemd 版本为:\(actual)",
-                    en: "\(node.host) systemd version is \(actual), expected \(expected())"
+                    en: "\(node.host) systemd version is \(actual), expected \(expected)"
                 ),
-                expected: expected(),
+                expected: expected,
                 actual: actual
             )
         }
