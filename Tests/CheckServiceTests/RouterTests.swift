@@ -91,6 +91,10 @@ struct BrokenInventory: NodeInventory, NodeReader {
         #expect(HTTPRequest.path(ofRequestURI: "/x?") == "/x")
         #expect(HTTPRequest.path(ofRequestURI: "//") == "//")
         #expect(HTTPRequest.path(ofRequestURI: "") == "/")
+        #expect(HTTPRequest.path(ofRequestURI: "?a") == "/")
+        #expect(HTTPRequest.path(ofRequestURI: "/checks?a?b") == "/checks")
+        #expect(HTTPRequest.path(ofRequestURI: "/nodes") == "/nodes")
+        #expect(HTTPRequest.path(ofRequestURI: "/é?x=ü") == "/é")
     }
 }
 
@@ -102,6 +106,19 @@ struct BrokenInventory: NodeInventory, NodeReader {
                 == "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\nAllow: POST\r\n"
                 + "Content-Length: 31\r\n\r\n{\"detail\":\"Method Not Allowed\"}"
         )
+    }
+
+    /// The common head, made from a prefix kept once, is the head `writeCGIHead` writes, for bodies of every length.
+    @Test func theJSONHeadIsTheOneWrittenInFull() {
+        for length in [0, 1, 9, 10, 437, 10_557, 1_048_576] {
+            let response = HTTPResponse.json(200, Array(repeating: 0x20, count: length))
+            var written: [UInt8] = []
+            response.writeCGIHead(into: &written)
+            #expect(response.cgiHead == written)
+            #expect(
+                String(decoding: response.cgiHead, as: UTF8.self)
+                    == "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(length)\r\n\r\n")
+        }
     }
 
     @Test func contentLengthCountsBytesNotCharacters() {

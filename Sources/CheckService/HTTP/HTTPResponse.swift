@@ -65,9 +65,25 @@ public struct HTTPResponse: Sendable, Equatable {
     public var cgiHead: [UInt8] {
         var head: [UInt8] = []
         head.reserveCapacity(96)
+        // The head of nearly every answer (200, JSON, no other header) up to its length, made once: appending each
+        // piece as text cost some 1,500 instructions a request.
+        if status == 200 && extraHeaders.isEmpty && contentType == "application/json" {
+            head.append(contentsOf: Self.jsonHeadUpToLength)
+            head.appendDecimal(Int64(body.count))
+            head.append(contentsOf: [0x0D, 0x0A, 0x0D, 0x0A])
+            return head
+        }
         writeCGIHead(into: &head)
         return head
     }
+
+    /// `Status: 200 OK`, the JSON content type and `Content-Length: `, as `writeCGIHead` writes them.
+    private static let jsonHeadUpToLength: [UInt8] = {
+        var head: [UInt8] = []
+        HTTPResponse.json(200, []).writeCGIHead(into: &head)
+        // Up to the length's digits (the empty body's "0") and the blank line after them.
+        return Array(head.dropLast("0\r\n\r\n".utf8.count))
+    }()
 
     /// The reason phrase of the statuses the service answers.
     public static func reasonPhrase(_ status: Int) -> String {
