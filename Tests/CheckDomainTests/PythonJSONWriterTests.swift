@@ -76,7 +76,7 @@ import Testing
             let chosen = (0..<Int.random(in: 0...7, using: &generator)).map { _ in
                 pieces.randomElement(using: &generator)!
             }
-            var composition = MessageText.Composition(literalCapacity: 0, interpolationCount: chosen.count)
+            var composition = MessageText(literalCapacity: 0, interpolationCount: chosen.count)
             for (index, piece) in chosen.enumerated() {
                 if index.isMultiple(of: 2) {
                     composition.appendLiteral(piece)

@@ -12,30 +12,9 @@ public struct DottedVersion: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Parses `numeric` (a part of `text`) and keeps `text` for display.
     init?(_ text: String, parsing numeric: Substring) {
-        // Byte by byte: every check item of every request reads a version or two per node.
         var parts: [Int] = []
         parts.reserveCapacity(4)
-        var current = 0
-        var digits = 0
-        for byte in numeric.utf8 {
-            switch byte {
-            case UInt8(ascii: "."):
-                guard digits > 0 else { return nil }
-                parts.append(current)
-                current = 0
-                digits = 0
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                let (shifted, overflowed) = current.multipliedReportingOverflow(by: 10)
-                let (sum, carried) = shifted.addingReportingOverflow(Int(byte &- UInt8(ascii: "0")))
-                guard !overflowed && !carried else { return nil }
-                current = sum
-                digits += 1
-            default:
-                return nil
-            }
-        }
-        guard digits > 0 else { return nil }
-        parts.append(current)
+        guard Self.readParts(of: numeric.utf8, { parts.append($0) }) else { return nil }
         self.parts = parts
         self.text = text
     }
@@ -44,40 +23,51 @@ public struct DottedVersion: Sendable, Hashable, Comparable, CustomStringConvert
     /// version. The parts are compared as they are read, never kept: a check item judging each node's version pays
     /// no array for it.
     public static func isBelow(_ text: String, _ minimum: DottedVersion) -> Bool? {
-        var part = 0
-        var current = 0
-        var digits = 0
+        var index = 0
         // Settled by the first part that differs from the minimum's, or by a part beyond the minimum's last.
         var below: Bool?
-        func endPart() {
+        let isVersion = readParts(of: text.utf8) { part in
             if below == nil {
-                below =
-                    part < minimum.parts.count
-                    ? (current == minimum.parts[part] ? nil : current < minimum.parts[part]) : false
+                if index == minimum.parts.count {
+                    below = false
+                } else if part != minimum.parts[index] {
+                    below = part < minimum.parts[index]
+                }
             }
-            part += 1
-            current = 0
-            digits = 0
+            index += 1
         }
-        for byte in text.utf8 {
+        guard isVersion else { return nil }
+        // Equal parts as far as the text goes: a shorter text is below (`7.2 < 7.2.0`), an equal one is not.
+        return below ?? (index < minimum.parts.count)
+    }
+
+    /// Reads dot-separated integers byte by byte (every check item of every request reads a version or two per
+    /// node), handing each part to `part`; false when the bytes are not a version: empty, an empty part, a byte other
+    /// than a digit or a dot, a part beyond `Int`.
+    @inline(__always)
+    private static func readParts(of bytes: some Sequence<UInt8>, _ part: (Int) -> Void) -> Bool {
+        var current = 0
+        var digits = 0
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "."):
-                guard digits > 0 else { return nil }
-                endPart()
+                guard digits > 0 else { return false }
+                part(current)
+                current = 0
+                digits = 0
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let (shifted, overflowed) = current.multipliedReportingOverflow(by: 10)
                 let (sum, carried) = shifted.addingReportingOverflow(Int(byte &- UInt8(ascii: "0")))
-                guard !overflowed && !carried else { return nil }
+                guard !overflowed && !carried else { return false }
                 current = sum
                 digits += 1
             default:
-                return nil
+                return false
             }
         }
-        guard digits > 0 else { return nil }
-        endPart()
-        // Equal parts as far as the text goes: a shorter text is below (`7.2 < 7.2.0`), an equal one is not.
-        return below ?? (part < minimum.parts.count)
+        guard digits > 0 else { return false }
+        part(current)
+        return true
     }
 
     /// Part by part, as Python compares lists of ints (the reference's way): a prefix is smaller (`7.2 < 7.2.0`).

@@ -58,9 +58,6 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
             fourth += piece
         }
     }
-
-    /// A literal with interpolations is pieced together by the message itself.
-    public typealias Composition = MessageText
 }
 
 extension MessageText {
@@ -73,8 +70,9 @@ extension MessageText {
         self.init(first: value, second: "", third: "", fourth: "")
     }
 
-    /// The message an interpolated literal built: it builds the `MessageText` itself (see `Composition`), so the
-    /// finished message moves into place where a separate builder's would be copied out and the builder destroyed.
+    /// The message an interpolated literal built: a message pieces itself together (it is its own
+    /// `StringInterpolation`), so the finished message moves into place where a separate builder's would be copied
+    /// out and the builder destroyed.
     public init(stringInterpolation: MessageText) {
         self = stringInterpolation
     }

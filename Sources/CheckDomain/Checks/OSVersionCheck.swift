@@ -47,14 +47,11 @@ public struct OSVersionCheck: CheckItem {
         try context.judgeMemberNodes { node in
             let minimum = minimum(for: node.facts.osID)
             let text = node.facts.osVersion
-            let below: Bool?
-            if let text {
-                below =
-                    lenient
+            // nil: no version, or none that can be read.
+            let below = text.flatMap { text in
+                lenient
                     ? ReleaseVersion.leading(text).map { ReleaseVersion.isBelow($0, minimum) }
                     : DottedVersion.isBelow(text, minimum)
-            } else {
-                below = nil
             }
             guard let text, let below else {
                 return .unknown(node, ("操作系统版本", "OS version"), expected: ">= \(minimum)", actual: text, in: context)

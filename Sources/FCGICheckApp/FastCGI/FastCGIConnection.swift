@@ -125,37 +125,29 @@ final class FastCGIConnection {
         guard isOpen, var entry = request.pointee.envp else { return found }
         while let pointer = entry.pointee {
             entry += 1
+            // Takes the param's value into `slot` when its `NAME=` is `prefix` and no earlier param of that name was
+            // taken (the first of a name wins, as with `FCGX_GetParam`).
+            func take(_ prefix: StaticString, into slot: inout String?) -> Bool {
+                guard slot == nil, let value = Self.value(of: prefix, in: pointer) else { return false }
+                slot = value
+                return true
+            }
             // By the first byte: most of the params nginx sends are none of these, and are passed over without
             // being measured (a length and a search for "=" in each cost some 150 instructions a param).
             switch UInt8(bitPattern: pointer.pointee) {
             case UInt8(ascii: "R"):
-                if found.requestURI == nil, let value = Self.value(of: "REQUEST_URI=", in: pointer) {
-                    found.requestURI = value
-                } else if found.requestMethod == nil, let value = Self.value(of: "REQUEST_METHOD=", in: pointer) {
-                    found.requestMethod = value
-                } else if found.requestID == nil, let value = Self.value(of: "REQUEST_ID=", in: pointer) {
-                    found.requestID = value
-                }
-            case UInt8(ascii: "D"):
-                if found.documentURI == nil, let value = Self.value(of: "DOCUMENT_URI=", in: pointer) {
-                    found.documentURI = value
-                }
+                _ =
+                    take("REQUEST_URI=", into: &found.requestURI)
+                    || take("REQUEST_METHOD=", into: &found.requestMethod)
+                    || take("REQUEST_ID=", into: &found.requestID)
+            case UInt8(ascii: "D"): _ = take("DOCUMENT_URI=", into: &found.documentURI)
             case UInt8(ascii: "C"):
-                if found.contentType == nil, let value = Self.value(of: "CONTENT_TYPE=", in: pointer) {
-                    found.contentType = value
-                } else if found.contentLength == nil, let value = Self.value(of: "CONTENT_LENGTH=", in: pointer) {
-                    found.contentLength = value
-                }
-            case UInt8(ascii: "Q"):
-                if found.queryString == nil, let value = Self.value(of: "QUERY_STRING=", in: pointer) {
-                    found.queryString = value
-                }
-            case UInt8(ascii: "H"):
-                if found.acceptLanguage == nil, let value = Self.value(of: "HTTP_ACCEPT_LANGUAGE=", in: pointer) {
-                    found.acceptLanguage = value
-                }
-            default:
-                break
+                _ =
+                    take("CONTENT_TYPE=", into: &found.contentType)
+                    || take("CONTENT_LENGTH=", into: &found.contentLength)
+            case UInt8(ascii: "Q"): _ = take("QUERY_STRING=", into: &found.queryString)
+            case UInt8(ascii: "H"): _ = take("HTTP_ACCEPT_LANGUAGE=", into: &found.acceptLanguage)
+            default: break
             }
         }
         return found

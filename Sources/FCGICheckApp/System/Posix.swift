@@ -427,15 +427,6 @@ enum Posix {
         return now
     }
 
-    /// gmtime_r(3): `seconds` since the epoch as a UTC calendar time.
-    @inline(__always)
-    static func utcTime(_ seconds: time_t) -> tm {
-        var time = seconds
-        var parts = tm()
-        _ = gmtime_r(&time, &parts)
-        return parts
-    }
-
     /// isatty(3).
     static func isTerminal(_ descriptor: Int32) -> Bool {
         Glibc.isatty(descriptor) == 1
