@@ -54,6 +54,8 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
             second = piece
         } else if third.isEmpty {
             third = piece
+        } else if fourth.isEmpty {
+            fourth = piece  // taken as it is: appending to an empty string costs a call and a copy of its bytes
         } else {
             fourth += piece
         }

@@ -91,7 +91,10 @@ private final class DetailsBox: @unchecked Sendable {
     // @unchecked: `details` is written only through `Node`'s setters and `facts`' `_modify`, and only after
     // `isKnownUniquelyReferenced` has found the box unshared (copying it otherwise), so a box that more than one node
     // or thread can see is never written: the same discipline as Array's storage.
-    var details: Details
+    // Unchecked exclusivity: every read of a fact had begun a dynamic access (a runtime call, some 60 instructions,
+    // once per node and check item). Writes happen only through `Node`'s setters and `_modify`, on a box made unique
+    // first, never while a read of the same box is under way.
+    @exclusivity(unchecked) var details: Details
 
     init(_ details: Details) { self.details = details }
 }
