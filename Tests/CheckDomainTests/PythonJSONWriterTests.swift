@@ -99,17 +99,6 @@ import Testing
         #expect(interpolated.string == "-5 7 1.5 a true")
     }
 
-    @Test func aCopiedWriterWritesOnItsOwn() {
-        var first = PythonJSONWriter(capacity: 16)
-        first.raw("[")
-        var second = first
-        first.string("one")
-        second.integer(2)
-        second.raw("]")
-        #expect(String(decoding: first.bytes, as: UTF8.self) == #"["one""#)
-        #expect(String(decoding: second.bytes, as: UTF8.self) == "[2]")
-    }
-
     @Test(arguments: [Int64.min, Int64.min + 1, -10, -1, 0, 1, 9, 10, 99, 100, 1_234_567_890, Int64.max])
     func integersAreWrittenAsStringWritesThem(value: Int64) {
         var writer = PythonJSONWriter()

@@ -3,7 +3,9 @@
 ///
 /// Python's formatting is part of the contract (compact separators, raw non-ASCII, `\u00XX` for other control
 /// characters, `repr` of floats such as `1e+16` and `100.0`), which is why this is not Foundation's `JSONEncoder`.
-public struct PythonJSONWriter: Sendable {
+///
+/// Not copyable, as its buffer is not (see `ByteBuffer`): a writer is passed `inout` or consumed.
+public struct PythonJSONWriter: ~Copyable, Sendable {
     /// The bytes written so far.
     public var bytes: [UInt8] { buffer.array }
     /// Where they are written (see `ByteBuffer`).

@@ -77,7 +77,9 @@ extension ValidationIssue {
 ///
 /// A hostile 1 MiB body can hold a million errors, each echoing its input; writing each one at once keeps only the
 /// answer in memory, never a million issue values beside it.
-public struct ValidationIssueList: Sendable {
+///
+/// Not copyable, as its writer is not: a list is passed `inout` and consumed by `responseBody()`.
+public struct ValidationIssueList: ~Copyable, Sendable {
     private var writer = PythonJSONWriter(capacity: 256)
     /// How many issues were written.
     public private(set) var count = 0
@@ -102,9 +104,8 @@ public struct ValidationIssueList: Sendable {
     }
 
     /// The 422 body: `{"detail":[…]}`.
-    public func responseBody() -> [UInt8] {
-        var finished = writer
-        finished.raw("]}")
-        return finished.bytes
+    public consuming func responseBody() -> [UInt8] {
+        writer.raw("]}")
+        return writer.bytes
     }
 }
