@@ -27,4 +27,29 @@ import Testing
             }
         }
     }
+
+    /// `ReleaseVersion.isBelow(text, minimum)`, which reads a release's leading version as it compares, agrees with
+    /// reading it (`leading`) and comparing as release numbers, for releases of every shape.
+    @Test func judgingAReleaseAgreesWithReadingAndComparing() throws {
+        let minimums = try ["7.2", "7", "7.2.0", "3.10", "V10", "0", "10.0.1.5", "9223372036854775807"].map {
+            try #require(ReleaseVersion.exact($0))
+        }
+        var texts = [
+            "7.1", "7.2", "7.2.0", "7.2.1", "7.3", "7", "7.0", "7.0.0", "6", "8", "V10", "v10.1", "V", "V.", "10abc",
+            "8.x", "7.9 (Core)", "3.10.0-1160.el7.x86_64", "5.15.0-91-generic", "3.9.", "3..10", ".3", "", ".",
+            "9223372036854775807", "9223372036854775808", "7.2é", "7.2-é", "7.2٣", "18.04 LTS", "10.0.1.5.0.0",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789.0123456789.0-xV ")
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...10, using: &generator)
+            texts.append(String((0..<length).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for minimum in minimums {
+            for text in texts {
+                let expected = ReleaseVersion.leading(text).map { ReleaseVersion.isBelow($0, minimum) }
+                #expect(ReleaseVersion.isBelow(text, minimum) == expected, "\(text) against \(minimum)")
+            }
+        }
+    }
 }

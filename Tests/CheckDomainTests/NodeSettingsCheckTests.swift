@@ -354,6 +354,30 @@ import Testing
         #expect(found.first?.level == .fail && found.first?.actual == "/data xfs rw,noatime,attr2, free unknown")
     }
 
+    /// The texts made of the settings when they are set (not once per request) follow every one of them.
+    @Test func dataDirTextsFollowEverySetting() throws {
+        let policy = try Policy.parse(
+            """
+            [check_data_dir]
+            data_dir = "/pg"
+            file_systems = ["xfs"]
+            mount_options = ["noatime", "nodiratime"]
+            minimum_free_gib = 2000
+            """, file: "p.toml")
+        let unknown = try findings("check_data_dir", NodeFacts(), policy: policy)
+        #expect(unknown.first?.message == "10.1.1.1 数据目录 /pg 所在挂载点未知")
+        #expect(unknown.first?.expected == "xfs, free >= 2000.0 GiB")
+        var roomy = Self.data
+        roomy.mountPoint = "/pg"
+        roomy.freeBytes = 3000 << 30
+        roomy.options = "rw,noatime"
+        let warned = try findings("check_data_dir", Self.mounts([Self.root, roomy]), policy: policy)
+        #expect(warned.first?.level == .warn && warned.first?.expected == "noatime,nodiratime")
+        let full = try findings("check_data_dir", Self.mounts([Self.root, Self.data]), policy: policy)
+        #expect(full.first?.level == .fail && full.first?.expected == "xfs, free >= 2000.0 GiB")
+        #expect(full.first?.message.contains("至少需要 2000.0 GiB") == true)
+    }
+
     @Test func dataDirFixQuotesAMountPointFromTheNode() {
         #expect(
             DataDirCheck.remount("/mnt/usb disk", adding: ["noatime"]) == "mount -o remount,noatime '/mnt/usb disk'")

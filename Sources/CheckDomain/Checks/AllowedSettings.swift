@@ -2,25 +2,31 @@
 /// `check_transparent_hugepages`, `check_selinux` (now and after a reboot) and `check_cpu_governor` (each CPU).
 public struct AllowedSettings: Sendable, Equatable {
     /// Values that pass.
-    public var pass: [String]
+    public var pass: [String] {
+        didSet { expected = Self.expected(pass) }
+    }
     /// Values that warn.
     public var warn: [String]
+    /// `never`, or `disabled | permissive`: made when `pass` is set, not once per request.
+    private(set) var expected: String
 
     /// Creates the rule.
     public init(pass: [String], warn: [String]) {
         self.pass = pass
         self.warn = warn
+        expected = Self.expected(pass)
+    }
+
+    private static func expected(_ pass: [String]) -> String {
+        pass.joined(separator: " | ")
     }
 
     /// nil when `value` passes, else its level.
     func level(of value: String) -> CheckLevel? {
-        let value = value.lowercased()
+        let value = value.lowercasedIfNeeded
         if pass.contains(value) { return nil }
         return warn.contains(value) ? .warn : .fail
     }
-
-    /// `never`, or `disabled | permissive`.
-    var expected: String { pass.joined(separator: " | ") }
 
     /// At least one value passes, and none both passes and warns.
     func validate() throws(CheckSettingError) {

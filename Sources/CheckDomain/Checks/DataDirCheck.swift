@@ -8,16 +8,57 @@ public struct DataDirCheck: CheckItem {
     public static let name = "check_data_dir"
     public let facts: [Fact] = [.mounts]
     /// The directory the cluster's data goes in.
-    public var dataDir = "/data"
+    public var dataDir = "/data" {
+        didSet { texts = Texts(self) }
+    }
     /// The file system types that pass.
-    public var fileSystems = ["xfs", "ext4"]
+    public var fileSystems = ["xfs", "ext4"] {
+        didSet { texts = Texts(self) }
+    }
     /// The mount options it should have; a missing one warns.
-    public var mountOptions = ["noatime"]
+    public var mountOptions = ["noatime"] {
+        didSet { texts = Texts(self) }
+    }
     /// Less free space fails, in GiB.
-    public var minimumFreeGiB = 100
+    public var minimumFreeGiB = 100 {
+        didSet { texts = Texts(self) }
+    }
+    /// What every judgement says of the settings, made when one is set rather than once per request.
+    private var texts: Texts
+
+    /// The texts made of the settings.
+    private struct Texts: Sendable {
+        /// `minimumFreeGiB` in bytes.
+        let minimumFree: Int64
+        /// `100 GiB`.
+        let freeText: String
+        /// `xfs | ext4, free >= 100 GiB`.
+        let failExpected: String
+        /// `noatime`: what a node that only warns is expected to have.
+        let warnExpected: String
+        /// The fact a node without a mount for `dataDir` lacks.
+        let unknownFact: (chinese: String, english: String)
+
+        init(_ check: DataDirCheck) {
+            self.init(
+                dataDir: check.dataDir, fileSystems: check.fileSystems, mountOptions: check.mountOptions,
+                minimumFreeGiB: check.minimumFreeGiB)
+        }
+
+        init(dataDir: String, fileSystems: [String], mountOptions: [String], minimumFreeGiB: Int) {
+            minimumFree = Int64(minimumFreeGiB) << 30
+            freeText = ByteSize.text(minimumFree)
+            failExpected = "\(fileSystems.joined(separator: " | ")), free >= \(freeText)"
+            warnExpected = mountOptions.joined(separator: ",")
+            unknownFact = ("数据目录 \(dataDir) 所在挂载点", "mount holding data_dir \(dataDir)")
+        }
+    }
 
     /// The defaults.
-    public init() {}
+    public init() {
+        texts = Texts(
+            dataDir: dataDir, fileSystems: fileSystems, mountOptions: mountOptions, minimumFreeGiB: minimumFreeGiB)
+    }
 
     public static var settings: [CheckSetting<Self>] {
         [
@@ -45,11 +86,10 @@ public struct DataDirCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        let minimumFree = Int64(minimumFreeGiB) << 30
-        let freeText = ByteSize.text(minimumFree)
-        let failExpected =
-            "\(fileSystems.joined(separator: " | ")), free >= \(freeText)"
-        let unknownFact = ("数据目录 \(dataDir) 所在挂载点", "mount holding data_dir \(dataDir)")
+        let minimumFree = texts.minimumFree
+        let freeText = texts.freeText
+        let failExpected = texts.failExpected
+        let unknownFact = texts.unknownFact
         return try context.judgeMemberNodes { node in
             guard let mounts = node.facts.mounts, let mount = Self.mount(holding: dataDir, in: mounts) else {
                 return .unknown(node, unknownFact, expected: failExpected, in: context)
@@ -88,7 +128,7 @@ public struct DataDirCheck: CheckItem {
                     en: "\(node.host) data_dir \(dataDir) is on \(place): \(english.joined(separator: "; "))"
                 ),
                 level: level,
-                expected: level == .fail ? failExpected : mountOptions.joined(separator: ","),
+                expected: level == .fail ? failExpected : texts.warnExpected,
                 actual: "\(mount.mountPoint) \(mount.fsType) \(mount.options), free "
                     + (mount.freeBytes.map(ByteSize.text) ?? "unknown"),
                 fix: missing.isEmpty ? nil : Self.remount(mount.mountPoint, adding: missing)

@@ -45,7 +45,7 @@ public struct DottedVersion: Sendable, Hashable, Comparable, CustomStringConvert
     /// node), handing each part to `part`; false when the bytes are not a version: empty, an empty part, a byte other
     /// than a digit or a dot, a part beyond `Int`.
     @inline(__always)
-    private static func readParts(of bytes: some Sequence<UInt8>, _ part: (Int) -> Void) -> Bool {
+    static func readParts(of bytes: some Sequence<UInt8>, _ part: (Int) -> Void) -> Bool {
         var current = 0
         var digits = 0
         for byte in bytes {

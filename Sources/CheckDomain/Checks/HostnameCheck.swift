@@ -20,7 +20,7 @@ public struct HostnameCheck: CheckItem {
 
     /// `localhost`, `localhost.localdomain`, `localhost6`, ...: names every unconfigured machine has.
     static func isLocalhost(_ name: String) -> Bool {
-        let name = name.lowercased()
+        let name = name.lowercasedIfNeeded
         return name == "localhost" || name.hasPrefix("localhost.") || name == "localhost6"
             || name.hasPrefix("localhost6.")
     }
@@ -47,14 +47,14 @@ public struct HostnameCheck: CheckItem {
         var holders: [String: [String]] = [:]
         for node in nodes {
             guard let name = node.facts.hostname else { continue }
-            holders[name.lowercased(), default: []].append(node.host)
+            holders[name.lowercasedIfNeeded, default: []].append(node.host)
         }
         return try context.judgeMemberNodes { node in
             guard let name = node.facts.hostname else {
                 return .unknown(node, ("主机名", "host name"), expected: "unique, not localhost", in: context)
             }
             // Two node ids on one inventory host are one machine seen twice, not two machines sharing a name.
-            let others = (holders[name.lowercased()] ?? []).filter { $0 != node.host }
+            let others = (holders[name.lowercasedIfNeeded] ?? []).filter { $0 != node.host }
             let localhost = Self.isLocalhost(name)
             guard localhost || !others.isEmpty else { return nil }
             var chinese: [String] = []
@@ -87,7 +87,7 @@ public struct HostnameCheck: CheckItem {
     /// has (nor `localhost`): otherwise a name must be chosen by a person.
     private func fix(renaming node: Node, holders: [String: [String]]) -> String? {
         let name = node.name
-        guard Self.isValidHostname(name), !Self.isLocalhost(name), holders[name.lowercased()] == nil else {
+        guard Self.isValidHostname(name), !Self.isLocalhost(name), holders[name.lowercasedIfNeeded] == nil else {
             return nil
         }
         return "hostnamectl set-hostname \(name)"

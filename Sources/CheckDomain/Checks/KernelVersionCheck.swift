@@ -20,10 +20,10 @@ public struct KernelVersionCheck: CheckItem {
         let expected = ">= \(minimum)"
         return try context.judgeMemberNodes { node in
             let release = node.facts.kernelRelease
-            guard let release, let version = ReleaseVersion.leading(release) else {
+            guard let release, let below = ReleaseVersion.isBelow(release, minimum) else {
                 return .unknown(node, ("内核版本", "kernel version"), expected: expected, actual: release, in: context)
             }
-            guard ReleaseVersion.isBelow(version, minimum) else { return nil }
+            guard below else { return nil }
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(

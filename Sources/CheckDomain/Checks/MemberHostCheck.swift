@@ -30,8 +30,8 @@ public struct MemberHostCheck: CheckItem {
             grouping: members.compactMap { member in member.nodeID.map { (id: $0, member: member) } },
             by: \.id)
         return try context.judgeMemberNodes { node in
-            let host = node.host.lowercased()
-            let mismatched = (membersByNode[node.id] ?? []).map(\.member).filter { $0.host.lowercased() != host }
+            let host = node.host.lowercasedIfNeeded
+            let mismatched = (membersByNode[node.id] ?? []).map(\.member).filter { $0.host.lowercasedIfNeeded != host }
             guard !mismatched.isEmpty else { return nil }
             let pairs = mismatched.map { "\($0.name)=\($0.host)" }.joined(separator: ", ")
             return NodeFailure(

@@ -91,7 +91,7 @@ public struct MemberPortCheck: CheckItem {
         // compares them): two node ids on NODE-A and node-a are one machine.
         var users: [String: [String]] = [:]
         for (member, node) in members {
-            users[node.host.lowercased() + "\u{0}" + member.port.description, default: []].append(member.name)
+            users[node.host.lowercasedIfNeeded + "\u{0}" + member.port.description, default: []].append(member.name)
         }
         let expected = "\(minimum)..\(maximum), unique per host"
         // Each node's members, found once: a scan of every member per node is quadratic in a 1,000-member request.
@@ -109,7 +109,7 @@ public struct MemberPortCheck: CheckItem {
                     actual.append("\(member.name):\(port)")
                     continue
                 }
-                let names = users[node.host.lowercased() + "\u{0}" + port] ?? []
+                let names = users[node.host.lowercasedIfNeeded + "\u{0}" + port] ?? []
                 guard names.count > 1, reported.insert(port).inserted else { continue }
                 let list = names.joined(separator: ", ")
                 chinese.append("端口 \(port) 被多个成员使用: \(list)")

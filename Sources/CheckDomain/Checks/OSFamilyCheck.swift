@@ -20,7 +20,7 @@ public struct OSFamilyCheck: CheckItem {
 
     /// The family of an `/etc/os-release` `ID`; an id of no known family is its own family.
     public static func family(of osID: String) -> String {
-        let id = osID.lowercased()
+        let id = osID.lowercasedIfNeeded
         switch id {
         case "rhel", "centos", "rocky", "almalinux", "ol", "anolis", "fedora": return "rhel"
         case "debian", "ubuntu": return "debian"

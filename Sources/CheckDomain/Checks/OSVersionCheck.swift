@@ -38,9 +38,7 @@ public struct OSVersionCheck: CheckItem {
     public func minimum(for osID: String?) -> DottedVersion {
         guard !minimums.isEmpty, let osID else { return defaultMinimum }
         // Ids are lower-case ASCII as os-release writes them; only another spelling pays for a lowered copy.
-        let plain = osID.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
-        let id = plain ? osID : osID.lowercased()
-        return minimums[id] ?? defaultMinimum
+        return minimums[osID.lowercasedIfNeeded] ?? defaultMinimum
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
@@ -50,7 +48,7 @@ public struct OSVersionCheck: CheckItem {
             // nil: no version, or none that can be read.
             let below = text.flatMap { text in
                 lenient
-                    ? ReleaseVersion.leading(text).map { ReleaseVersion.isBelow($0, minimum) }
+                    ? ReleaseVersion.isBelow(text, minimum)
                     : DottedVersion.isBelow(text, minimum)
             }
             guard let text, let below else {

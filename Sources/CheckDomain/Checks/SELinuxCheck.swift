@@ -44,7 +44,7 @@ public struct SELinuxCheck: CheckItem {
             let configuredLevel = allowed.level(of: configured)
             guard runningLevel != nil || configuredLevel != nil else { return nil }
             let level: CheckLevel = runningLevel == .fail || configuredLevel == .fail ? .fail : .warn
-            if running.lowercased() == configured.lowercased() {
+            if running.lowercasedIfNeeded == configured.lowercasedIfNeeded {
                 return NodeFailure(
                     nodeID: node.id,
                     message: context.text(
