@@ -45,11 +45,38 @@ import Testing
             let length = Int.random(in: 0...10, using: &generator)
             texts.append(String((0..<length).map { _ in alphabet.randomElement(using: &generator)! }))
         }
+        texts += ["V\u{301}10", "7.2\u{301}", "7.2\u{1D400}", "7.2é", "ｖ10", "v.7", "V7.", "7.2\u{00A0}x"]
+        for text in texts {
+            #expect(ReleaseVersion.leading(text) == Self.leading(text), "\(text)")
+        }
         for minimum in minimums {
             for text in texts {
-                let expected = ReleaseVersion.leading(text).map { ReleaseVersion.isBelow($0, minimum) }
+                let expected = Self.leading(text).map { ReleaseVersion.isBelow($0, minimum) }
                 #expect(ReleaseVersion.isBelow(text, minimum) == expected, "\(text) against \(minimum)")
             }
         }
+    }
+
+    /// The reading of a release's leading version before it was done on bytes alone (on a `Substring`, the `V` taken
+    /// as a character), kept here as the answer to check against.
+    static func leading(_ text: String) -> DottedVersion? {
+        var rest = Substring(text)
+        if let first = rest.first, first == "V" || first == "v" { rest = rest.dropFirst() }
+        let bytes = rest.utf8
+        var end = bytes.startIndex
+        while end < bytes.endIndex, bytes[end] == UInt8(ascii: ".") || (0x30...0x39).contains(bytes[end]) {
+            end = bytes.index(after: end)
+        }
+        if end < bytes.endIndex {
+            let next = bytes[end]
+            if next < 0x80 {
+                if (0x41...0x5A).contains(next) || (0x61...0x7A).contains(next) { return nil }
+            } else if rest[end...].first?.isLetter == true {
+                return nil
+            }
+        }
+        var numeric = rest[..<end]
+        while numeric.utf8.last == UInt8(ascii: ".") { numeric = numeric.dropLast() }
+        return DottedVersion(text, parsing: numeric)
     }
 }

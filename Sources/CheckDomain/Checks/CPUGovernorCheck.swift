@@ -32,9 +32,6 @@ public struct CPUGovernorCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let expected = allowed.expected
-        // Sets every CPU's governor now (persist it with a tuned profile or the distribution's cpupower service).
-        let fix =
-            "for g in /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor; do echo \(allowed.pass[0]) > \"$g\"; done"
         return try context.judgeMemberNodes { node in
             guard let governors = node.facts.cpuGovernors else {
                 return .unknown(node, ("CPU 调频策略", "CPU frequency governor"), expected: expected, in: context)
@@ -86,5 +83,11 @@ public struct CPUGovernorCheck: CheckItem {
                 fix: fix
             )
         }
+    }
+
+    /// Sets every CPU's governor now (persist it with a tuned profile or the distribution's cpupower service). Made
+    /// only for a node that gets it.
+    private var fix: String {
+        "for g in /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor; do echo \(allowed.pass[0]) > \"$g\"; done"
     }
 }

@@ -6,7 +6,9 @@ public struct FactsFreshnessCheck: CheckItem {
     public static let name = "check_facts_freshness"
     public let facts: [Fact] = [.collectedAt]
     /// Older facts fail, in hours.
-    public var maximumAgeHours = 24
+    public var maximumAgeHours = Self.defaultMaximumAgeHours {
+        didSet { limit = Self.limit(maximumAgeHours) }
+    }
     /// Older facts (but within the maximum) warn, in hours.
     public var warnAgeHours = 12
 
@@ -34,7 +36,8 @@ public struct FactsFreshnessCheck: CheckItem {
     /// Collects the node's facts again over SSH and stores them: run where the inventory is, not on the node (which
     /// needs nothing of ours installed).
     static func fix(_ node: Node) -> String {
-        "fcgi-check nodes collect \(node.id.rawValue)"
+        // Joined, not interpolated: an interpolation grew its buffer and appended twice (some 1,500 instructions).
+        "fcgi-check nodes collect " + String(node.id.rawValue)
     }
 
     /// How far in the future a collection time may lie (clocks of different machines differ a little).
@@ -49,16 +52,21 @@ public struct FactsFreshnessCheck: CheckItem {
         return hours < 48 ? "\(hours) h" : "\(hours / 24) d \(hours % 24) h"
     }
 
+    /// `<= 24 h`: made when `maximumAgeHours` is set, not once per request.
+    private var limit = Self.limit(Self.defaultMaximumAgeHours)
+    private static let defaultMaximumAgeHours = 24
+
+    private static func limit(_ hours: Int) -> String {
+        "<= \(hours) h"
+    }
+
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        let limit = "<= \(maximumAgeHours) h"
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes { node in
             guard let collectedAt = node.facts.collectedAt else {
                 // Never collected (or stored without a time): collecting is the fix here too.
-                var unknown = NodeFailure.unknown(
-                    node, ("节点信息采集时间", "facts collection time"), expected: limit, in: context)
-                unknown.fix = Self.fix(node)
-                unknown.fixLocation = .inventory
-                return unknown
+                return .unknown(
+                    node, ("节点信息采集时间", "facts collection time"), expected: limit, fix: Self.fix(node),
+                    fixLocation: .inventory, in: context)
             }
             let age = context.now.timeIntervalSince(collectedAt)
             // Collected in the future (beyond a few minutes of clock skew), or at no real time at all: the node's

@@ -3,12 +3,15 @@ extension NodeFailure {
     /// - Parameters:
     ///   - fact: the fact's name, e.g. `("内核版本", "kernel version")`.
     ///   - actual: what was read when it could not be understood (`7.x`), nil when nothing was.
+    ///   - fix: what brings the fact in, where something does (collecting it again), and where it runs.
     @inline(__always)
     static func unknown(
         _ node: Node,
         _ fact: (chinese: String, english: String),
         expected: String,
         actual: String? = nil,
+        fix: String? = nil,
+        fixLocation: FixLocation = .node,
         in context: RequestContext
     ) -> NodeFailure {
         NodeFailure(
@@ -16,7 +19,9 @@ extension NodeFailure {
             message: context.text("\(node.host) \(fact.chinese)未知", en: "\(node.host) \(fact.english) is unknown"),
             level: .fail,
             expected: expected,
-            actual: actual
+            actual: actual,
+            fix: fix,
+            fixLocation: fixLocation
         )
     }
 }

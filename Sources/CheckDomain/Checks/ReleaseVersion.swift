@@ -30,25 +30,37 @@ enum ReleaseVersion {
     }
 
     /// The digits and dots `leading` reads a version from (trailing dots dropped); nil when a letter follows them.
+    /// Read as bytes: only a non-ASCII byte after the digits is looked at as a character (is it a letter?).
     private static func leadingNumeric(_ text: String) -> Substring? {
-        let rest = withoutLetterPrefix(text)
-        let bytes = rest.utf8
-        var end = bytes.startIndex
-        while end < bytes.endIndex, bytes[end] == UInt8(ascii: ".") || (0x30...0x39).contains(bytes[end]) {
-            end = bytes.index(after: end)
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        if start < bytes.endIndex, bytes[start] == UInt8(ascii: "V") || bytes[start] == UInt8(ascii: "v") {
+            start = bytes.index(after: start)
+        }
+        var end = start
+        // Where the digits end, less any dots after the last digit.
+        var numericEnd = start
+        while end < bytes.endIndex {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: ".") {
+                end = bytes.index(after: end)
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                end = bytes.index(after: end)
+                numericEnd = end
+            } else {
+                break
+            }
         }
         if end < bytes.endIndex {
             let next = bytes[end]
             // An ASCII letter, or any other letter (judged as a character only then, which is rare).
             if next < 0x80 {
                 if (0x41...0x5A).contains(next) || (0x61...0x7A).contains(next) { return nil }
-            } else if rest[end...].first?.isLetter == true {
+            } else if text[end...].first?.isLetter == true {
                 return nil
             }
         }
-        var numeric = rest[..<end]
-        while numeric.utf8.last == UInt8(ascii: ".") { numeric = numeric.dropLast() }
-        return numeric
+        return text[start..<numericEnd]
     }
 
     /// Whether `version` is below `minimum` as release numbers compare: missing parts count as zeros (`8` is `8.0`,

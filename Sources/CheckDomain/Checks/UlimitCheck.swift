@@ -7,11 +7,22 @@ public struct UlimitCheck: CheckItem {
     public static let name = "check_ulimit"
     public let facts: [Fact] = [.nofileSoft, .nofileHard, .nprocSoft, .nprocHard]
     /// Fewer open files (soft or hard) fail.
-    public var nofileMinimum = 65535
+    public var nofileMinimum = Self.defaults.nofile {
+        didSet { failExpected = Self.failExpected(nofileMinimum, nprocMinimum) }
+    }
     /// Fewer open files (but at least the minimum) warn.
     public var nofileRecommended = 1_000_000
     /// Fewer processes (soft or hard) fail.
-    public var nprocMinimum = 4096
+    public var nprocMinimum = Self.defaults.nproc {
+        didSet { failExpected = Self.failExpected(nofileMinimum, nprocMinimum) }
+    }
+    /// `nofile >= 65535, nproc >= 4096`: made when a minimum is set, not once per request.
+    private var failExpected = Self.failExpected(Self.defaults.nofile, Self.defaults.nproc)
+    private static let defaults = (nofile: 65535, nproc: 4096)
+
+    private static func failExpected(_ nofile: Int, _ nproc: Int) -> String {
+        "nofile >= \(nofile), nproc >= \(nproc)"
+    }
 
     /// The defaults.
     public init() {}
@@ -47,8 +58,7 @@ public struct UlimitCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        let failExpected = "nofile >= \(nofileMinimum), nproc >= \(nprocMinimum)"
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes { node in
             let facts = node.facts
             guard let nofileSoft = facts.nofileSoft, let nofileHard = facts.nofileHard, let nprocSoft = facts.nprocSoft,
                 let nprocHard = facts.nprocHard
