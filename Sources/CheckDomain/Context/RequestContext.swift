@@ -67,15 +67,18 @@ public final class RequestContext {
     }
 
     /// What `judge` finds wrong with each member node (nil: nothing), in the members' order: the shape of most
-    /// items. Room for a failure per node is made at once, rather than grown from none as `compactMap` does.
+    /// items. Room for a failure per node is made at the first failure, rather than grown from none as `compactMap`
+    /// does.
     /// - Throws: what `memberNodes()` or `judge` throws.
     @inline(__always)
     public func judgeMemberNodes(_ judge: (Node) throws -> NodeFailure?) throws -> [NodeFailure] {
         let nodes = try memberNodes()
         var failures: [NodeFailure] = []
-        failures.reserveCapacity(min(nodes.count, 16))
         for node in nodes {
-            if let failure = try judge(node) { failures.append(failure) }
+            guard let failure = try judge(node) else { continue }
+            // Room for a failure per node, made at the first (an item that passes every node allocates nothing).
+            if failures.isEmpty { failures.reserveCapacity(min(nodes.count, 16)) }
+            failures.append(failure)
         }
         return failures
     }
