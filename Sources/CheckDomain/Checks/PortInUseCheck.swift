@@ -38,7 +38,8 @@ public struct PortInUseCheck: CheckItem {
             guard let ports = portsByNode[node.id] else { return nil }
             // Nearly always one port a node: its text without a list built and joined.
             let expected =
-                ports.count == 1 ? String(ports[0].port) + " free" : ports.map { "\($0.port) free" }.joined(separator: ", ")
+                ports.count == 1
+                ? String(ports[0].port) + " free" : ports.map { "\($0.port) free" }.joined(separator: ", ")
             guard let listening = node.facts.listeningTCP else {
                 return .unknown(node, ("监听端口", "listening ports"), expected: expected, in: context)
             }
