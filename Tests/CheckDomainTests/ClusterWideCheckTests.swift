@@ -190,6 +190,7 @@ import Testing
         #expect(
             loopback.first?.message
                 == "10.0.0.2 port 6379 of member m1, m2 is already in use (listening on 127.0.0.1:6379)")
+        #expect(loopback.first?.expected == "6379 free")
         #expect(try findings("check_port_in_use", [(1, "10.0.0.1", 1543)], nodes: Self.listening).isEmpty)
     }
 
