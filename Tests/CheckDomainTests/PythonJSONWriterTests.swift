@@ -99,6 +99,31 @@ import Testing
         #expect(interpolated.string == "-5 7 1.5 a true")
     }
 
+    /// Short appends are copied without `memcpy` (two loads and two stores that may overlap): every length from 0
+    /// to 40, from any offset of the source, into a buffer at any fill, lands byte for byte.
+    @Test func appendsOfEveryShortLengthLandWhole() {
+        let source = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for fill in [0, 1, 7, 15, 16] {
+            for offset in [0, 1, 3, 8] {
+                for length in 0...40 {
+                    var writer = PythonJSONWriter(capacity: 1)
+                    var expected: [UInt8] = []
+                    for index in 0..<fill {
+                        writer.byte(UInt8(index))
+                        expected.append(UInt8(index))
+                    }
+                    source.withUnsafeBufferPointer { all in
+                        writer.raw(UnsafeBufferPointer(rebasing: all[offset..<offset + length]))
+                    }
+                    expected += source[offset..<offset + length]
+                    writer.raw("!")
+                    expected.append(UInt8(ascii: "!"))
+                    #expect(writer.bytes == expected, "fill \(fill), offset \(offset), length \(length)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: [Int64.min, Int64.min + 1, -10, -1, 0, 1, 9, 10, 99, 100, 1_234_567_890, Int64.max])
     func integersAreWrittenAsStringWritesThem(value: Int64) {
         var writer = PythonJSONWriter()

@@ -24,8 +24,37 @@ struct ByteBuffer: ~Copyable, @unchecked Sendable {
     @inline(__always)
     mutating func append(_ source: UnsafePointer<UInt8>, length: Int) {
         if count + length > capacity { reallocate(toHold: count + length) }
-        (start + count).update(from: source, count: length)
+        if length <= 16 {
+            Self.copy(upTo16: length, from: source, to: start + count)
+        } else {
+            (start + count).update(from: source, count: length)
+        }
         count += length
+    }
+
+    /// Copies up to 16 bytes with at most two loads and two stores, which may overlap, and no call: most appends are
+    /// punctuation, a key, a number or a short word, where `memcpy`'s call and size dispatch cost more than the copy.
+    @inline(__always)
+    private static func copy(
+        upTo16 length: Int, from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>
+    ) {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        @inline(__always)
+        func copyEnds<Word: FixedWidthInteger>(_: Word.Type) {
+            let size = MemoryLayout<Word>.size
+            let head = from.loadUnaligned(as: Word.self)
+            let tail = from.loadUnaligned(fromByteOffset: length - size, as: Word.self)
+            to.storeBytes(of: head, as: Word.self)
+            to.storeBytes(of: tail, toByteOffset: length - size, as: Word.self)
+        }
+        switch length {
+        case 8...16: copyEnds(UInt64.self)
+        case 4...7: copyEnds(UInt32.self)
+        case 2...3: copyEnds(UInt16.self)
+        case 1: target.pointee = source.pointee
+        default: break
+        }
     }
 
     /// Appends one byte.
