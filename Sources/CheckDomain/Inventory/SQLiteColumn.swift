@@ -24,7 +24,12 @@ struct SQLiteColumn {
 
     /// A text value; nil for any other type.
     var text: String? {
-        guard type == SQLITE_TEXT, let bytes = sqlite3_column_text(statement, index) else { return nil }
+        type == SQLITE_TEXT ? storedText : nil
+    }
+
+    /// The value as text, its type known to be `SQLITE_TEXT`.
+    private var storedText: String? {
+        guard let bytes = sqlite3_column_text(statement, index) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, index))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
@@ -34,13 +39,16 @@ struct SQLiteColumn {
 
     /// The value as a column of `kind` holds it; nil when NULL or of another type (a row edited by hand: 'two
     /// hundred' in an integer column is unknown, not SQLite's silent 0).
-    func factValue(_ kind: FactColumns.Kind) -> FactValue? {
-        switch kind {
-        case .integer, .boolean: integer.map(FactValue.integer)
-        case .real: real.map(FactValue.real)
-        case .text, .lines: text.map(FactValue.text)
-        case .limit: integer.map(FactValue.integer) ?? text.map(FactValue.text)
-        case .datetime: date.map(FactValue.date)
+    /// - Parameter type: the column's `type`, read once by the caller (which skips NULLs with it): each
+    ///   `sqlite3_column_type` is a call into SQLite, and a row of the default catalogue reads 31 columns.
+    func factValue(_ kind: FactColumns.Kind, type: Int32) -> FactValue? {
+        switch (kind, type) {
+        case (.integer, SQLITE_INTEGER), (.boolean, SQLITE_INTEGER), (.limit, SQLITE_INTEGER):
+            .integer(sqlite3_column_int64(statement, index))
+        case (.real, SQLITE_INTEGER), (.real, SQLITE_FLOAT): .real(sqlite3_column_double(statement, index))
+        case (.text, SQLITE_TEXT), (.lines, SQLITE_TEXT), (.limit, SQLITE_TEXT): storedText.map(FactValue.text)
+        case (.datetime, _): date.map(FactValue.date)
+        default: nil
         }
     }
 }

@@ -167,9 +167,10 @@ public final class SQLiteInventory: NodeStore {
         var facts = NodeFacts()
         for offset in columns.indices {
             let stored = column(3 + offset)
+            let type = stored.type
             // An unknown fact (NULL) costs no more than this (the column is not even copied out of the table, which
             // would retain its two closures); a value of another type stays unknown too.
-            if stored.type != SQLITE_NULL, let value = stored.factValue(columns[offset].kind) {
+            if type != SQLITE_NULL, let value = stored.factValue(columns[offset].kind, type: type) {
                 columns[offset].read(&facts, value)
             }
         }
