@@ -9,19 +9,19 @@ public struct DataDirCheck: CheckItem {
     public let facts: [Fact] = [.mounts]
     /// The directory the cluster's data goes in.
     public var dataDir = "/data" {
-        didSet { texts = Texts(self) }
+        didSet { texts = makeTexts() }
     }
     /// The file system types that pass.
     public var fileSystems = ["xfs", "ext4"] {
-        didSet { texts = Texts(self) }
+        didSet { texts = makeTexts() }
     }
     /// The mount options it should have; a missing one warns.
     public var mountOptions = ["noatime"] {
-        didSet { texts = Texts(self) }
+        didSet { texts = makeTexts() }
     }
     /// Less free space fails, in GiB.
     public var minimumFreeGiB = 100 {
-        didSet { texts = Texts(self) }
+        didSet { texts = makeTexts() }
     }
     /// What every judgement says of the settings, made when one is set rather than once per request.
     private var texts: Texts
@@ -39,12 +39,6 @@ public struct DataDirCheck: CheckItem {
         /// The fact a node without a mount for `dataDir` lacks.
         let unknownFact: (chinese: String, english: String)
 
-        init(_ check: DataDirCheck) {
-            self.init(
-                dataDir: check.dataDir, fileSystems: check.fileSystems, mountOptions: check.mountOptions,
-                minimumFreeGiB: check.minimumFreeGiB)
-        }
-
         init(dataDir: String, fileSystems: [String], mountOptions: [String], minimumFreeGiB: Int) {
             minimumFree = Int64(minimumFreeGiB) << 30
             freeText = ByteSize.text(minimumFree)
@@ -54,8 +48,13 @@ public struct DataDirCheck: CheckItem {
         }
     }
 
+    private func makeTexts() -> Texts {
+        Texts(dataDir: dataDir, fileSystems: fileSystems, mountOptions: mountOptions, minimumFreeGiB: minimumFreeGiB)
+    }
+
     /// The defaults.
     public init() {
+        // Not `makeTexts()`: `self` may not be used before `texts` has a value.
         texts = Texts(
             dataDir: dataDir, fileSystems: fileSystems, mountOptions: mountOptions, minimumFreeGiB: minimumFreeGiB)
     }

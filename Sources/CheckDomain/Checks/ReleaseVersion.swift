@@ -1,16 +1,12 @@
 /// Reads versions leniently: `V10` (Kylin) is 10, `3.10.0-1160.el7.x86_64` is 3.10.0, `5.15.0-91-generic` is
 /// 5.15.0, `7.9 (Core)` is 7.9; and compares them as release numbers, where `8` is `8.0`.
 enum ReleaseVersion {
-    /// The dotted version at the start of `text`, after an optional `V`/`v`, ending the text or followed by a
-    /// separator (`-`, `_`, `+`, a space, ...); nil when there is none. A version run into letters (`8.x`, `10abc`) is
-    /// not read as its digits: it is unreadable, so the node is listed as unknown rather than judged on half of it.
-    static func leading(_ text: String) -> DottedVersion? {
-        leadingNumeric(text).flatMap { DottedVersion(text, parsing: $0) }
-    }
-
-    /// Whether the version at the start of `text` (as `leading` reads it) is below `minimum`, compared as release
-    /// numbers (`isBelow(_:_:)`); nil when `text` holds no version. Read as it is compared, without making the
-    /// version's array of parts: one allocation less per node in each item that judges a version.
+    /// Whether the dotted version at the start of `text`, after an optional `V`/`v`, ending the text or followed by a
+    /// separator (`-`, `_`, `+`, a space, ...), is below `minimum` as release numbers compare: missing parts count as
+    /// zeros (`8` is `8.0`, `3.10` is `3.10.0`; the reference's own check compares as Python lists instead, `7.2 <
+    /// 7.2.0`). nil when `text` holds no version: a version run into letters (`8.x`, `10abc`) is not read as its
+    /// digits, so the node is listed as unknown rather than judged on half of it. Read as it is compared, without
+    /// making the version's array of parts: one allocation less per node in each item that judges a version.
     static func isBelow(_ text: String, _ minimum: DottedVersion) -> Bool? {
         guard let numeric = leadingNumeric(text) else { return nil }
         var index = 0
@@ -29,7 +25,7 @@ enum ReleaseVersion {
         return minimum.parts.dropFirst(index).contains { $0 != 0 }
     }
 
-    /// The digits and dots `leading` reads a version from (trailing dots dropped); nil when a letter follows them.
+    /// The digits and dots a version is read from (trailing dots dropped); nil when a letter follows them.
     /// Read as bytes: only a non-ASCII byte after the digits is looked at as a character (is it a letter?).
     private static func leadingNumeric(_ text: String) -> Substring? {
         let bytes = text.utf8
@@ -61,17 +57,6 @@ enum ReleaseVersion {
             }
         }
         return text[start..<numericEnd]
-    }
-
-    /// Whether `version` is below `minimum` as release numbers compare: missing parts count as zeros (`8` is `8.0`,
-    /// `3.10` is `3.10.0`). The reference's own check compares as Python lists instead (`7.2 < 7.2.0`).
-    static func isBelow(_ version: DottedVersion, _ minimum: DottedVersion) -> Bool {
-        for index in 0..<max(version.parts.count, minimum.parts.count) {
-            let left = index < version.parts.count ? version.parts[index] : 0
-            let right = index < minimum.parts.count ? minimum.parts[index] : 0
-            if left != right { return left < right }
-        }
-        return false
     }
 
     /// The whole of `text` as a version, with an optional `V`/`v` before it (`7.2`, `18.04`, `V10`); nil otherwise.
