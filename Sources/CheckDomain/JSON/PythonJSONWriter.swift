@@ -74,18 +74,44 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
         return hasControl || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
+    /// Whether any of `count` (at most 16) bytes needs an escape, read with at most two loads that may overlap (a
+    /// byte read twice changes nothing) and no loop: most strings of an answer are short (a host, a word, a number).
+    @inline(__always)
+    private static func needsEscape(upTo16 count: Int, at bytes: UnsafeRawPointer) -> Bool {
+        switch count {
+        case 8...16:
+            return needsEscape(bytes.loadUnaligned(as: UInt64.self))
+                || needsEscape(bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        case 4...7:
+            let head = UInt64(bytes.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            return needsEscape(head | tail << 32)
+        case 2...3:
+            let head = UInt64(bytes.loadUnaligned(as: UInt16.self))
+            let tail = UInt64(bytes.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self))
+            let half = head | tail << 16
+            return needsEscape(half | half << 32)
+        case 1:
+            return needsEscape(bytes.load(as: UInt8.self))
+        default:
+            return false
+        }
+    }
+
     /// Appends a quoted, escaped string.
     public mutating func string(_ value: String) {
         if escapesNonASCII && !value.utf8.allSatisfy({ $0 < 0x7F }) {
             asciiString(value)
             return
         }
-        var value = value
-        value.withUTF8 { utf8 in
-            byte(UInt8(ascii: "\""))
-            stringContents(utf8)
-            byte(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
+        // Native and small strings lend their bytes in place (no copy of the string, so no retain and release);
+        // anything else (bridged) is copied first.
+        if value.utf8.withContiguousStorageIfAvailable({ stringContents($0) }) == nil {
+            var value = value
+            value.withUTF8 { stringContents($0) }
         }
+        byte(UInt8(ascii: "\""))
     }
 
     /// Appends a failure's message as one quoted, escaped string, written piece by piece.
@@ -103,6 +129,10 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
     @inline(__always)
     private mutating func stringContents(_ utf8: UnsafeBufferPointer<UInt8>) {
         guard let base = utf8.baseAddress else { return }
+        if utf8.count <= 16, !Self.needsEscape(upTo16: utf8.count, at: UnsafeRawPointer(base)) {
+            buffer.append(base, length: utf8.count)
+            return
+        }
         guard let first = Self.firstEscapedWord(base, count: utf8.count) else {
             buffer.append(base, length: utf8.count)
             return
