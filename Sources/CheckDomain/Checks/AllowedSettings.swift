@@ -40,13 +40,13 @@ public struct AllowedSettings: Sendable, Equatable {
     /// listed as unknown.
     /// - Parameters:
     ///   - subject: the setting's name in messages, e.g. `("SELinux ", "SELinux")`.
-    ///   - unknownFact: the fact's name when it is unknown, e.g. `("SELinux 状态", "SELinux mode")`.
+    ///   - unknownFact: the fact's name when it is unknown, e.g. `UnknownFact("SELinux 状态", "SELinux mode")`.
     ///   - setting: the node's value.
     ///   - fix: a command that puts the setting right.
     func failures(
         in context: RequestContext,
         subject: (chinese: String, english: String),
-        unknownFact: (chinese: String, english: String),
+        unknownFact: UnknownFact,
         setting: (NodeFacts) -> String?,
         fix: String
     ) throws -> [NodeFailure] {

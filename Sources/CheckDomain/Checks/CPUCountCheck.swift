@@ -1,6 +1,7 @@
 /// `check_cpu_count`: a node needs at least `minimum` online CPUs (fail), and should have `recommended` (warn).
 public struct CPUCountCheck: CheckItem {
     public static let name = "check_cpu_count"
+    private static let unknownFact = UnknownFact("CPU 核数", "CPU count")
     public let facts: [Fact] = [.cpuCount]
     /// Fewer CPUs fail.
     public var minimum = 2
@@ -28,7 +29,7 @@ public struct CPUCountCheck: CheckItem {
         let expected = ">= \(minimum)"
         return try context.judgeMemberNodes { node in
             guard let count = node.facts.cpuCount else {
-                return .unknown(node, ("CPU 核数", "CPU count"), expected: expected, in: context)
+                return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }
             if count < minimum {
                 return NodeFailure(

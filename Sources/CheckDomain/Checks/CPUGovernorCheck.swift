@@ -5,6 +5,7 @@
 /// failure (pingcap/tiup PR #1663). That is a fact, `[]`; a governor list that could not be read at all is unknown.
 public struct CPUGovernorCheck: CheckItem {
     public static let name = "check_cpu_governor"
+    private static let unknownFact = UnknownFact("CPU 调频策略", "CPU frequency governor")
     public let facts: [Fact] = [.cpuGovernors]
     /// The governors that pass and warn; any other fails.
     public var allowed = AllowedSettings(pass: ["performance"], warn: [])
@@ -34,7 +35,7 @@ public struct CPUGovernorCheck: CheckItem {
         let expected = allowed.expected
         return try context.judgeMemberNodes { node in
             guard let governors = node.facts.cpuGovernors else {
-                return .unknown(node, ("CPU 调频策略", "CPU frequency governor"), expected: expected, in: context)
+                return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }
             guard !governors.isEmpty else {
                 guard withoutCPUFreq == "warn" else { return nil }

@@ -6,6 +6,7 @@
 /// shown to be close, never because a coarse measurement happened to land near zero.
 public struct ClockOffsetCheck: CheckItem {
     public static let name = "check_clock_offset"
+    private static let unknownFact = UnknownFact("时钟偏差", "clock offset")
     public let facts: [Fact] = [.clockOffsetSeconds, .clockOffsetErrorSeconds]
     /// A larger offset fails, in milliseconds.
     public var maximumMs = 500
@@ -40,7 +41,7 @@ public struct ClockOffsetCheck: CheckItem {
             guard let offset = node.facts.clockOffsetSeconds, let error = node.facts.clockOffsetErrorSeconds,
                 offset.isFinite, error.isFinite, error >= 0
             else {
-                return .unknown(node, ("时钟偏差", "clock offset"), expected: expected, in: context)
+                return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }
             let worst = Self.milliseconds(abs(offset) + error)
             guard worst > warnMs else { return nil }

@@ -2,6 +2,7 @@
 /// clock gets the policy's level.
 public struct ClockSyncCheck: CheckItem {
     public static let name = "check_clock_sync"
+    private static let unknownFact = UnknownFact("时钟同步状态", "clock synchronisation")
     public let facts: [Fact] = [.clockSynchronized]
     /// The level of a node whose clock is not synchronised.
     public var level = CheckLevel.fail
@@ -23,7 +24,7 @@ public struct ClockSyncCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         try context.judgeMemberNodes { node in
             guard let synchronized = node.facts.clockSynchronized else {
-                return .unknown(node, ("时钟同步状态", "clock synchronisation"), expected: "synchronized", in: context)
+                return .unknown(node, Self.unknownFact, expected: "synchronized", in: context)
             }
             guard !synchronized else { return nil }
             return NodeFailure(

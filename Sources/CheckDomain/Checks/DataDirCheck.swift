@@ -37,14 +37,14 @@ public struct DataDirCheck: CheckItem {
         /// `noatime`: what a node that only warns is expected to have.
         let warnExpected: String
         /// The fact a node without a mount for `dataDir` lacks.
-        let unknownFact: (chinese: String, english: String)
+        let unknownFact: UnknownFact
 
         init(dataDir: String, fileSystems: [String], mountOptions: [String], minimumFreeGiB: Int) {
             minimumFree = Int64(minimumFreeGiB) << 30
             freeText = ByteSize.text(minimumFree)
             failExpected = "\(fileSystems.joined(separator: " | ")), free >= \(freeText)"
             warnExpected = mountOptions.joined(separator: ",")
-            unknownFact = ("数据目录 \(dataDir) 所在挂载点", "mount holding data_dir \(dataDir)")
+            unknownFact = UnknownFact("数据目录 \(dataDir) 所在挂载点", "mount holding data_dir \(dataDir)")
         }
     }
 

@@ -4,6 +4,7 @@ import Foundation
 /// are getting old (warn); facts without a collection time are listed as unknown.
 public struct FactsFreshnessCheck: CheckItem {
     public static let name = "check_facts_freshness"
+    private static let unknownFact = UnknownFact("节点信息采集时间", "facts collection time")
     public let facts: [Fact] = [.collectedAt]
     /// Older facts fail, in hours.
     public var maximumAgeHours = Self.defaultMaximumAgeHours {
@@ -65,7 +66,7 @@ public struct FactsFreshnessCheck: CheckItem {
             guard let collectedAt = node.facts.collectedAt else {
                 // Never collected (or stored without a time): collecting is the fix here too.
                 return .unknown(
-                    node, ("节点信息采集时间", "facts collection time"), expected: limit, fix: Self.fix(node),
+                    node, Self.unknownFact, expected: limit, fix: Self.fix(node),
                     fixLocation: .inventory, in: context)
             }
             let age = context.now.timeIntervalSince(collectedAt)
@@ -76,7 +77,7 @@ public struct FactsFreshnessCheck: CheckItem {
                     collectedAt.timeIntervalSince1970.magnitude < 1e11
                     ? ISO8601DateFormatter().string(from: collectedAt) : "\(collectedAt.timeIntervalSince1970)"
                 return .unknown(
-                    node, ("节点信息采集时间", "facts collection time"), expected: limit, actual: actual, in: context)
+                    node, Self.unknownFact, expected: limit, actual: actual, in: context)
             }
             let level: CheckLevel
             if age > TimeInterval(maximumAgeHours) * 3600 {

@@ -3,6 +3,7 @@
 /// firewall at all (`none`) passes: that is a fact, not an unknown.
 public struct FirewallCheck: CheckItem {
     public static let name = "check_firewall"
+    private static let unknownFact = UnknownFact("防火墙状态", "firewall state")
     public let facts: [Fact] = [.firewall]
     /// The level of an active firewall.
     public var level = CheckLevel.warn
@@ -31,7 +32,7 @@ public struct FirewallCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         try context.judgeMemberNodes { node in
             guard let firewall = node.facts.firewall else {
-                return .unknown(node, ("防火墙状态", "firewall state"), expected: "none", in: context)
+                return .unknown(node, Self.unknownFact, expected: "none", in: context)
             }
             guard firewall != "none" else { return nil }
             return NodeFailure(

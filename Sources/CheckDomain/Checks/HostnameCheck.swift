@@ -3,6 +3,7 @@
 /// policy's level.
 public struct HostnameCheck: CheckItem {
     public static let name = "check_hostname"
+    private static let unknownFact = UnknownFact("主机名", "host name")
     public let facts: [Fact] = [.hostname]
     /// The level of a duplicate or `localhost` host name.
     public var level = CheckLevel.fail
@@ -51,7 +52,7 @@ public struct HostnameCheck: CheckItem {
         }
         return try context.judgeMemberNodes { node in
             guard let name = node.facts.hostname else {
-                return .unknown(node, ("主机名", "host name"), expected: "unique, not localhost", in: context)
+                return .unknown(node, Self.unknownFact, expected: "unique, not localhost", in: context)
             }
             // Two node ids on one inventory host are one machine seen twice, not two machines sharing a name.
             let others = (holders[name.lowercasedIfNeeded] ?? []).filter { $0 != node.host }

@@ -2,6 +2,7 @@
 /// release most nodes run (the first node's on a tie) get the policy's level, a warning by default.
 public struct KernelUniformCheck: CheckItem {
     public static let name = "check_kernel_uniform"
+    private static let unknownFact = UnknownFact("内核版本", "kernel release")
     public let facts: [Fact] = [.kernelRelease]
     /// The level of a node outside the cluster's release.
     public var level = CheckLevel.warn
@@ -23,7 +24,7 @@ public struct KernelUniformCheck: CheckItem {
         return try context.judgeMemberNodes { node in
             guard let release = node.facts.kernelRelease, let majority else {
                 return .unknown(
-                    node, ("内核版本", "kernel release"), expected: majority ?? "one kernel release", in: context)
+                    node, Self.unknownFact, expected: majority ?? "one kernel release", in: context)
             }
             guard release != majority else { return nil }
             return NodeFailure(

@@ -1,6 +1,7 @@
 /// `check_kernel_version`: a node's kernel release (`uname -r`) must be at least the minimum.
 public struct KernelVersionCheck: CheckItem {
     public static let name = "check_kernel_version"
+    private static let unknownFact = UnknownFact("内核版本", "kernel version")
     public let facts: [Fact] = [.kernelRelease]
     /// The lowest kernel version that passes, compared on the release's leading dotted numbers.
     public var minimum = DottedVersion("3.10")!
@@ -21,7 +22,7 @@ public struct KernelVersionCheck: CheckItem {
         return try context.judgeMemberNodes { node in
             let release = node.facts.kernelRelease
             guard let release, let below = ReleaseVersion.isBelow(release, minimum) else {
-                return .unknown(node, ("内核版本", "kernel version"), expected: expected, actual: release, in: context)
+                return .unknown(node, Self.unknownFact, expected: expected, actual: release, in: context)
             }
             guard below else { return nil }
             return NodeFailure(

@@ -4,6 +4,7 @@
 /// 7.6 GiB, so thresholds are best set a little under round sizes.
 public struct MemoryCheck: CheckItem {
     public static let name = "check_memory"
+    private static let unknownFact = UnknownFact("内存大小", "memory size")
     public let facts: [Fact] = [.memoryTotalBytes]
     /// Less memory fails, in MiB.
     public var minimumMiB = 3584
@@ -35,7 +36,7 @@ public struct MemoryCheck: CheckItem {
         let expected = ">= \(minimum)"
         return try context.judgeMemberNodes { node in
             guard let bytes = node.facts.memoryTotalBytes else {
-                return .unknown(node, ("内存大小", "memory size"), expected: expected, in: context)
+                return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }
             let actual = ByteSize.text(bytes)
             if bytes < Int64(minimumMiB) * ByteSize.mebibyte {

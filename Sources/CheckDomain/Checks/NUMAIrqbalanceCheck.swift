@@ -3,6 +3,8 @@
 /// node passes whatever runs on it.
 public struct NUMAIrqbalanceCheck: CheckItem {
     public static let name = "check_numa_irqbalance"
+    private static let unknownNUMANodes = UnknownFact("NUMA 节点数", "NUMA node count")
+    private static let unknownIrqbalance = UnknownFact("irqbalance 运行状态", "irqbalance state")
     public let facts: [Fact] = [.numaNodes, .irqbalanceRunning]
     /// The level of a NUMA machine without irqbalance.
     public var level = CheckLevel.warn
@@ -24,12 +26,12 @@ public struct NUMAIrqbalanceCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         try context.judgeMemberNodes { node in
             guard let numaNodes = node.facts.numaNodes else {
-                return .unknown(node, ("NUMA 节点数", "NUMA node count"), expected: "irqbalance running", in: context)
+                return .unknown(node, Self.unknownNUMANodes, expected: "irqbalance running", in: context)
             }
             guard numaNodes > 1 else { return nil }
             guard let running = node.facts.irqbalanceRunning else {
                 return .unknown(
-                    node, ("irqbalance 运行状态", "irqbalance state"), expected: "irqbalance running", in: context)
+                    node, Self.unknownIrqbalance, expected: "irqbalance running", in: context)
             }
             guard !running else { return nil }
             return NodeFailure(

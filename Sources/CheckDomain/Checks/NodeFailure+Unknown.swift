@@ -1,13 +1,13 @@
 extension NodeFailure {
     /// A node whose needed fact is unknown: listed as a failure, never passed.
     /// - Parameters:
-    ///   - fact: the fact's name, e.g. `("内核版本", "kernel version")`.
+    ///   - fact: the fact's name, e.g. `UnknownFact("内核版本", "kernel version")`.
     ///   - actual: what was read when it could not be understood (`7.x`), nil when nothing was.
     ///   - fix: what brings the fact in, where something does (collecting it again), and where it runs.
     @inline(__always)
     static func unknown(
         _ node: Node,
-        _ fact: (chinese: String, english: String),
+        _ fact: UnknownFact,
         expected: String,
         actual: String? = nil,
         fix: String? = nil,
@@ -16,7 +16,7 @@ extension NodeFailure {
     ) -> NodeFailure {
         NodeFailure(
             nodeID: node.id,
-            message: context.text("\(node.host) \(fact.chinese)未知", en: "\(node.host) \(fact.english) is unknown"),
+            message: context.text("\(node.host)\(fact.chineseEnding)", en: "\(node.host)\(fact.englishEnding)"),
             level: .fail,
             expected: expected,
             actual: actual,

@@ -3,6 +3,7 @@
 /// tie) get the policy's level; a node whose OS id is unknown is listed.
 public struct OSFamilyCheck: CheckItem {
     public static let name = "check_os_family"
+    private static let unknownFact = UnknownFact("操作系统类型", "OS id")
     public let facts: [Fact] = [.osID]
     /// The level of a node outside the cluster's family.
     public var level = CheckLevel.fail
@@ -42,7 +43,7 @@ public struct OSFamilyCheck: CheckItem {
         let majority = order.max { counts[$0, default: 0] < counts[$1, default: 0] }
         return try context.judgeMemberNodes { node in
             guard let id = node.facts.osID, let majority else {
-                return .unknown(node, ("操作系统类型", "OS id"), expected: majority ?? "one family", in: context)
+                return .unknown(node, Self.unknownFact, expected: majority ?? "one family", in: context)
             }
             let family = Self.family(of: id)
             guard family != majority else { return nil }

@@ -2,6 +2,7 @@
 /// 7.2 for every OS, when no per-id minimum is given).
 public struct OSVersionCheck: CheckItem {
     public static let name = "check_os_version"
+    private static let unknownFact = UnknownFact("操作系统版本", "OS version")
     public let facts: [Fact] = [.osID, .osVersion]
     /// The lowest version that passes, per `/etc/os-release` `ID` (`centos`, `ubuntu`, …), ids in lower case.
     public var minimums: [String: DottedVersion] = [
@@ -52,7 +53,7 @@ public struct OSVersionCheck: CheckItem {
                     : DottedVersion.isBelow(text, minimum)
             }
             guard let text, let below else {
-                return .unknown(node, ("操作系统版本", "OS version"), expected: ">= \(minimum)", actual: text, in: context)
+                return .unknown(node, Self.unknownFact, expected: ">= \(minimum)", actual: text, in: context)
             }
             guard below else { return nil }
             return NodeFailure(

@@ -5,6 +5,7 @@
 /// A node is listed once, with every member whose port is taken. Ports outside 1...65535 are `check_member_port`'s.
 public struct PortInUseCheck: CheckItem {
     public static let name = "check_port_in_use"
+    private static let unknownFact = UnknownFact("监听端口", "listening ports")
     public let facts: [Fact] = [.listeningTCP]
     /// The level of a port already in use.
     public var level = CheckLevel.fail
@@ -41,7 +42,7 @@ public struct PortInUseCheck: CheckItem {
                 ports.count == 1
                 ? String(ports[0].port) + " free" : ports.map { "\($0.port) free" }.joined(separator: ", ")
             guard let listening = node.facts.listeningTCP else {
-                return .unknown(node, ("监听端口", "listening ports"), expected: expected, in: context)
+                return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }
             var chinese: [String] = []
             var english: [String] = []

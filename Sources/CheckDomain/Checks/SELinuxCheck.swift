@@ -6,6 +6,9 @@
 /// worse of the two gives the level; either unknown is unknown.
 public struct SELinuxCheck: CheckItem {
     public static let name = "check_selinux"
+    private static let unknownMode = UnknownFact("SELinux 状态", "SELinux mode")
+    private static let unknownConfigMode = UnknownFact(
+        "SELinux 配置 (/etc/selinux/config)", "SELinux mode in /etc/selinux/config")
     public let facts: [Fact] = [.selinuxMode, .selinuxConfigMode]
     /// The modes that pass and warn.
     public var allowed = AllowedSettings(pass: ["disabled"], warn: ["permissive"])
@@ -33,11 +36,11 @@ public struct SELinuxCheck: CheckItem {
         let expected = allowed.expected
         return try context.judgeMemberNodes { node in
             guard let running = node.facts.selinuxMode else {
-                return .unknown(node, ("SELinux 状态", "SELinux mode"), expected: expected, in: context)
+                return .unknown(node, Self.unknownMode, expected: expected, in: context)
             }
             guard let configured = node.facts.selinuxConfigMode else {
                 return .unknown(
-                    node, ("SELinux 配置 (/etc/selinux/config)", "SELinux mode in /etc/selinux/config"),
+                    node, Self.unknownConfigMode,
                     expected: expected, actual: running, in: context)
             }
             let runningLevel = allowed.level(of: running)

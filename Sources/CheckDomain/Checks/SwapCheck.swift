@@ -1,6 +1,7 @@
 /// `check_swap`: swap must be off (a node's swap total at most `maximumMiB`, 0 by default).
 public struct SwapCheck: CheckItem {
     public static let name = "check_swap"
+    private static let unknownFact = UnknownFact("swap 大小", "swap size")
     public let facts: [Fact] = [.swapTotalBytes]
     /// More swap than this fails, in MiB.
     public var maximumMiB = 0
@@ -23,7 +24,7 @@ public struct SwapCheck: CheckItem {
         let expected = maximumMiB == 0 ? "0" : "<= \(ByteSize.text(mebibytes: maximumMiB))"
         return try context.judgeMemberNodes { node in
             guard let bytes = node.facts.swapTotalBytes else {
-                return .unknown(node, ("swap 大小", "swap size"), expected: expected, in: context)
+                return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }
             guard bytes > Int64(maximumMiB) * ByteSize.mebibyte else { return nil }
             let actual = ByteSize.text(bytes)

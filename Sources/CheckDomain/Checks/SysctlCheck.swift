@@ -6,6 +6,7 @@ import TOMLKit
 /// setting the node did not report (an older kernel without it, an unreadable file) is unknown, never kept.
 public struct SysctlCheck: CheckItem {
     public static let name = "check_sysctl"
+    private static let unknownFact = UnknownFact("内核参数", "kernel settings")
     public let facts: [Fact] = [.sysctl]
     /// The rules, in name order.
     public var rules: [SysctlRule] = Self.defaultRules {
@@ -112,7 +113,7 @@ public struct SysctlCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         try context.judgeMemberNodes { node in
             guard let settings = node.facts.sysctl else {
-                return .unknown(node, ("内核参数", "kernel settings"), expected: allExpected, in: context)
+                return .unknown(node, Self.unknownFact, expected: allExpected, in: context)
             }
             var breaches: [Breach] = []
             for rule in rules {

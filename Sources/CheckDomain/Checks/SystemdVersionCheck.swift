@@ -2,6 +2,7 @@
 /// service's rule: newer than 213, not 231).
 public struct SystemdVersionCheck: CheckItem {
     public static let name = "check_systemd_version"
+    private static let unknownFact = UnknownFact("systemd 版本", "systemd version")
     public let facts: [Fact] = [.systemdVersion]
     /// The lowest version that passes.
     public var minimum = Self.defaultMinimum {
@@ -36,7 +37,7 @@ public struct SystemdVersionCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         try context.judgeMemberNodes { node in
             guard let version = node.facts.systemdVersion else {
-                return .unknown(node, ("systemd 版本", "systemd version"), expected: expected, in: context)
+                return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }
             guard version < minimum || banned.contains(version) else { return nil }
             let actual = String(version)

@@ -3,6 +3,7 @@
 /// two names, and two answers to an operator reading logs side by side).
 public struct TimezoneCheck: CheckItem {
     public static let name = "check_timezone"
+    private static let unknownFact = UnknownFact("时区", "time zone")
     public let facts: [Fact] = [.timezone]
     /// The level of a node outside the cluster's zone.
     public var level = CheckLevel.fail
@@ -37,7 +38,7 @@ public struct TimezoneCheck: CheckItem {
         let fix = majority.flatMap(Self.fix)
         return try context.judgeMemberNodes { node in
             guard let zone = node.facts.timezone, let majority else {
-                return .unknown(node, ("时区", "time zone"), expected: majority ?? "one time zone", in: context)
+                return .unknown(node, Self.unknownFact, expected: majority ?? "one time zone", in: context)
             }
             guard zone != majority else { return nil }
             return NodeFailure(

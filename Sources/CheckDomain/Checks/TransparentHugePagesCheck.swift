@@ -2,6 +2,7 @@
 /// default `madvise` warns and `always` fails. The `enabled` setting is judged, never `defrag` (pingcap/tiup#1739).
 public struct TransparentHugePagesCheck: CheckItem {
     public static let name = "check_transparent_hugepages"
+    private static let unknownFact = UnknownFact("透明大页设置", "transparent huge pages setting")
     public let facts: [Fact] = [.transparentHugePages]
     /// The settings that pass and warn.
     public var allowed = AllowedSettings(pass: ["never"], warn: ["madvise"])
@@ -25,7 +26,7 @@ public struct TransparentHugePagesCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         try allowed.failures(
             in: context, subject: ("透明大页", "transparent huge pages"),
-            unknownFact: ("透明大页设置", "transparent huge pages setting"), setting: { $0.transparentHugePages },
+            unknownFact: Self.unknownFact, setting: { $0.transparentHugePages },
             // Turns THP off now (persist with `transparent_hugepage=never` on the kernel command line).
             fix: "echo never > /sys/kernel/mm/transparent_hugepage/enabled")
     }

@@ -5,6 +5,7 @@
 /// what a service started from such a login inherits.
 public struct UlimitCheck: CheckItem {
     public static let name = "check_ulimit"
+    private static let unknownFact = UnknownFact("nofile/nproc 限制", "nofile/nproc limits")
     public let facts: [Fact] = [.nofileSoft, .nofileHard, .nprocSoft, .nprocHard]
     /// Fewer open files (soft or hard) fail.
     public var nofileMinimum = Self.defaults.nofile {
@@ -63,7 +64,7 @@ public struct UlimitCheck: CheckItem {
             guard let nofileSoft = facts.nofileSoft, let nofileHard = facts.nofileHard, let nprocSoft = facts.nprocSoft,
                 let nprocHard = facts.nprocHard
             else {
-                return .unknown(node, ("nofile/nproc 限制", "nofile/nproc limits"), expected: failExpected, in: context)
+                return .unknown(node, Self.unknownFact, expected: failExpected, in: context)
             }
             // Nearly every node passes: it costs four comparisons, nothing built.
             if nofileSoft.isAtLeast(Int64(nofileRecommended)) && nprocSoft.isAtLeast(Int64(nprocMinimum))
