@@ -31,33 +31,33 @@ extension CheckItemResult {
             writer.raw(",\"description\":")
             writer.string(result.description)
             writer.raw(",\"not_success_nodes\":[")
-            // Read in place: a copy of each failure would retain and release its seven strings. (Each message is
-            // still copied on its way to the writer, an argument read from an array's element: reading it through a
-            // buffer pointer, or calling a method of the message, copied it too.)
-            let failures = result.notSuccessNodes
-            for index in failures.indices {
-                if index > 0 { writer.raw(",") }
-                writer.raw("{\"node_id\":")
-                writer.integer(failures[index].nodeID.rawValue)
-                writer.raw(",\"message\":")
-                writer.string(failures[index].messageText)
-                if fields == .extended {
-                    switch failures[index].level {
-                    case .fail: writer.raw(",\"level\":\"fail\",\"expected\":")
-                    case .warn: writer.raw(",\"level\":\"warn\",\"expected\":")
+            // Read in place, through a buffer: a copy of each failure would retain and release its seven strings,
+            // and each message was copied on its way to the writer when read through the array.
+            result.notSuccessNodes.withUnsafeBufferPointer { failures in
+                for index in failures.indices {
+                    if index > 0 { writer.raw(",") }
+                    writer.raw("{\"node_id\":")
+                    writer.integer(failures[index].nodeID.rawValue)
+                    writer.raw(",\"message\":")
+                    writer.string(message: (failures.baseAddress! + index).pointer(to: \.messageText)!)
+                    if fields == .extended {
+                        switch failures[index].level {
+                        case .fail: writer.raw(",\"level\":\"fail\",\"expected\":")
+                        case .warn: writer.raw(",\"level\":\"warn\",\"expected\":")
+                        }
+                        writer.optionalString(failures[index].expected)
+                        if failures[index].actual == nil && failures[index].fix == nil {
+                            // As for every unknown fact: one copy.
+                            writer.raw(",\"actual\":null,\"fix\":null}")
+                            continue
+                        }
+                        writer.raw(",\"actual\":")
+                        writer.optionalString(failures[index].actual)
+                        writer.raw(",\"fix\":")
+                        writer.optionalString(failures[index].fix)
                     }
-                    writer.optionalString(failures[index].expected)
-                    if failures[index].actual == nil && failures[index].fix == nil {
-                        // As for every unknown fact: one copy.
-                        writer.raw(",\"actual\":null,\"fix\":null}")
-                        continue
-                    }
-                    writer.raw(",\"actual\":")
-                    writer.optionalString(failures[index].actual)
-                    writer.raw(",\"fix\":")
-                    writer.optionalString(failures[index].fix)
+                    writer.raw("}")
                 }
-                writer.raw("}")
             }
             writer.raw("]}")
         }

@@ -21,9 +21,12 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
 
     public var description: String { string }
 
-    /// Calls `body` with the UTF-8 bytes of each piece that is not empty, in order.
+    /// Calls `body` with the UTF-8 bytes of each piece that is not empty of the message at `text`, in order.
+    ///
+    /// Read in place, each piece on its own: a method of the message, called on a message in an array's element,
+    /// copied the whole message first (four strings retained and released), however the element was reached.
     @inline(__always)
-    func withPieces(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    static func withPieces(at text: UnsafePointer<MessageText>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         @inline(__always)
         func bytes(of piece: String) {
             if piece.isEmpty { return }
@@ -33,10 +36,10 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
                 piece.withUTF8(body)
             }
         }
-        bytes(of: first)
-        bytes(of: second)
-        bytes(of: third)
-        bytes(of: fourth)
+        bytes(of: text.pointee.first)
+        bytes(of: text.pointee.second)
+        bytes(of: text.pointee.third)
+        bytes(of: text.pointee.fourth)
     }
 
     /// Two messages are equal when their texts are, however they were pieced together.

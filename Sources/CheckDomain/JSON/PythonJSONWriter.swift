@@ -116,12 +116,18 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
 
     /// Appends a failure's message as one quoted, escaped string, written piece by piece.
     mutating func string(_ text: borrowing MessageText) {
+        withUnsafePointer(to: text) { string(message: $0) }
+    }
+
+    /// Appends the message at `text` as one quoted, escaped string, written piece by piece and read in place (see
+    /// `MessageText.withPieces(at:_:)`).
+    mutating func string(message text: UnsafePointer<MessageText>) {
         if escapesNonASCII {
-            string(text.string)
+            string(text.pointee.string)
             return
         }
         byte(UInt8(ascii: "\""))
-        text.withPieces { stringContents($0) }
+        MessageText.withPieces(at: text) { stringContents($0) }
         byte(UInt8(ascii: "\""))
     }
 
