@@ -106,17 +106,20 @@ final class FastCGIClient {
 
     /// Reads stdout records until END_REQUEST; the CGI response (headers and body) as text.
     func readResponse() throws -> String {
-        var output: [UInt8] = []
+        String(decoding: try readRecords().filter { $0.type == 6 }.flatMap(\.content), as: UTF8.self)
+    }
+
+    /// Reads records until END_REQUEST (included): each one's type and content, its padding dropped.
+    func readRecords() throws -> [(type: UInt8, content: [UInt8])] {
+        var records: [(type: UInt8, content: [UInt8])] = []
         while true {
             let header = try readExactly(8)
             let type = header[1]
             let length = Int(header[4]) << 8 | Int(header[5])
             let padding = Int(header[6])
-            let content = try readExactly(length + padding).prefix(length)
-            if type == 6 { output += content }
-            if type == 3 { break }
+            records.append((type, Array(try readExactly(length + padding).prefix(length))))
+            if type == 3 { return records }
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// A whole request and its response.
