@@ -17,20 +17,49 @@ public struct CheckRegistry: Sendable {
 
     /// Registers items whose names are known to be distinct (a validated policy's).
     init(validated items: [any CheckItem]) {
-        self.items = items
-        facts = FactSet(items.flatMap(\.facts))
-        chineseDescriptions = items.map { $0.description(in: .chinese) }
-        englishDescriptions = items.map { $0.description(in: .english) }
+        self.init(
+            items: items,
+            shown: items.map { item in
+                let chinese = item.description(in: .chinese)
+                let english = item.description(in: .english)
+                return Shown(
+                    chineseDescription: chinese, englishDescription: english,
+                    chineseHead: CheckItemResult.head(name: item.name, description: chinese),
+                    englishHead: CheckItemResult.head(name: item.name, description: english))
+            })
     }
 
-    /// Each item's description in each language, made once: an item's settings do not change once registered, and
-    /// every answer shows every description.
-    private let chineseDescriptions: [String]
-    private let englishDescriptions: [String]
+    private init(items: [any CheckItem], shown: [Shown]) {
+        self.items = items
+        self.shown = shown
+        facts = FactSet(items.flatMap(\.facts))
+    }
+
+    /// What an answer shows of an item in each language, made once: an item's settings do not change once
+    /// registered, and every answer shows every item's name and description.
+    private struct Shown: Sendable {
+        let chineseDescription: String
+        let englishDescription: String
+        /// The answer's bytes before the item's failures (see `CheckItemResult.head`).
+        let chineseHead: [UInt8]
+        let englishHead: [UInt8]
+    }
+
+    /// The `items`' `Shown`, in the same order.
+    private let shown: [Shown]
 
     /// The description of the item at `index` of `items`, in `language`.
     public func description(ofItemAt index: Int, in language: Language) -> String {
-        language == .english ? englishDescriptions[index] : chineseDescriptions[index]
+        language == .english ? shown[index].englishDescription : shown[index].chineseDescription
+    }
+
+    /// The result of the item at `index` of `items` for one request, in `language`.
+    func result(ofItemAt index: Int, in language: Language, failures: [NodeFailure]) -> CheckItemResult {
+        let english = language == .english
+        return CheckItemResult(
+            name: items[index].name,
+            description: english ? shown[index].englishDescription : shown[index].chineseDescription,
+            notSuccessNodes: failures, head: english ? shown[index].englishHead : shown[index].chineseHead)
     }
 
     /// The reference service's catalogue: `check_os_version`, then `check_systemd_version`, with its thresholds.
@@ -53,6 +82,9 @@ public struct CheckRegistry: Sendable {
         }
         guard unknown.isEmpty else { return .failure(UnknownCheckNamesError(unknown: unknown, known: registered)) }
         let chosen = Set(names)
-        return .success(CheckRegistry(validated: items.filter { chosen.contains($0.name) }))
+        // What the items show was made with this registry; a selection keeps it rather than make it again for each
+        // request.
+        let indices = items.indices.filter { chosen.contains(items[$0].name) }
+        return .success(CheckRegistry(items: indices.map { items[$0] }, shown: indices.map { shown[$0] }))
     }
 }

@@ -48,9 +48,7 @@ public struct ClusterCheck: Sendable {
         for (index, item) in items.enumerated() {
             if let deadline, ContinuousClock.now >= deadline { throw DeadlineExceededError() }
             results.append(
-                CheckItemResult(
-                    name: item.name, description: running.description(ofItemAt: index, in: language),
-                    notSuccessNodes: try item.failures(in: context)))
+                running.result(ofItemAt: index, in: language, failures: try item.failures(in: context)))
         }
         return Run(results: results, nodes: nodes)
     }
