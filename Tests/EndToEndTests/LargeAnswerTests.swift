@@ -31,15 +31,31 @@ import Testing
         return Array(answer)
     }
 
-    @Test func answersOfOneTwoAndThreeRecordsAreFramedAsLibfcgiFramesThem() throws {
-        let directory = try TestEnvironment.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// Starts `fcgi-check serve --demo` (the default catalogue) on a unix socket in `directory`.
+    static func startServer(in directory: URL, extra: [String] = []) throws -> (ServiceProcess, String) {
         let socket = directory.appendingPathComponent("app.sock").path
         let server = try ServiceProcess(
-            executable: try TestEnvironment.binary(), arguments: ["serve", "--demo", "--listen", "unix:\(socket)"],
+            executable: try TestEnvironment.binary(),
+            arguments: ["serve", "--demo", "--listen", "unix:\(socket)"] + extra,
             logURL: directory.appendingPathComponent("app.log"))
         let ready = TestEnvironment.wait(for: .seconds(30)) { server.log.contains("listening on") || !server.isRunning }
         try #require(ready && server.isRunning, "server did not start:\n\(server.log)")
+        return (server, socket)
+    }
+
+    /// The CGI head and body of a response's stdout records.
+    static func response(of records: [(type: UInt8, content: [UInt8])]) throws -> (head: String, body: [UInt8]) {
+        let response = records.filter { $0.type == 6 }.flatMap(\.content)
+        let separator = Array("\r\n\r\n".utf8)
+        let end = try #require(
+            (0...(response.count - separator.count)).first { Array(response[$0..<$0 + separator.count]) == separator })
+        return (String(decoding: response[..<end], as: UTF8.self), Array(response[(end + separator.count)...]))
+    }
+
+    @Test func answersOfOneTwoAndThreeRecordsAreFramedAsLibfcgiFramesThem() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, socket) = try Self.startServer(in: directory)
 
         // From within the buffer (the demo's catalogue answer for three members is 9 KiB, over it already) to
         // either side of one record's 65,535 bytes, and past two records.
@@ -63,14 +79,7 @@ import Testing
             #expect(contents.allSatisfy { !$0.content.isEmpty && $0.content.count <= 65_535 })
             stdoutRecordCounts.insert(contents.count)
 
-            let response = contents.flatMap(\.content)
-            let separator = Array("\r\n\r\n".utf8)
-            let end = try #require(
-                (0...(response.count - separator.count)).first {
-                    Array(response[$0..<$0 + separator.count]) == separator
-                })
-            let head = String(decoding: response[..<end], as: UTF8.self)
-            let body = Array(response[(end + separator.count)...])
+            let (head, body) = try Self.response(of: records)
             let expected = try Self.answerOfTheCheckCommand(proposal, in: directory)
             #expect(head.hasPrefix("Status: 200 OK\r\n"), "\(members) members: \(head)")
             #expect(head.contains("Content-Length: \(expected.count)"), "\(members) members: \(head)")
@@ -78,6 +87,32 @@ import Testing
         }
         // The sizes above still reach one, two and three records of content.
         #expect(stdoutRecordCounts == [1, 2, 3], "\(stdoutRecordCounts)")
+        server.signal(SIGTERM)
+        #expect(server.waitForExit(timeout: .seconds(15)) == 0, "\(server.log)")
+    }
+
+    /// A web server slower to read than `--io-timeout` lets one write wait: the write of an answer larger than the
+    /// socket holds ends short, and the rest follows from the first byte not written.
+    @Test func aReaderSlowerThanOneWritesTimeoutStillGetsTheWholeAnswer() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, socket) = try Self.startServer(
+            in: directory, extra: ["--io-timeout", "1", "--max-body-size", "\(8 << 20)"])
+        let proposal = Self.proposal(members: 16_000)  // an answer of some 580 KB, more than a socket holds
+        let client = try FastCGIClient(socketPath: socket)
+        try client.begin(contentLength: proposal.count)
+        try client.sendBody(proposal)
+        try client.endBody()
+        // Once the service is writing, its write waits 1 s for this reader, then returns what the socket took.
+        try #require(client.answerBegins(within: 60))
+        usleep(1_500_000)
+        let records = try client.readRecords()
+        let (head, body) = try Self.response(of: records)
+        let expected = try Self.answerOfTheCheckCommand(proposal, in: directory)
+        #expect(expected.count > 500_000)
+        #expect(head.contains("Content-Length: \(expected.count)"), "\(head)")
+        #expect(body == expected, "the answer read slowly differs from fcgi-check check's")
+        #expect(records.last?.type == 3)
         server.signal(SIGTERM)
         #expect(server.waitForExit(timeout: .seconds(15)) == 0, "\(server.log)")
     }

@@ -235,50 +235,88 @@ final class FastCGIConnection {
 
     /// Writes an answer too large for libfcgi's buffer, and the end of the request, in one write: the answer in
     /// stdout records of up to 65,535 bytes, the empty stdout record that ends it and FCGI_END_REQUEST (request
-    /// complete, status 0), as libfcgi frames them (without its padding, which the protocol makes optional).
-    /// libfcgi's output is then marked closed, so that it writes nothing more; its stderr, never written, closes
-    /// without a write.
+    /// complete, status 0), as libfcgi frames them (without its padding, which the protocol makes optional). The
+    /// answer is written from where it is (`writev`), not copied. libfcgi's output is then marked closed, so that it
+    /// writes nothing more; its stderr, never written, closes without a write.
     ///
     /// A 10 KiB answer (the default catalogue's for three nodes) went out in two writes, each waking the web server;
     /// in one it costs some 4 µs less system time. A 1 MiB answer went out in 128.
     private func writeWhole(head: [UInt8], body: [UInt8]) -> Bool {
         let requestID = UInt16(truncatingIfNeeded: request.pointee.requestId)
         let length = head.count + body.count
-        var records: [UInt8] = []
-        records.reserveCapacity(length + (length / 65_535 + 1) * 8 + 24)
-        func appendHeader(type: Int32, contentLength: Int) {
-            records.append(UInt8(FCGI_VERSION_1))
-            records.append(UInt8(type))
-            records.append(UInt8(requestID >> 8))
-            records.append(UInt8(requestID & 0xFF))
-            records.append(UInt8(contentLength >> 8))
-            records.append(UInt8(contentLength & 0xFF))
-            records.append(0)  // no padding
-            records.append(0)  // reserved
+        let recordCount = (length + 65_534) / 65_535
+        // Each record's header, then the end of stdout and FCGI_END_REQUEST with its body.
+        var headers = [UInt8](repeating: 0, count: recordCount * 8 + 24)
+        func setHeader(at offset: Int, type: Int32, contentLength: Int) {
+            headers[offset] = UInt8(FCGI_VERSION_1)
+            headers[offset + 1] = UInt8(type)
+            headers[offset + 2] = UInt8(requestID >> 8)
+            headers[offset + 3] = UInt8(requestID & 0xFF)
+            headers[offset + 4] = UInt8(contentLength >> 8)
+            headers[offset + 5] = UInt8(contentLength & 0xFF)
+            // No padding; reserved.
         }
-        var offset = 0
-        while offset < length {
-            let end = min(offset + 65_535, length)
-            appendHeader(type: FCGI_STDOUT, contentLength: end - offset)
-            if offset < head.count { records += head[offset..<min(end, head.count)] }
-            if end > head.count { records += body[max(offset, head.count) - head.count..<end - head.count] }
-            offset = end
+        for record in 0..<recordCount {
+            setHeader(at: record * 8, type: FCGI_STDOUT, contentLength: min(65_535, length - record * 65_535))
         }
-        appendHeader(type: FCGI_STDOUT, contentLength: 0)
-        appendHeader(type: FCGI_END_REQUEST, contentLength: 8)
-        records += repeatElement(0, count: 8)  // application status 0, FCGI_REQUEST_COMPLETE (0), reserved
+        setHeader(at: recordCount * 8, type: FCGI_STDOUT, contentLength: 0)
+        setHeader(at: recordCount * 8 + 8, type: FCGI_END_REQUEST, contentLength: 8)
+        // The END_REQUEST body stays zero: application status 0, FCGI_REQUEST_COMPLETE (0), reserved.
         FCGX_FClose(request.pointee.err)
         request.pointee.out.pointee.wasFCloseCalled = 1
         request.pointee.out.pointee.isClosed = 1
-        return records.withUnsafeBytes { bytes in
-            var written = 0
-            while written < bytes.count {
-                let rest = UnsafeRawBufferPointer(rebasing: bytes[written...])
-                guard let count = try? Posix.write(request.pointee.ipcFd, rest), count > 0 else { return false }
-                written += count
+        return head.withUnsafeBytes { head in
+            body.withUnsafeBytes { body in
+                headers.withUnsafeBytes { headers in
+                    var vectors: [iovec] = []
+                    vectors.reserveCapacity(recordCount * 3 + 1)
+                    func add(_ bytes: UnsafeRawBufferPointer) {
+                        guard !bytes.isEmpty else { return }
+                        vectors.append(
+                            iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count))
+                    }
+                    for record in 0..<recordCount {
+                        add(UnsafeRawBufferPointer(rebasing: headers[record * 8..<record * 8 + 8]))
+                        // The record's bytes: from the head, then the body.
+                        let start = record * 65_535
+                        let end = min(start + 65_535, length)
+                        if start < head.count {
+                            add(UnsafeRawBufferPointer(rebasing: head[start..<min(end, head.count)]))
+                        }
+                        if end > head.count {
+                            add(
+                                UnsafeRawBufferPointer(
+                                    rebasing: body[max(start, head.count) - head.count..<end - head.count]))
+                        }
+                    }
+                    add(UnsafeRawBufferPointer(rebasing: headers[(recordCount * 8)...]))
+                    return vectors.withUnsafeMutableBufferPointer { Self.writeAll(request.pointee.ipcFd, $0) }
+                }
             }
-            return true
         }
+    }
+
+    /// The most vectors one `writev` takes (`IOV_MAX`, 1,024 on Linux; not imported into Swift).
+    private static let vectorLimit = max(16, sysconf(Int32(_SC_IOV_MAX)))
+
+    /// Writes every byte of `vectors`, `IOV_MAX` vectors at a time, going on after a short write from the first
+    /// byte not written (the vectors are changed to say where that is).
+    /// - Returns: false when a write fails (the peer went away, or the write timed out).
+    private static func writeAll(_ descriptor: Int32, _ vectors: UnsafeMutableBufferPointer<iovec>) -> Bool {
+        var first = 0
+        while first < vectors.count {
+            let batch = UnsafeBufferPointer(rebasing: vectors[first..<min(first + vectorLimit, vectors.count)])
+            guard var written = try? Posix.writev(descriptor, batch), written > 0 else { return false }
+            while first < vectors.count && written >= vectors[first].iov_len {
+                written -= vectors[first].iov_len
+                first += 1
+            }
+            if written > 0 {
+                vectors[first].iov_base += written
+                vectors[first].iov_len -= written
+            }
+        }
+        return true
     }
 
     /// The largest answer written to a unix socket without a write timeout: a unix socket holds what its peer has

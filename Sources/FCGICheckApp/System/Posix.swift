@@ -95,6 +95,11 @@ enum Posix {
         try syscall("write") { Glibc.write(descriptor, buffer.baseAddress, buffer.count) }
     }
 
+    /// writev(2) of `vectors` (at most `IOV_MAX`): the count written, which may be short.
+    static func writev(_ descriptor: Int32, _ vectors: UnsafeBufferPointer<iovec>) throws(PosixError) -> Int {
+        try syscall("writev") { Glibc.writev(descriptor, vectors.baseAddress, Int32(vectors.count)) }
+    }
+
     /// pread(2) into `buffer` from `offset`, leaving the file offset where it is.
     static func pread(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int)
         throws(PosixError) -> Int

@@ -66,6 +66,12 @@ final class FastCGIClient {
         return read(descriptor, &byte, 1) == 0
     }
 
+    /// Whether the app has begun to answer (something is there to read) within `seconds`; reads nothing.
+    func answerBegins(within seconds: Int) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, Int32(seconds * 1000)) == 1
+    }
+
     /// Reads whatever comes until the app closes the connection or `seconds` pass.
     func drain(seconds: Int) -> [UInt8] {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
