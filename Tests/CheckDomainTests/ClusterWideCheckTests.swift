@@ -209,6 +209,77 @@ import Testing
         #expect(warned.map(\.level) == [.warn])
     }
 
+    /// `check_port_in_use` as it was written first (a dictionary of each node's ports, each with its members' names),
+    /// kept here as the oracle of the item's list linked through one array: what it lists, in order, for `members`.
+    static func portsInUseAsFirstWritten(
+        _ members: [(node: Int64, host: String, port: Int64)], nodes: [Node], language: Language
+    ) -> [(node: Int64, message: String, expected: String, actual: String?)] {
+        var portsByNode: [Int64: [(port: Int64, members: [String])]] = [:]
+        var order: [Int64] = []
+        for (index, member) in members.enumerated() where (1...65535).contains(member.port) {
+            if !order.contains(member.node) { order.append(member.node) }
+            if let at = portsByNode[member.node]?.firstIndex(where: { $0.port == member.port }) {
+                portsByNode[member.node]?[at].members.append("m\(index + 1)")
+            } else {
+                portsByNode[member.node, default: []].append((member.port, ["m\(index + 1)"]))
+            }
+        }
+        var found: [(node: Int64, message: String, expected: String, actual: String?)] = []
+        // The member nodes in the order their first member comes, as judgeMemberNodes visits them.
+        var visited: [Int64] = []
+        for member in members where !visited.contains(member.node) { visited.append(member.node) }
+        for id in visited {
+            guard let node = nodes.first(where: { $0.id == NodeID(id) }), let ports = portsByNode[id] else { continue }
+            let expected = ports.map { "\($0.port) free" }.joined(separator: ", ")
+            guard let listening = node.facts.listeningTCP else {
+                let message = language == .english ? "\(node.host) listening ports is unknown" : "\(node.host) 监听端口未知"
+                found.append((id, message, expected, nil))
+                continue
+            }
+            var parts: [String] = []
+            var holders: [String] = []
+            for (port, names) in ports {
+                let holding = listening.filter { $0.hasSuffix(":\(port)") }
+                guard !holding.isEmpty else { continue }
+                let who = names.joined(separator: ", ")
+                let addresses = holding.joined(separator: ", ")
+                parts.append(
+                    language == .english
+                        ? "port \(port) of member \(who) is already in use (listening on \(addresses))"
+                        : "成员 \(who) 的端口 \(port) 已被占用 (监听地址 \(addresses))")
+                holders += holding
+            }
+            guard !parts.isEmpty else { continue }
+            found.append(
+                (id, "\(node.host) " + parts.joined(separator: "; "), expected, holders.joined(separator: ", ")))
+        }
+        return found
+    }
+
+    /// The item lists what its first writing listed: generated proposals of up to 12 members on 5 nodes (one of
+    /// them not in the inventory), several members a node and a port, ports out of range, in both languages.
+    @Test func portInUseListsWhatItsFirstWritingListed() throws {
+        var generator = SystemRandomNumberGenerator()
+        let ports: [Int64] = [22, 5432, 6379, 8080, 15432, 0, 70000]
+        let hosts = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.9"]
+        for _ in 0..<2_000 {
+            let members = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                let node = Int64.random(in: 1...5, using: &generator)
+                return (node: node, host: hosts[Int(node) - 1], port: ports.randomElement(using: &generator)!)
+            }
+            // Node 5 is not in the inventory: the item never sees it (the request would be 422).
+            let known = members.filter { $0.node != 5 }
+            for language in [Language.chinese, .english] {
+                let found = try findings("check_port_in_use", known, language: language, nodes: Self.listening)
+                let expected = Self.portsInUseAsFirstWritten(known, nodes: Self.listening, language: language)
+                #expect(found.map(\.nodeID) == expected.map { NodeID($0.node) }, "\(known)")
+                #expect(found.map(\.message) == expected.map(\.message), "\(known)")
+                #expect(found.map(\.expected) == expected.map(\.expected), "\(known)")
+                #expect(found.map(\.actual) == expected.map(\.actual), "\(known)")
+            }
+        }
+    }
+
     // MARK: - check_timezone, check_kernel_uniform
 
     static let zones = [
