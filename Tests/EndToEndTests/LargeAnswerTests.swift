@@ -19,16 +19,7 @@ import Testing
     static func answerOfTheCheckCommand(_ proposal: [UInt8], in directory: URL) throws -> [UInt8] {
         let file = directory.appendingPathComponent("proposal.json")
         try Data(proposal).write(to: file)
-        let process = Process()
-        process.executableURL = try TestEnvironment.binary()
-        process.arguments = ["check", "--demo", "--format", "json", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let answer = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(answer)
+        return try TestEnvironment.runBinary(["check", "--demo", "--format", "json", file.path]).output
     }
 
     /// Starts `fcgi-check serve --demo` (the default catalogue) on a unix socket in `directory`.

@@ -101,15 +101,6 @@ import Testing
 
     /// `fcgi-check check --demo --fix-script ARGUMENTS`: its exit status and the bytes it printed.
     static func fixScript(_ arguments: [String]) throws -> (status: Int32, output: [UInt8]) {
-        let process = Process()
-        process.executableURL = try TestEnvironment.binary()
-        process.arguments = ["check", "--demo", "--fix-script"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, [UInt8](bytes))
+        try TestEnvironment.runBinary(["check", "--demo", "--fix-script"] + arguments)
     }
 }

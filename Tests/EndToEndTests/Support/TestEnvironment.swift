@@ -25,6 +25,22 @@ enum TestEnvironment {
             found, "no built fcgi-check binary (run `swift build` first); looked at \(candidates.map(\.path))")
     }
 
+    /// Runs `fcgi-check ARGUMENTS` with nothing on standard input and its standard error discarded: its exit status
+    /// and the bytes it printed.
+    static func runBinary(_ arguments: [String]) throws -> (status: Int32, output: [UInt8]) {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, [UInt8](bytes))
+    }
+
     /// nginx, which the end-to-end tests put in front of the binary.
     static func nginx() throws -> String {
         let found = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"].first {
