@@ -3,6 +3,7 @@ import CheckService
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 /// The FastCGI accept loop: a fixed set of threads, each accepting and answering one request at a time.
 ///
@@ -42,7 +43,9 @@ final class FastCGIServer: Sendable {
     private let recorder: RequestRecorder
     private let slot: Scoreboard.Slot
     private let onRetire: @Sendable () -> Void
-    private let isStopping = LockedValue(false)
+    /// Set once, when the server stops; read by every accept thread before each connection (an atomic load: a lock
+    /// shared by the threads was taken and released on every request).
+    private let isStopping = Atomic<Bool>(false)
     private let stopBell: StopBell
     private let running = DispatchGroup()
     /// Every accept thread's batch of access lines, for a stop that runs out of time to write.
@@ -154,7 +157,7 @@ final class FastCGIServer: Sendable {
             // without draining.
             try? Posix.shutdown(socket, how: Int32(SHUT_RDWR))
         }
-        isStopping.withLock { $0 = true }
+        isStopping.store(true, ordering: .releasing)
         // Wakes every thread waiting for a connection, and those standing by; busy threads see the stop when they
         // come back.
         stopBell.ring()
@@ -170,7 +173,7 @@ final class FastCGIServer: Sendable {
         var taking = false
         defer { runningLimit?.leave(taking: taking) }
         while true {
-            if isStopping.withLock({ $0 }) {
+            if isStopping.load(ordering: .acquiring) {
                 // A stopping server answers what is still queued on a socket that was shut down (by this process, or
                 // by the supervisor at a full stop); on a socket it shares with other workers it takes nothing more.
                 guard ConnectionAcceptor.isShutDown(socket), let descriptor = acceptor.nextQueued() else { return }
