@@ -12,6 +12,8 @@
 # Keeps its callgrind files in bench/results/callgrind-*.out for callgrind_annotate.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
+export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 
 requests=${1:-500}
 port=${PORT:-18390}

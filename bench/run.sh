@@ -18,6 +18,8 @@
 # CONTENDERS (all of the above). Loopback only; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
+export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 
 rounds=${ROUNDS:-3}
 duration=${DURATION:-5}

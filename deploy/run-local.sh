@@ -13,6 +13,7 @@
 #   POLICY          a policy file, passed as --policy (default: none, the built-in defaults)
 #   WORKERS         fcgi-check worker processes under its supervisor (default: 2; 0 serves in one process)
 #   FCGI_CHECK_ARGS more arguments for `fcgi-check serve`, split on spaces (e.g. "--threads 4 --max-requests 500")
+#   GLIBC_TUNABLES  glibc's allocator settings (default: glibc.malloc.tcache_count=64, as the systemd unit sets)
 #
 # Prints "ready: http://127.0.0.1:PORT/" once both answer, then runs until SIGTERM or SIGINT (Ctrl-C) and stops both.
 set -euo pipefail
@@ -85,7 +86,8 @@ if [ -z "${UPSTREAM:-}" ]; then
     # shellcheck disable=SC2086 # FCGI_CHECK_ARGS is a list of words
     app_log=$run_dir/fcgi-check.log
     log_lines=$( (wc -l <"$app_log") 2>/dev/null || echo 0)
-    "$bin" serve "${source_args[@]}" --listen "unix:$socket" "${policy_args[@]}" --workers "${WORKERS:-2}" \
+    GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64} \
+        "$bin" serve "${source_args[@]}" --listen "unix:$socket" "${policy_args[@]}" --workers "${WORKERS:-2}" \
         ${FCGI_CHECK_ARGS:-} 2>>"$app_log" &
     app_pid=$!
     # Ready once it logs "listening on" (its workers started and serve), not when the socket appears (bound first).
