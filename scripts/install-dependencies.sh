@@ -47,6 +47,8 @@ if $with_bench; then
     python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
     # bench/instructions.sh counts a request's instructions under callgrind.
     command -v valgrind >/dev/null || missing+=(valgrind)
+    # bench/steps.sh divides a request's CPU among its steps with perf's sampled profile.
+    command -v perf >/dev/null || missing+=(linux-perf)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Time per step of a request under load, in µs: ./bench/steps.sh
+#
+# Puts one private nginx on 127.0.0.1 in front of the minimal C libfcgi program (bench/minimal_fcgi.c), fcgi-check
+# under compat = "reference" and fcgi-check with the default catalogue, all on unix sockets with 8 accept threads and
+# the 1,000-node SQLite inventory of bench/make_requests.py, as bench/run.sh does. For each, wrk drives 3-member
+# requests at CONNECTIONS (32) connections: first a window that measures the program's CPU per request (utime+stime
+# from /proc over the requests wrk counted, user and kernel apart), then a window of the same length under
+# `perf record -e cpu-clock -g` (a timer, so it works where the CPU exposes no hardware counters). bench/steps.py
+# gives each sample to a step of the request (accept, read, decode, lookup, checks, encode, write, count and log,
+# close) by the first frame of its stack that belongs to one, and scales the shares by the unprofiled CPU per
+# request. The profiler slows the program, so shares are what it measures; µs come from the window without it.
+# Results: bench/results/steps.md.
+#
+# Knobs: DURATION seconds per window (6), CONNECTIONS (32), FREQUENCY of samples per second (10000), THREADS (8).
+# Loopback only; every window is bounded by DURATION. Needs perf (linux-perf) and permission to profile the
+# processes it starts (root, or kernel.perf_event_paranoid <= 1).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
+export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
+
+duration=${DURATION:-6}
+connections=${CONNECTIONS:-32}
+frequency=${FREQUENCY:-10000}
+threads=${THREADS:-8}
+port=${PORT:-18490}
+
+./scripts/install-dependencies.sh --bench
+swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
+bin=${FCGI_CHECK_BIN:-"$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check"}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-steps.XXXXXX")
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    sleep 1
+    # libfcgi's own SIGTERM handler only sets a flag: the C program needs SIGKILL.
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+gcc -O2 -o "$work/minimal_fcgi" bench/minimal_fcgi.c -lfcgi -lpthread
+python3 bench/make_requests.py "$work" >/dev/null
+"$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
+
+declare -A pid_of
+serve() { # name, then serve's arguments
+    local name=$1
+    shift
+    "$bin" serve --inventory "$work/inventory.sqlite" --listen "unix:$work/$name.sock" --threads "$threads" "$@" \
+        2>"$work/$name.log" &
+    pid_of[$name]=$!
+    pids+=($!)
+}
+serve reference --policy deploy/policy.reference.toml
+serve catalogue
+"$work/minimal_fcgi" "$work/c-libfcgi.sock" "$threads" "$work/reply.json" &
+pid_of[c-libfcgi]=$!
+pids+=($!)
+for name in reference catalogue; do
+    for _ in $(seq 300); do grep -q "listening on" "$work/$name.log" 2>/dev/null && break; sleep 0.1; done
+    grep -q "listening on" "$work/$name.log" || { echo "steps: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
+done
+
+user_line=""
+[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
+mkdir -p "$work/tmp"
+locations=""
+for name in c-libfcgi reference catalogue; do
+    locations+="
+        location = /$name { include fastcgi_params; fastcgi_pass unix:$work/$name.sock; fastcgi_keep_conn off; }"
+done
+cat >"$work/nginx.conf" <<CONF
+$user_line
+daemon off;
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/tmp/body;
+    fastcgi_temp_path $work/tmp/fastcgi;
+    proxy_temp_path $work/tmp/proxy;
+    uwsgi_temp_path $work/tmp/uwsgi;
+    scgi_temp_path $work/tmp/scgi;
+    client_max_body_size 1m;
+    client_body_buffer_size 1m;
+    server {
+        listen 127.0.0.1:$port;$locations
+    }
+}
+CONF
+# fcgi-check answers POST / only: the request URI it sees is /.
+sed -e 's#^fastcgi_param *REQUEST_URI .*#fastcgi_param REQUEST_URI /;#' \
+    -e 's#^fastcgi_param *DOCUMENT_URI .*#fastcgi_param DOCUMENT_URI /;#' /etc/nginx/fastcgi_params >"$work/fastcgi_params"
+nginx -p "$work" -c "$work/nginx.conf" &
+pids+=($!)
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+
+for name in c-libfcgi reference catalogue; do
+    status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+        --data-binary "@$work/body-3.json" "http://127.0.0.1:$port/$name")
+    [ "$status" = 200 ] || { echo "steps: $name answered $status" >&2; exit 1; }
+done
+
+ticks=$(getconf CLK_TCK)
+cpu() { awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat"; } # utime stime, in ticks
+load() { # name, seconds: wrk's JSON summary line
+    BODY="$work/body-3.json" wrk -t2 -c"$connections" -d"$2s" -s bench/wrk-post.lua \
+        "http://127.0.0.1:$port/$1" | tail -1
+}
+
+report=$work/steps.md
+{
+    echo "Time per step of a 3-member request, $connections connections, behind one nginx on this project's"
+    echo "$(nproc)-core machine (\`./bench/steps.sh\`): each program's CPU per request (utime+stime from /proc,"
+    echo "without the profiler), divided among the steps by a \`perf record -e cpu-clock -g\` profile ($frequency"
+    echo "samples/s) of a second window of the same length. A sample belongs to the step of the innermost frame of its"
+    echo "stack that has one, the program's frames before the kernel's (\`bench/steps.py\`)."
+    echo
+} >"$report"
+for name in c-libfcgi reference catalogue; do
+    pid=${pid_of[$name]}
+    load "$name" 2 >/dev/null # warm-up: caches, the threads' readers, metadata
+    read -r user0 system0 < <(cpu "$pid")
+    summary=$(load "$name" "$duration")
+    read -r user1 system1 < <(cpu "$pid")
+    read -r requests user_us system_us < <(python3 - "$summary" "$user0" "$system0" "$user1" "$system1" "$ticks" <<'PY'
+import json, sys
+summary = json.loads(sys.argv[1])
+u0, s0, u1, s1, ticks = map(float, sys.argv[2:])
+requests = max(summary["requests"], 1)
+print(summary["requests"], (u1 - u0) * 1e6 / ticks / requests, (s1 - s0) * 1e6 / ticks / requests)
+PY
+)
+    cpu_us=$(python3 -c "print($user_us + $system_us)")
+    load "$name" "$((duration + 2))" >/dev/null &
+    loader=$!
+    sleep 1
+    perf record -q -e cpu-clock -F "$frequency" -g -p "$pid" -o "$work/$name.data" -- sleep "$duration" \
+        >/dev/null 2>&1
+    wait "$loader"
+    {
+        printf '### %s: %.1f µs of CPU per request (%.1f user, %.1f kernel), %s requests in %s s\n\n' \
+            "$name" "$cpu_us" "$user_us" "$system_us" "$requests" "$duration"
+        perf script -i "$work/$name.data" -F ip,sym,dso 2>/dev/null | swift demangle --simplified \
+            | python3 bench/steps.py --cpu-us "$cpu_us"
+        echo
+    } >>"$report"
+done
+mkdir -p bench/results
+cp "$report" bench/results/steps.md
+cat "$report"
