@@ -42,16 +42,12 @@ public struct ClusterCheck: Sendable {
             proposal: proposal, reader: reader, language: language, now: now, deadline: deadline,
             facts: running.facts)
         let nodes = try context.memberNodes()
+        let items = running.items
         var results: [CheckItemResult] = []
-        results.reserveCapacity(running.items.count)
-        // Each item is called where it is, in the registry's array: taken out of it (`for item in items`), every item
-        // was copied first, its settings' strings and arrays retained and released, once per item per request.
-        try running.items.withUnsafeBufferPointer { items in
-            for index in items.indices {
-                if let deadline, ContinuousClock.now >= deadline { throw DeadlineExceededError() }
-                results.append(
-                    running.result(ofItemAt: index, in: language, failures: try items[index].failures(in: context)))
-            }
+        results.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            if let deadline, ContinuousClock.now >= deadline { throw DeadlineExceededError() }
+            results.append(running.result(ofItemAt: index, in: language, failures: try item.failures(in: context)))
         }
         return Run(results: results, nodes: nodes)
     }
