@@ -12,6 +12,7 @@
 # Keeps its callgrind files in bench/results/callgrind-*.out for callgrind_annotate.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/private-nginx.sh
 # Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 
@@ -25,7 +26,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-instructions.XXXXXX")
 service=""
 cleanup() {
     [ -n "$service" ] && kill "$service" 2>/dev/null || true
-    [ -f "$work/nginx.pid" ] && nginx -p "$work" -c "$work/nginx.conf" -s stop 2>/dev/null || true
+    [ -n "${private_nginx_pid:-}" ] && kill "$private_nginx_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$work"
 }
@@ -37,31 +38,9 @@ strip --strip-debug -o "$bin" "$built"
 mkdir -p "$work/tmp" bench/results
 python3 bench/make_requests.py "$work" >/dev/null
 "$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
-cp /etc/nginx/fastcgi_params "$work/fastcgi_params"
-# As bench/run.sh: a root master would run its workers as "nobody", who cannot reach the socket.
-user_line=""
-[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
-cat >"$work/nginx.conf" <<CONF
-$user_line
-daemon on;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path $work/tmp/body;
-    fastcgi_temp_path $work/tmp/fastcgi;
-    proxy_temp_path $work/tmp/proxy;
-    uwsgi_temp_path $work/tmp/uwsgi;
-    scgi_temp_path $work/tmp/scgi;
-    server {
-        listen 127.0.0.1:$port;
-        location = / { include fastcgi_params; fastcgi_pass unix:$work/s.sock; fastcgi_read_timeout 300s; }
-    }
-}
-CONF
-nginx -p "$work" -c "$work/nginx.conf"
+# One worker: requests come one at a time; callgrind makes the service slow to answer.
+private_nginx_write "$work" "$port" 1 "$(private_nginx_location / "$work/s.sock" "fastcgi_read_timeout 300s;")"
+private_nginx_start "$work" "$port"
 
 for setting in reference catalogue; do
     policy=(--policy deploy/policy.reference.toml)

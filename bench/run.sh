@@ -18,6 +18,7 @@
 # CONTENDERS (all of the above). Loopback only; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/private-nginx.sh
 # Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 
@@ -86,36 +87,8 @@ for name in reference catalogue workers-2 postgresql; do
     grep -q "listening on" "$work/$name.log" || { echo "bench: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
 done
 
-user_line=""
-[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
-mkdir -p "$work/tmp"
-locations=""
-for name in c-libfcgi reference catalogue workers-2 postgresql; do
-    locations+="
-        location = /$name {
-            include fastcgi_params;
-            fastcgi_pass unix:$work/$name.sock;
-            fastcgi_keep_conn off;
-        }"
-done
-cat >"$work/nginx.conf" <<CONF
-$user_line
-daemon off;
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $work/tmp/body;
-    fastcgi_temp_path $work/tmp/fastcgi;
-    proxy_temp_path $work/tmp/proxy;
-    uwsgi_temp_path $work/tmp/uwsgi;
-    scgi_temp_path $work/tmp/scgi;
-    client_max_body_size 1m;
-    client_body_buffer_size 1m;
-    server {
-        listen 127.0.0.1:$port;
+# /queries is pointed at each traced service in turn (count_queries, below): its socket is the one before "# queries".
+locations="
         location = /queries {
             include fastcgi_params;
             fastcgi_pass unix:$work/none.sock; # queries
@@ -124,16 +97,13 @@ http {
         location = /nginx-static {
             default_type application/json;
             return 200 '$(cat "$work/reply.json")';
-        }$locations
-    }
-}
-CONF
-# Each contender has its own location, but fcgi-check answers POST / only: the request URI it sees is /.
-sed -e 's#^fastcgi_param *REQUEST_URI .*#fastcgi_param REQUEST_URI /;#' \
-    -e 's#^fastcgi_param *DOCUMENT_URI .*#fastcgi_param DOCUMENT_URI /;#' /etc/nginx/fastcgi_params >"$work/fastcgi_params"
-nginx -p "$work" -c "$work/nginx.conf" &
-pids+=($!)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+        }"
+for name in c-libfcgi reference catalogue workers-2 postgresql; do
+    locations+=$(private_nginx_location "/$name" "$work/$name.sock")
+done
+private_nginx_write "$work" "$port" auto "$locations"
+private_nginx_start "$work" "$port"
+pids+=("$private_nginx_pid")
 
 post() { curl -s -X POST -H 'Content-Type: application/json' --data-binary "@$work/body-$2.json" "http://127.0.0.1:$port/$1"; }
 # The reference contenders answer the same bytes, or the comparison means nothing.

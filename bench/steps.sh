@@ -17,6 +17,7 @@
 # processes it starts (root, or kernel.perf_event_paranoid <= 1).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/private-nginx.sh
 # Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 
@@ -65,41 +66,13 @@ for name in reference catalogue; do
     grep -q "listening on" "$work/$name.log" || { echo "steps: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
 done
 
-user_line=""
-[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
-mkdir -p "$work/tmp"
 locations=""
 for name in c-libfcgi reference catalogue; do
-    locations+="
-        location = /$name { include fastcgi_params; fastcgi_pass unix:$work/$name.sock; fastcgi_keep_conn off; }"
+    locations+=$(private_nginx_location "/$name" "$work/$name.sock")
 done
-cat >"$work/nginx.conf" <<CONF
-$user_line
-daemon off;
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $work/tmp/body;
-    fastcgi_temp_path $work/tmp/fastcgi;
-    proxy_temp_path $work/tmp/proxy;
-    uwsgi_temp_path $work/tmp/uwsgi;
-    scgi_temp_path $work/tmp/scgi;
-    client_max_body_size 1m;
-    client_body_buffer_size 1m;
-    server {
-        listen 127.0.0.1:$port;$locations
-    }
-}
-CONF
-# fcgi-check answers POST / only: the request URI it sees is /.
-sed -e 's#^fastcgi_param *REQUEST_URI .*#fastcgi_param REQUEST_URI /;#' \
-    -e 's#^fastcgi_param *DOCUMENT_URI .*#fastcgi_param DOCUMENT_URI /;#' /etc/nginx/fastcgi_params >"$work/fastcgi_params"
-nginx -p "$work" -c "$work/nginx.conf" &
-pids+=($!)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+private_nginx_write "$work" "$port" auto "$locations"
+private_nginx_start "$work" "$port"
+pids+=("$private_nginx_pid")
 
 for name in c-libfcgi reference catalogue; do
     status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
