@@ -323,6 +323,20 @@ import Testing
         #expect(DataDirCheck.mount(holding: "/data", in: [Self.data, Self.root])?.mountPoint == "/data")
     }
 
+    /// Mount options are words between commas, compared whole, byte by byte when ASCII and as characters otherwise.
+    @Test func mountOptionsAreWholeWordsBetweenCommas() {
+        let cases: [(String, String, Bool)] = [
+            ("rw,noatime", "noatime", true), ("noatime", "noatime", true), ("rw,noatime,", "noatime", true),
+            (",,noatime,,", "noatime", true), ("rw,relatime", "noatime", false), ("rw,noatimes", "noatime", false),
+            ("rw,xnoatime", "noatime", false), ("", "noatime", false), ("rw,,", "", false), ("noatime", "atime", false),
+            ("rw,café", "café", true), ("rw,cafe\u{301}", "café", true), ("rw,café", "cafe", false),
+        ]
+        for (options, option, held) in cases {
+            #expect(DataDirCheck.options(options, hold: option) == held, "\(options) holds \(option)")
+            #expect(options.split(separator: ",").contains { $0 == option } == held, "\(options) as characters")
+        }
+    }
+
     @Test func dataDirWarnsForAMissingOptionAndFailsForAFileSystemOrSpace() throws {
         var relatime = Self.data
         relatime.options = "rw,relatime"

@@ -5,7 +5,7 @@ import Foundation
 /// here (and its migration in each store).
 ///
 /// List facts (mounts, sockets, limits rules, kernel settings, governors) are stored as text, one entry per line and
-/// its fields separated by tabs (`FactColumns.lines`), not as JSON: a request reads every fact of up to thousands of
+/// its fields separated by tabs (`FactColumns.text(_:)`, read by `FactLines`), not as JSON: a request reads every fact of up to thousands of
 /// nodes, and splitting lines costs a fraction of a JSON decoder.
 enum FactColumns {
     /// How a column holds its fact.
@@ -86,10 +86,15 @@ enum FactColumns {
     static func lines<Value: Sendable>(
         _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> Value?,
         _ set: @escaping @Sendable (inout NodeFacts, Value?) -> Void,
-        encode: @escaping @Sendable (Value) -> [[String]], decode: @escaping @Sendable ([[String]]) -> Value?
+        encode: @escaping @Sendable (Value) -> [[String]], decode: @escaping @Sendable (FactLines) -> Value?
     ) -> Column {
         Column(
-            fact: fact, kind: .lines, read: { set(&$0, $1.text.flatMap { decode(FactColumns.lines($0)) }) },
+            fact: fact, kind: .lines,
+            read: { facts, stored in
+                guard case .text(var text) = stored else { return set(&facts, nil) }
+                // A native string lends its bytes in place.
+                set(&facts, text.withUTF8 { decode(FactLines(bytes: $0)) })
+            },
             value: { facts in get(facts).map { .text(FactColumns.text(encode($0))) } })
     }
     static func datetime(
@@ -125,23 +130,32 @@ enum FactColumns {
         lines(
             .limitsRules, { $0.limitsRules }, { $0.limitsRules = $1 },
             encode: { $0.map { [$0.file, $0.domain, $0.type, $0.item, $0.value] } },
-            decode: { rows in
-                rows.compactMap {
-                    $0.count == 5 ? LimitsRule(file: $0[0], domain: $0[1], type: $0[2], item: $0[3], value: $0[4]) : nil
+            decode: { lines in
+                lines.values { line in
+                    guard line.fieldCount == 5 else { return nil }
+                    var fields = line.fields
+                    return LimitsRule(
+                        file: fields.next()!, domain: fields.next()!, type: fields.next()!, item: fields.next()!,
+                        value: fields.next()!)
                 }
             }),
         lines(
             .sysctl, { $0.sysctl }, { $0.sysctl = $1 },
             encode: { $0.sorted { $0.key < $1.key }.map { [$0.key, $0.value] } },
-            decode: { rows in
-                Dictionary(rows.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }, uniquingKeysWith: { $1 })
+            decode: { lines in
+                var settings = [String: String](minimumCapacity: lines.count)
+                for line in lines where line.fieldCount == 2 {
+                    var fields = line.fields
+                    settings[fields.next()!] = fields.next()!  // a name stored twice: the last one
+                }
+                return settings
             }),
         lines(
             .cpuGovernors, { $0.cpuGovernors }, { $0.cpuGovernors = $1 }, encode: { $0.map { [$0] } },
-            decode: { $0.map { $0.joined() } }),
+            decode: { $0.strings() }),
         lines(
             .listeningTCP, { $0.listeningTCP }, { $0.listeningTCP = $1 }, encode: { $0.map { [$0] } },
-            decode: { $0.map { $0.joined() } }),
+            decode: { $0.strings() }),
         text(.firewall, { $0.firewall }, { $0.firewall = $1 }),
         lines(
             .mounts, { $0.mounts }, { $0.mounts = $1 },
@@ -153,12 +167,13 @@ enum FactColumns {
                     ]
                 }
             },
-            decode: { rows in
-                rows.compactMap { fields in
-                    guard fields.count == 6 else { return nil }
+            decode: { lines in
+                lines.values { line in
+                    guard line.fieldCount == 6 else { return nil }
+                    var fields = line.fields
                     return Mount(
-                        mountPoint: fields[0], device: fields[1], fsType: fields[2], options: fields[3],
-                        sizeBytes: Int64(fields[4]), freeBytes: Int64(fields[5]))
+                        mountPoint: fields.next()!, device: fields.next()!, fsType: fields.next()!,
+                        options: fields.next()!, sizeBytes: Int64(fields.next()!), freeBytes: Int64(fields.next()!))
                 }
             }),
         int(.numaNodes, { $0.numaNodes }, { $0.numaNodes = $1 }),
@@ -170,38 +185,6 @@ enum FactColumns {
     /// Entries as text: one per line, fields separated by tabs, with `\`, tab and newline escaped.
     static func text(_ entries: [[String]]) -> String {
         entries.map { $0.map(escape).joined(separator: "\t") }.joined(separator: "\n")
-    }
-
-    /// The entries of `text(_:)`'s form.
-    ///
-    /// Byte by byte: a request reads every list fact of up to thousands of nodes (mounts, sockets, limits rules), and
-    /// splitting `Character`s (grapheme breaking) cost several times as much. Escapes and separators are ASCII, so
-    /// bytes split exactly where characters do (a raw carriage return never occurs: `text(_:)` escapes it).
-    static func lines(_ text: String) -> [[String]] {
-        guard !text.isEmpty else { return [] }
-        var text = text
-        return text.withUTF8 { bytes in
-            var entries: [[String]] = []
-            var fields: [String] = []
-            var fieldStart = 0
-            var escaped = false
-            for index in 0...bytes.count {
-                let byte: UInt8 = index < bytes.count ? bytes[index] : 0x0A
-                guard byte == 0x09 || byte == 0x0A else {
-                    if byte == UInt8(ascii: "\\") { escaped = true }
-                    continue
-                }
-                let field = UnsafeBufferPointer(rebasing: bytes[fieldStart..<index])
-                fields.append(escaped ? unescape(field) : String(decoding: field, as: UTF8.self))
-                fieldStart = index + 1
-                escaped = false
-                if byte == 0x0A {
-                    entries.append(fields)
-                    fields = []
-                }
-            }
-            return entries
-        }
     }
 
     private static func escape(_ field: String) -> String {
@@ -218,29 +201,5 @@ enum FactColumns {
             }
         }
         return escaped
-    }
-
-    /// A field with escapes: `\\t`, `\\n`, `\\r` are a tab, a newline, a carriage return; a backslash before anything
-    /// else stands for that byte.
-    private static func unescape(_ field: UnsafeBufferPointer<UInt8>) -> String {
-        var result: [UInt8] = []
-        result.reserveCapacity(field.count)
-        var escaping = false
-        for byte in field {
-            if escaping {
-                switch byte {
-                case UInt8(ascii: "t"): result.append(0x09)
-                case UInt8(ascii: "n"): result.append(0x0A)
-                case UInt8(ascii: "r"): result.append(0x0D)
-                default: result.append(byte)
-                }
-                escaping = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaping = true
-            } else {
-                result.append(byte)
-            }
-        }
-        return String(decoding: result, as: UTF8.self)
     }
 }
