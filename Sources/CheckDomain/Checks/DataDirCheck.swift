@@ -136,22 +136,13 @@ public struct DataDirCheck: CheckItem {
 
     /// Remounts with the missing options now (`mount -o remount` keeps the others); they belong in the mount's
     /// `/etc/fstab` entry too, to outlive a reboot. nil for a mount point that cannot be quoted safely.
-    /// Whether comma-separated mount options hold `option`.
-    ///
-    /// Compared byte by byte when both are ASCII, as mount options are: splitting them into `Character`s (grapheme
-    /// breaking) cost some 7,000 instructions a node. Anything else is compared as before, as characters.
+    /// Whether comma-separated mount options hold `option`: byte by byte when both are ASCII, as mount options
+    /// are; anything else as characters.
     static func options(_ options: String, hold option: String) -> Bool {
-        guard options.utf8.allSatisfy({ $0 < 0x80 }) && option.utf8.allSatisfy({ $0 < 0x80 }) else {
+        guard options.isASCII && option.isASCII else {
             return options.split(separator: ",").contains { $0 == option }
         }
-        let wanted = option.utf8
-        var rest = options.utf8[...]
-        while !rest.isEmpty {
-            let end = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-            if !rest[..<end].isEmpty && rest[..<end].elementsEqual(wanted) { return true }
-            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
-        }
-        return false
+        return options.containsWord(option, separatedBy: UInt8(ascii: ","))
     }
 
     static func remount(_ mountPoint: String, adding options: [String]) -> String? {

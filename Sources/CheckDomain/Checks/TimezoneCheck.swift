@@ -26,7 +26,10 @@ public struct TimezoneCheck: CheckItem {
             ShellWord.isPlain(byte) && byte != UInt8(ascii: ",") && byte != UInt8(ascii: "=")
                 && byte != UInt8(ascii: ":") && byte != UInt8(ascii: "@") && byte != UInt8(ascii: "%")
         }
-        guard plain, !zone.hasPrefix("-"), !zone.hasPrefix("/"), !zone.split(separator: "/").contains("..") else {
+        // Plain words are ASCII: no path component `..`, read byte by byte.
+        guard plain, !zone.hasPrefix("-"), !zone.hasPrefix("/"),
+            !zone.containsWord("..", separatedBy: UInt8(ascii: "/"))
+        else {
             return nil
         }
         return "timedatectl set-timezone \(zone) 2>/dev/null || ln -sf /usr/share/zoneinfo/\(zone) /etc/localtime"
@@ -35,12 +38,18 @@ public struct TimezoneCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let nodes = try context.memberNodes()
         let majority = ClusterMajority.of(nodes.map(\.facts.timezone))
-        let fix = majority.flatMap(Self.fix)
+        // Made for the first node that needs it: nearly always no node does.
+        var fix: String?
+        var fixMade = false
         return try context.judgeMemberNodes { node in
             guard let zone = node.facts.timezone, let majority else {
                 return .unknown(node, Self.unknownFact, expected: majority ?? "one time zone", in: context)
             }
             guard zone != majority else { return nil }
+            if !fixMade {
+                fix = Self.fix(majority)
+                fixMade = true
+            }
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(
