@@ -3,12 +3,14 @@
 #
 # Runs the release fcgi-check under valgrind's callgrind behind a private nginx on 127.0.0.1, sends REQUESTS (500)
 # reference requests (3 members, the 1,000-node inventory of bench/make_requests.py) one at a time, after 20 that are
-# not counted, for the reference policy and then the default catalogue, and prints the user-space instructions of
+# not counted, for the reference policy, the default catalogue, and the default catalogue on the same nodes with every
+# fact collected (SETTINGS: "reference catalogue collected"), and prints the user-space instructions of
 # FastCGIServer.serve (a request from its params to its access line, inclusive) per request, and the functions that
 # cost the most. The counts are exact and repeatable (no other work on the machine changes them), so a change to the
 # request path can be judged by one run before and after it, where requests/s and CPU per request (bench/run.sh) need
 # interleaved rounds and still vary by a few percent. They leave out the kernel (accept, read, write, close: about
-# half a request's CPU) and cache misses.
+# half a request's CPU) and cache misses; and valgrind counts each byte of a `rep movsb` copy (glibc's memcpy of
+# large blocks) as an instruction, so a large copy looks dearer here than it is.
 # Keeps its callgrind files in bench/results/callgrind-*.out for callgrind_annotate.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,18 +40,21 @@ strip --strip-debug -o "$bin" "$built"
 mkdir -p "$work/tmp" bench/results
 python3 bench/make_requests.py "$work" >/dev/null
 "$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
+"$bin" nodes import --inventory "$work/collected.sqlite" "$work/nodes-collected.json" >/dev/null
 # One worker: requests come one at a time; callgrind makes the service slow to answer.
 private_nginx_write "$work" "$port" 1 "$(private_nginx_location / "$work/s.sock" "fastcgi_read_timeout 300s;")"
 private_nginx_start "$work" "$port"
 
-for setting in reference catalogue; do
+for setting in ${SETTINGS:-reference catalogue collected}; do
     policy=(--policy deploy/policy.reference.toml)
-    [ "$setting" = catalogue ] && policy=()
+    inventory=$work/inventory.sqlite
+    [ "$setting" = reference ] || policy=()
+    [ "$setting" = collected ] && inventory=$work/collected.sqlite
     out="bench/results/callgrind-$setting.out"
     rm -f "$work/s.sock"
     valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no \
         --toggle-collect='*FastCGIServerC5serve*' \
-        "$bin" serve --inventory "$work/inventory.sqlite" --listen "unix:$work/s.sock" "${policy[@]}" --threads 2 \
+        "$bin" serve --inventory "$inventory" --listen "unix:$work/s.sock" "${policy[@]}" --threads 2 \
         2>"$work/valgrind.log" &
     service=$!
     for _ in $(seq 300); do [ -S "$work/s.sock" ] && break; sleep 0.1; done

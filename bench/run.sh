@@ -7,6 +7,8 @@
 #   c-libfcgi      a minimal C libfcgi program (bench/minimal_fcgi.c), the FastCGI path's limit
 #   reference      fcgi-check, compat = "reference", on a 1,000-node SQLite inventory (the same 437-byte body)
 #   catalogue      fcgi-check, the default catalogue, same inventory (every item; a longer answer)
+#   collected      fcgi-check, the default catalogue, the same nodes with every fact collected (list facts to read,
+#                  three failures: the work of a request on nodes that `nodes collect` has seen)
 #   workers-2      fcgi-check --workers 2, reference, the threads split between the two workers
 #   postgresql     fcgi-check, reference, the same 1,000 nodes in a local PostgreSQL reached through its unix socket
 # wrk drives each at 1, 8, 32 and 128 connections in interleaved rounds, and each run's CPU per request is the
@@ -26,7 +28,7 @@ rounds=${ROUNDS:-3}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-"1 8 32 128"}
 threads=${THREADS:-8}
-contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue workers-2 postgresql"}
+contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue collected workers-2 postgresql"}
 port=${PORT:-18300}
 
 ./scripts/install-dependencies.sh --bench
@@ -49,6 +51,7 @@ trap cleanup EXIT
 gcc -O2 -o "$work/minimal_fcgi" bench/minimal_fcgi.c -lfcgi -lpthread
 python3 bench/make_requests.py "$work"
 "$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
+"$bin" nodes import --inventory "$work/collected.sqlite" "$work/nodes-collected.json" >/dev/null
 
 # A private PostgreSQL on a unix socket in $work/pg (as the postgres user under root: PostgreSQL refuses root).
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -77,12 +80,13 @@ serve() { # name, then serve's arguments (the SQLite inventory unless they name 
 }
 serve reference --policy deploy/policy.reference.toml --threads "$threads"
 serve catalogue --threads "$threads"
+serve collected --inventory "$work/collected.sqlite" --threads "$threads"
 serve workers-2 --policy deploy/policy.reference.toml --workers 2 --threads "$(((threads + 1) / 2))"
 serve postgresql --inventory "$pg_inventory" --policy deploy/policy.reference.toml --threads "$threads"
 "$work/minimal_fcgi" "$work/c-libfcgi.sock" "$threads" "$work/reply.json" &
 pid_of[c-libfcgi]=$!
 pids+=($!)
-for name in reference catalogue workers-2 postgresql; do
+for name in reference catalogue collected workers-2 postgresql; do
     for _ in $(seq 300); do grep -q "listening on" "$work/$name.log" 2>/dev/null && break; sleep 0.1; done
     grep -q "listening on" "$work/$name.log" || { echo "bench: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
 done
@@ -98,7 +102,7 @@ locations="
             default_type application/json;
             return 200 '$(cat "$work/reply.json")';
         }"
-for name in c-libfcgi reference catalogue workers-2 postgresql; do
+for name in c-libfcgi reference catalogue collected workers-2 postgresql; do
     locations+=$(private_nginx_location "/$name" "$work/$name.sock")
 done
 private_nginx_write "$work" "$port" auto "$locations"
@@ -113,6 +117,7 @@ for path in nginx-static c-libfcgi reference workers-2 postgresql; do
     [ "$got" = "$expected" ] || { echo "bench: /$path does not answer the reference body: $got" >&2; exit 1; }
 done
 catalogue_bytes=$(post catalogue 3 | wc -c)
+collected_bytes=$(post collected 3 | wc -c)
 
 clock_ticks=$(getconf CLK_TCK)
 # utime+stime of a process and its descendants, in clock ticks.
@@ -180,6 +185,7 @@ venv=.build/bench-venv
 mkdir -p bench/results
 machine="$(nproc) cores, nginx $(nginx -v 2>&1 | cut -d/ -f2), wrk -t2 (-t1 at 1 connection), ${duration}s x $rounds rounds"
 machine+=", $threads threads per FastCGI program; the catalogue's answer is $catalogue_bytes bytes"
+machine+=", collected's $collected_bytes"
 "$venv/bin/python" bench/report.py "$results" "{${queries%,}}" "$peak_rss_kb" "$machine" \
     bench/results/latest.md bench/results/latest.png
 cat bench/results/latest.md
