@@ -2,8 +2,9 @@
 # Time per step of a request under load, in µs: ./bench/steps.sh
 #
 # Puts one private nginx on 127.0.0.1 in front of the minimal C libfcgi program (bench/minimal_fcgi.c), fcgi-check
-# under compat = "reference" and fcgi-check with the default catalogue, all on unix sockets with 8 accept threads and
-# the 1,000-node SQLite inventory of bench/make_requests.py, as bench/run.sh does. For each, wrk drives 3-member
+# under compat = "reference", fcgi-check with the default catalogue, and the default catalogue on the same nodes with
+# every fact collected ("collected"), all on unix sockets with 8 accept threads and the 1,000-node SQLite inventories
+# of bench/make_requests.py, as bench/run.sh does. For each, wrk drives 3-member
 # requests at CONNECTIONS (32) connections: first a window that measures the program's CPU per request (utime+stime
 # from /proc over the requests wrk counted, user and kernel apart), then a window of the same length under
 # `perf record -e cpu-clock -g` (a timer, so it works where the CPU exposes no hardware counters). bench/steps.py
@@ -46,35 +47,39 @@ trap cleanup EXIT
 gcc -O2 -o "$work/minimal_fcgi" bench/minimal_fcgi.c -lfcgi -lpthread
 python3 bench/make_requests.py "$work" >/dev/null
 "$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
+"$bin" nodes import --inventory "$work/collected.sqlite" "$work/nodes-collected.json" >/dev/null
 
 declare -A pid_of
-serve() { # name, then serve's arguments
+serve() { # name, then serve's arguments (the first inventory unless they name another)
     local name=$1
     shift
-    "$bin" serve --inventory "$work/inventory.sqlite" --listen "unix:$work/$name.sock" --threads "$threads" "$@" \
+    local inventory=(--inventory "$work/inventory.sqlite")
+    [[ " $* " == *" --inventory "* ]] && inventory=()
+    "$bin" serve "${inventory[@]}" --listen "unix:$work/$name.sock" --threads "$threads" "$@" \
         2>"$work/$name.log" &
     pid_of[$name]=$!
     pids+=($!)
 }
 serve reference --policy deploy/policy.reference.toml
 serve catalogue
+serve collected --inventory "$work/collected.sqlite"
 "$work/minimal_fcgi" "$work/c-libfcgi.sock" "$threads" "$work/reply.json" &
 pid_of[c-libfcgi]=$!
 pids+=($!)
-for name in reference catalogue; do
+for name in reference catalogue collected; do
     for _ in $(seq 300); do grep -q "listening on" "$work/$name.log" 2>/dev/null && break; sleep 0.1; done
     grep -q "listening on" "$work/$name.log" || { echo "steps: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
 done
 
 locations=""
-for name in c-libfcgi reference catalogue; do
+for name in c-libfcgi reference catalogue collected; do
     locations+=$(private_nginx_location "/$name" "$work/$name.sock")
 done
 private_nginx_write "$work" "$port" auto "$locations"
 private_nginx_start "$work" "$port"
 pids+=("$private_nginx_pid")
 
-for name in c-libfcgi reference catalogue; do
+for name in c-libfcgi reference catalogue collected; do
     status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
         --data-binary "@$work/body-3.json" "http://127.0.0.1:$port/$name")
     [ "$status" = 200 ] || { echo "steps: $name answered $status" >&2; exit 1; }
@@ -96,7 +101,7 @@ report=$work/steps.md
     echo "stack that has one, the program's frames before the kernel's (\`bench/steps.py\`)."
     echo
 } >"$report"
-for name in c-libfcgi reference catalogue; do
+for name in c-libfcgi reference catalogue collected; do
     pid=${pid_of[$name]}
     load "$name" 2 >/dev/null # warm-up: caches, the threads' readers, metadata
     read -r user0 system0 < <(cpu "$pid")

@@ -35,7 +35,16 @@ struct SQLiteColumn {
     }
 
     /// An instant in any of the forms GRDB writes and reads (text, or seconds since 1970).
-    var date: Date? { Date.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: index)) }
+    var date: Date? {
+        // The inventory's own format is read from its bytes; anything else as GRDB reads it.
+        if type == SQLITE_TEXT, let bytes = sqlite3_column_text(statement, index),
+            let date = StoredDate.date(
+                UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, index))))
+        {
+            return date
+        }
+        return Date.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: index))
+    }
 
     /// The value as a column of `kind` holds it; nil when NULL or of another type (a row edited by hand: 'two
     /// hundred' in an integer column is unknown, not SQLite's silent 0).
