@@ -45,7 +45,7 @@ public struct HostnameCheck: CheckItem {
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let nodes = try context.memberNodes()
         // Each host name (lower-cased) and the inventory hosts of the nodes that have it, in node order.
-        var holders: [String: [String]] = [:]
+        var holders = [String: [String]](minimumCapacity: nodes.count)
         for node in nodes {
             guard let name = node.facts.hostname else { continue }
             holders[name.lowercasedIfNeeded, default: []].append(node.host)
@@ -55,9 +55,11 @@ public struct HostnameCheck: CheckItem {
                 return .unknown(node, Self.unknownFact, expected: "unique, not localhost", in: context)
             }
             // Two node ids on one inventory host are one machine seen twice, not two machines sharing a name.
-            let others = (holders[name.lowercasedIfNeeded] ?? []).filter { $0 != node.host }
+            let sharing = holders[name.lowercasedIfNeeded] ?? []
             let localhost = Self.isLocalhost(name)
-            guard localhost || !others.isEmpty else { return nil }
+            // Nearly every node passes: found without making the list of the others.
+            guard localhost || sharing.contains(where: { $0 != node.host }) else { return nil }
+            let others = sharing.filter { $0 != node.host }
             var chinese: [String] = []
             var english: [String] = []
             if localhost {

@@ -50,9 +50,11 @@ public struct PortInUseCheck: CheckItem {
             guard nodeEnds.first != nodeEnds.last else {
                 let single = entries[nodeEnds.first]
                 let expected = String(single.port) + " free"
-                guard node.facts.listeningTCP != nil else {
+                guard let listening = node.facts.listeningTCP else {
                     return .unknown(node, Self.unknownFact, expected: expected, in: context)
                 }
+                // Nearly always free: known before the lists for a message are made.
+                guard Self.isHeld(single.port, by: listening) else { return nil }
                 return judge(
                     node, ports: [(single.port, [members[single.member].name])], expected: expected, in: context)
             }
@@ -76,6 +78,12 @@ public struct PortInUseCheck: CheckItem {
     }
 
     /// The node's failure when one of `ports` is listening on it (or its listening ports are unknown), else nil.
+    /// Whether a listening address holds `port`: `0.0.0.0:5432`, `[::1]:5432`, the port after the last colon.
+    private static func isHeld(_ port: Int, by listening: [String]) -> Bool {
+        let suffix = ":\(port)"
+        return listening.contains { $0.hasSuffix(suffix) }
+    }
+
     private func judge(
         _ node: Node, ports: [(port: Int, members: [String])], expected: String, in context: RequestContext
     ) -> NodeFailure? {
