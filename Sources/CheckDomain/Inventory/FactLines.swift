@@ -9,7 +9,7 @@ import Foundation
 /// of a request on collected nodes: an allocation per line and a copy per field, some 70,000 instructions a node.
 ///
 /// Escapes and separators are ASCII, so bytes split exactly where characters do (a raw carriage return never occurs:
-/// `text(_:)` escapes it), and a backslash never comes before a raw tab or newline.
+/// `text(_:)` escapes it), and no escape holds a raw tab or newline: every raw one is a separator.
 struct FactLines: Sequence {
     /// The text's UTF-8 bytes.
     let bytes: UnsafeBufferPointer<UInt8>
