@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source bench/private-nginx.sh
+source bench/programs.sh
 # Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 
@@ -38,9 +39,7 @@ trap cleanup EXIT
 bin="$work/fcgi-check"
 strip --strip-debug -o "$bin" "$built"
 mkdir -p "$work/tmp" bench/results
-python3 bench/make_requests.py "$work" >/dev/null
-"$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
-"$bin" nodes import --inventory "$work/collected.sqlite" "$work/nodes-collected.json" >/dev/null
+bench_inputs
 # One worker: requests come one at a time; callgrind makes the service slow to answer.
 private_nginx_write "$work" "$port" 1 "$(private_nginx_location / "$work/s.sock" "fastcgi_read_timeout 300s;")"
 private_nginx_start "$work" "$port"

@@ -21,6 +21,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source bench/private-nginx.sh
+source bench/programs.sh
 # Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 
@@ -31,27 +32,12 @@ threads=${THREADS:-8}
 contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue collected workers-2 postgresql"}
 port=${PORT:-18300}
 
-./scripts/install-dependencies.sh --bench
-swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
-bin=${FCGI_CHECK_BIN:-"$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check"}
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-bench.XXXXXX")
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    sleep 1
-    # libfcgi's own SIGTERM handler only sets a flag: the C program needs SIGKILL.
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+bench_build
+bench_work bench
+bench_before_cleanup() {
     [ -n "${pg_ctl:-}" ] && $as_postgres "$pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1
-    rm -rf "$work"
 }
-trap cleanup EXIT
-
-gcc -O2 -o "$work/minimal_fcgi" bench/minimal_fcgi.c -lfcgi -lpthread
-python3 bench/make_requests.py "$work"
-"$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
-"$bin" nodes import --inventory "$work/collected.sqlite" "$work/nodes-collected.json" >/dev/null
+bench_inputs
 
 # A private PostgreSQL on a unix socket in $work/pg (as the postgres user under root: PostgreSQL refuses root).
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -68,28 +54,13 @@ $as_postgres "$pg_bin/psql" -h "$work/pg" -U postgres -qc "CREATE DATABASE fcgi_
 pg_inventory="postgresql://postgres@/fcgi_check?host=$work/pg"
 "$bin" nodes import --inventory "$pg_inventory" "$work/nodes.json" >/dev/null
 
-declare -A pid_of
-serve() { # name, then serve's arguments (the SQLite inventory unless they name another)
-    local name=$1
-    shift
-    local inventory=(--inventory "$work/inventory.sqlite")
-    [[ " $* " == *" --inventory "* ]] && inventory=()
-    "$bin" serve "${inventory[@]}" --listen "unix:$work/$name.sock" "$@" 2>"$work/$name.log" &
-    pid_of[$name]=$!
-    pids+=($!)
-}
-serve reference --policy deploy/policy.reference.toml --threads "$threads"
-serve catalogue --threads "$threads"
-serve collected --inventory "$work/collected.sqlite" --threads "$threads"
-serve workers-2 --policy deploy/policy.reference.toml --workers 2 --threads "$(((threads + 1) / 2))"
-serve postgresql --inventory "$pg_inventory" --policy deploy/policy.reference.toml --threads "$threads"
-"$work/minimal_fcgi" "$work/c-libfcgi.sock" "$threads" "$work/reply.json" &
-pid_of[c-libfcgi]=$!
-pids+=($!)
-for name in reference catalogue collected workers-2 postgresql; do
-    for _ in $(seq 300); do grep -q "listening on" "$work/$name.log" 2>/dev/null && break; sleep 0.1; done
-    grep -q "listening on" "$work/$name.log" || { echo "bench: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
-done
+bench_serve reference --policy deploy/policy.reference.toml --threads "$threads"
+bench_serve catalogue --threads "$threads"
+bench_serve collected --inventory "$work/collected.sqlite" --threads "$threads"
+bench_serve workers-2 --policy deploy/policy.reference.toml --workers 2 --threads "$(((threads + 1) / 2))"
+bench_serve postgresql --inventory "$pg_inventory" --policy deploy/policy.reference.toml --threads "$threads"
+bench_c_program "$threads"
+bench_wait_listening reference catalogue collected workers-2 postgresql
 
 # /queries is pointed at each traced service in turn (count_queries, below): its socket is the one before "# queries".
 locations="
@@ -163,8 +134,8 @@ echo "== SQL statements per request (reference on SQLite and on PostgreSQL, at t
 count_queries() { # label, then serve's arguments
     local label=$1
     shift
-    serve "trace-$label" --policy deploy/policy.reference.toml --threads 2 --log-level trace "$@"
-    for _ in $(seq 300); do grep -q "listening on" "$work/trace-$label.log" 2>/dev/null && break; sleep 0.1; done
+    bench_serve "trace-$label" --policy deploy/policy.reference.toml --threads 2 --log-level trace "$@"
+    bench_wait_listening "trace-$label"
     sed -i "s#unix:$work/[a-z0-9-]*\.sock; \# queries#unix:$work/trace-$label.sock; \# queries#" "$work/nginx.conf"
     nginx -p "$work" -c "$work/nginx.conf" -s reload
     sleep 1

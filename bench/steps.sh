@@ -19,6 +19,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source bench/private-nginx.sh
+source bench/programs.sh
 # Every program here runs with the allocator setting deploy/systemd/fcgi-check.service gives the service.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 
@@ -28,48 +29,14 @@ frequency=${FREQUENCY:-10000}
 threads=${THREADS:-8}
 port=${PORT:-18490}
 
-./scripts/install-dependencies.sh --bench
-swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
-bin=${FCGI_CHECK_BIN:-"$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check"}
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-steps.XXXXXX")
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    sleep 1
-    # libfcgi's own SIGTERM handler only sets a flag: the C program needs SIGKILL.
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-gcc -O2 -o "$work/minimal_fcgi" bench/minimal_fcgi.c -lfcgi -lpthread
-python3 bench/make_requests.py "$work" >/dev/null
-"$bin" nodes import --inventory "$work/inventory.sqlite" "$work/nodes.json" >/dev/null
-"$bin" nodes import --inventory "$work/collected.sqlite" "$work/nodes-collected.json" >/dev/null
-
-declare -A pid_of
-serve() { # name, then serve's arguments (the first inventory unless they name another)
-    local name=$1
-    shift
-    local inventory=(--inventory "$work/inventory.sqlite")
-    [[ " $* " == *" --inventory "* ]] && inventory=()
-    "$bin" serve "${inventory[@]}" --listen "unix:$work/$name.sock" --threads "$threads" "$@" \
-        2>"$work/$name.log" &
-    pid_of[$name]=$!
-    pids+=($!)
-}
-serve reference --policy deploy/policy.reference.toml
-serve catalogue
-serve collected --inventory "$work/collected.sqlite"
-"$work/minimal_fcgi" "$work/c-libfcgi.sock" "$threads" "$work/reply.json" &
-pid_of[c-libfcgi]=$!
-pids+=($!)
-for name in reference catalogue collected; do
-    for _ in $(seq 300); do grep -q "listening on" "$work/$name.log" 2>/dev/null && break; sleep 0.1; done
-    grep -q "listening on" "$work/$name.log" || { echo "steps: $name did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
-done
+bench_build
+bench_work steps
+bench_inputs
+bench_serve reference --policy deploy/policy.reference.toml --threads "$threads"
+bench_serve catalogue --threads "$threads"
+bench_serve collected --inventory "$work/collected.sqlite" --threads "$threads"
+bench_c_program "$threads"
+bench_wait_listening reference catalogue collected
 
 locations=""
 for name in c-libfcgi reference catalogue collected; do
