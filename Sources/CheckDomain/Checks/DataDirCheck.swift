@@ -134,8 +134,6 @@ public struct DataDirCheck: CheckItem {
         }
     }
 
-    /// Remounts with the missing options now (`mount -o remount` keeps the others); they belong in the mount's
-    /// `/etc/fstab` entry too, to outlive a reboot. nil for a mount point that cannot be quoted safely.
     /// Whether comma-separated mount options hold `option`: byte by byte when both are ASCII, as mount options
     /// are; anything else as characters.
     static func options(_ options: String, hold option: String) -> Bool {
@@ -145,6 +143,8 @@ public struct DataDirCheck: CheckItem {
         return options.containsWord(option, separatedBy: UInt8(ascii: ","))
     }
 
+    /// Remounts with the missing options now (`mount -o remount` keeps the others); they belong in the mount's
+    /// `/etc/fstab` entry too, to outlive a reboot. nil for a mount point that cannot be quoted safely.
     static func remount(_ mountPoint: String, adding options: [String]) -> String? {
         ShellWord.quoted(mountPoint).map { "mount -o remount,\(options.joined(separator: ",")) \($0)" }
     }

@@ -77,13 +77,13 @@ public struct PortInUseCheck: CheckItem {
         }
     }
 
-    /// The node's failure when one of `ports` is listening on it (or its listening ports are unknown), else nil.
     /// Whether a listening address holds `port`: `0.0.0.0:5432`, `[::1]:5432`, the port after the last colon.
     private static func isHeld(_ port: Int, by listening: [String]) -> Bool {
         let suffix = ":\(port)"
         return listening.contains { $0.hasSuffix(suffix) }
     }
 
+    /// The node's failure when one of `ports` is listening on it (or its listening ports are unknown), else nil.
     private func judge(
         _ node: Node, ports: [(port: Int, members: [String])], expected: String, in context: RequestContext
     ) -> NodeFailure? {
