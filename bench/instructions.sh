@@ -22,8 +22,11 @@ export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.tcache_count=64}
 requests=${1:-500}
 port=${PORT:-18390}
 ./scripts/install-dependencies.sh --bench
-swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
-built="$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check"
+# FCGI_CHECK_BIN counts another build (one made with other flags, or an older commit's) instead of this checkout's.
+if [ -z "${FCGI_CHECK_BIN:-}" ]; then
+    swift build -c release --static-swift-stdlib --product fcgi-check >/dev/null
+fi
+built=${FCGI_CHECK_BIN:-"$(swift build -c release --static-swift-stdlib --show-bin-path)/fcgi-check"}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-instructions.XXXXXX")
 service=""
