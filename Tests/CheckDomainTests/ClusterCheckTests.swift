@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CheckDomain
@@ -14,6 +15,24 @@ struct NodeNamesCheck: CheckItem {
 
     func failures(in context: RequestContext) throws -> [NodeFailure] {
         try context.memberNodes().map { NodeFailure(nodeID: $0.id, message: MessageText($0.name)) }
+    }
+}
+
+/// A check item that takes `delay` to judge (it waits), and finds nothing wrong.
+struct SlowCheck: CheckItem {
+    static var name: String { "check_slow" }
+    let delay: Duration
+
+    init() { delay = .zero }
+    init(delay: Duration) { self.delay = delay }
+
+    func description(in language: Language) -> String { "waits" }
+
+    func failures(in context: RequestContext) throws -> [NodeFailure] {
+        _ = try context.memberNodes()
+        let end = ContinuousClock.now + delay
+        while ContinuousClock.now < end { usleep(1_000) }
+        return []
     }
 }
 
@@ -52,6 +71,25 @@ struct NodeNamesCheck: CheckItem {
                 == #"[{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[]},{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[]}]"#
         )
         #expect(inventory.recordedCalls.isEmpty)
+    }
+
+    @Test func aRunPastItsDeadlineStopsBeforeTheNextItem() throws {
+        let registry = try CheckRegistry([SlowCheck(delay: .milliseconds(50)), NodeNamesCheck()])
+        let check = ClusterCheck(registry: registry)
+        let inventory = CountingInventory()
+        #expect(throws: DeadlineExceededError.self) {
+            try check.run(.on([1, 2]), reader: inventory.makeReader(), deadline: .now + .milliseconds(20))
+        }
+        // Far enough off, and none: every item runs.
+        for deadline in [ContinuousClock.now + .seconds(60), nil] {
+            let run = try check.run(.on([1, 2]), reader: inventory.makeReader(), deadline: deadline)
+            #expect(run.results.map(\.name) == ["check_slow", "check_node_names"])
+            #expect(run.results[1].notSuccessNodes.map(\.message) == ["node1", "node2"])
+        }
+        // A deadline already past: stopped before the first item (this inventory ignores deadlines).
+        #expect(throws: DeadlineExceededError.self) {
+            try check.run(.on([1, 2]), reader: inventory.makeReader(), deadline: .now - .seconds(1))
+        }
     }
 
     @Test func checkItemsWithTheSameNameAreRefused() {
