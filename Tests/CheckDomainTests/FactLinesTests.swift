@@ -33,6 +33,20 @@ import Testing
         }
     }
 
+    @Test func countIsOneMoreThanTheNewlinesWhereverTheyFall() {
+        // Every length around the eight-byte words, newlines at every place, and bytes that differ from a newline
+        // by one bit or hold the top bit (where a word-wide comparison could carry a false match into a neighbour).
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x0A, 0x0B, 0x08, 0x8A, 0x09, 0xFF, 0x00, 0x61, 0x0A, 0x0A]
+        for length in 0..<40 {
+            for _ in 0..<200 {
+                let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+                let expected = bytes.isEmpty ? 0 : bytes.count { $0 == 0x0A } + 1
+                bytes.withUnsafeBufferPointer { #expect(FactLines(bytes: $0).count == expected, "\(bytes)") }
+            }
+        }
+    }
+
     @Test func emptyTextHasNoEntriesAndAnEmptyLineHasOneEmptyField() {
         #expect(entries(of: "").isEmpty)
         #expect(entries(of: "a\n\nb") == [["a"], [""], ["b"]])
