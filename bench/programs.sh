@@ -12,6 +12,10 @@
 #                                its pid in pid_of[NAME]
 #   bench_c_program THREADS      the minimal C libfcgi program (bench/minimal_fcgi.c) on $work/c-libfcgi.sock
 #   bench_wait_listening NAMES   waits until each fcgi-check named listens, or exits showing its log
+#   bench_behind_nginx THREADS PORT
+#                                the programs of bench_programs (the C program, and fcgi-check as reference,
+#                                catalogue and collected), THREADS accept threads each, at /NAME behind one private
+#                                nginx on 127.0.0.1:PORT: what bench/steps.sh and bench/syscalls.sh measure
 
 bench_build() {
     ./scripts/install-dependencies.sh --bench
@@ -69,4 +73,20 @@ bench_wait_listening() {
             exit 1
         }
     done
+}
+
+bench_programs=(c-libfcgi reference catalogue collected)
+bench_behind_nginx() {
+    local threads=$1 port=$2 name locations=""
+    bench_serve reference --policy deploy/policy.reference.toml --threads "$threads"
+    bench_serve catalogue --threads "$threads"
+    bench_serve collected --inventory "$work/collected.sqlite" --threads "$threads"
+    bench_c_program "$threads"
+    bench_wait_listening reference catalogue collected
+    for name in "${bench_programs[@]}"; do
+        locations+=$(private_nginx_location "/$name" "$work/$name.sock")
+    done
+    private_nginx_write "$work" "$port" auto "$locations"
+    private_nginx_start "$work" "$port"
+    pids+=("$private_nginx_pid")
 }

@@ -32,21 +32,9 @@ port=${PORT:-18490}
 bench_build
 bench_work steps
 bench_inputs
-bench_serve reference --policy deploy/policy.reference.toml --threads "$threads"
-bench_serve catalogue --threads "$threads"
-bench_serve collected --inventory "$work/collected.sqlite" --threads "$threads"
-bench_c_program "$threads"
-bench_wait_listening reference catalogue collected
+bench_behind_nginx "$threads" "$port"
 
-locations=""
-for name in c-libfcgi reference catalogue collected; do
-    locations+=$(private_nginx_location "/$name" "$work/$name.sock")
-done
-private_nginx_write "$work" "$port" auto "$locations"
-private_nginx_start "$work" "$port"
-pids+=("$private_nginx_pid")
-
-for name in c-libfcgi reference catalogue collected; do
+for name in "${bench_programs[@]}"; do
     status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
         --data-binary "@$work/body-3.json" "http://127.0.0.1:$port/$name")
     [ "$status" = 200 ] || { echo "steps: $name answered $status" >&2; exit 1; }
@@ -68,7 +56,7 @@ report=$work/steps.md
     echo "stack that has one, the program's frames before the kernel's (\`bench/steps.py\`)."
     echo
 } >"$report"
-for name in c-libfcgi reference catalogue collected; do
+for name in "${bench_programs[@]}"; do
     pid=${pid_of[$name]}
     load "$name" 2 >/dev/null # warm-up: caches, the threads' readers, metadata
     read -r user0 system0 < <(cpu "$pid")

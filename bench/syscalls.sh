@@ -9,7 +9,8 @@
 # wrk counted. What it answers: which calls a request makes beyond the C program's (SQLite's `fcntl` locks on its WAL
 # index, the read timeout's `setsockopt`, the access log's batched `write`), how often threads wait on one another
 # (`futex`), and whether the allocator gives memory back to the system on the request path (`brk`, `madvise`,
-# `munmap`: it should not). The counts, unlike CPU time, barely move between runs. Results: bench/results/syscalls.md.
+# `munmap`: it should not). Unlike CPU time, most counts barely move between runs; `futex`, which counts contention, can
+# (the catalogue 0.07 in one run, 0.38 in the next). Results: bench/results/syscalls.md.
 #
 # Knobs: DURATION seconds (4), CONNECTIONS (32), THREADS (8). Loopback only. Needs perf (linux-perf) and permission
 # to trace the processes it starts (root, or kernel.perf_event_paranoid <= 1).
@@ -29,19 +30,7 @@ calls=(accept4 accept poll epoll_wait read write writev setsockopt fcntl futex c
 bench_build
 bench_work syscalls
 bench_inputs
-bench_serve reference --policy deploy/policy.reference.toml --threads "$threads"
-bench_serve catalogue --threads "$threads"
-bench_serve collected --inventory "$work/collected.sqlite" --threads "$threads"
-bench_c_program "$threads"
-bench_wait_listening reference catalogue collected
-
-locations=""
-for name in c-libfcgi reference catalogue collected; do
-    locations+=$(private_nginx_location "/$name" "$work/$name.sock")
-done
-private_nginx_write "$work" "$port" auto "$locations"
-private_nginx_start "$work" "$port"
-pids+=("$private_nginx_pid")
+bench_behind_nginx "$threads" "$port"
 
 events="context-switches"
 for call in "${calls[@]}"; do events+=",syscalls:sys_enter_$call"; done
@@ -56,7 +45,7 @@ results=bench/results/syscalls.md
     for _ in "${calls[@]}" context-switches; do printf -- '---:|'; done
     printf '\n'
 } >"$results.new"
-for name in c-libfcgi reference catalogue collected; do
+for name in "${bench_programs[@]}"; do
     load() {
         BODY="$work/body-3.json" wrk -t2 -c"$connections" -d"$1s" -s bench/wrk-post.lua \
             "http://127.0.0.1:$port/$name" | tail -1
