@@ -1,27 +1,40 @@
 /// The result of one check item for one request: `{"name":…,"description":…,"not_success_nodes":[…]}`.
 public struct CheckItemResult: Sendable, Equatable {
     /// The check item's name.
-    public let name: String
+    public var name: String {
+        switch label {
+        case .strings(let name, _): name
+        case .registered(let label): label.name
+        }
+    }
     /// The check item's description.
-    public let description: String
+    public var description: String {
+        switch label {
+        case .strings(_, let description): description
+        case .registered(let label): label.description
+        }
+    }
     /// The nodes that did not pass.
     public var notSuccessNodes: [NodeFailure]
-    /// The answer's bytes for this result before its failures, `{"name":…,"description":…,"not_success_nodes":[`,
-    /// made once by the registry for each item and language (`head(name:description:)`); nil in a result made
-    /// otherwise, whose name and description are then written for each answer.
-    let head: [UInt8]?
+    /// The name and description: as given, or the registry's label for the item (see `ItemLabel`), whose answer's
+    /// bytes before the failures are made once and written as they are.
+    private let label: Label
+
+    private enum Label: Sendable {
+        case strings(name: String, description: String)
+        case registered(ItemLabel)
+    }
 
     /// Creates a result.
     public init(name: String, description: String, notSuccessNodes: [NodeFailure]) {
-        self.init(name: name, description: description, notSuccessNodes: notSuccessNodes, head: nil)
+        label = .strings(name: name, description: description)
+        self.notSuccessNodes = notSuccessNodes
     }
 
-    /// Creates a result whose answer's bytes before its failures are `head`, as `head(name:description:)` made them.
-    init(name: String, description: String, notSuccessNodes: [NodeFailure], head: [UInt8]?) {
-        self.name = name
-        self.description = description
+    /// Creates a result of a registered item, labelled as its registry labels it.
+    init(_ label: ItemLabel, notSuccessNodes: [NodeFailure]) {
+        self.label = .registered(label)
         self.notSuccessNodes = notSuccessNodes
-        self.head = head
     }
 
     /// Two results are equal when their names, descriptions and failures are, however they were made.
@@ -59,10 +72,9 @@ extension CheckItemResult {
         results.withUnsafeBufferPointer { results in
             for offset in results.indices {
                 if offset > 0 { writer.raw(",") }
-                if let head = results[offset].head {
-                    head.withUnsafeBufferPointer { writer.raw($0) }
-                } else {
-                    writeHead(name: results[offset].name, description: results[offset].description, to: &writer)
+                switch results[offset].label {
+                case .registered(let label): writer.raw(label.head)
+                case .strings(let name, let description): writeHead(name: name, description: description, to: &writer)
                 }
                 results[offset].notSuccessNodes.withUnsafeBufferPointer { failures in
                     for index in failures.indices {

@@ -20,12 +20,9 @@ public struct CheckRegistry: Sendable {
         self.init(
             items: items,
             shown: items.map { item in
-                let chinese = item.description(in: .chinese)
-                let english = item.description(in: .english)
-                return Shown(
-                    chineseDescription: chinese, englishDescription: english,
-                    chineseHead: CheckItemResult.head(name: item.name, description: chinese),
-                    englishHead: CheckItemResult.head(name: item.name, description: english))
+                Shown(
+                    chinese: ItemLabel(name: item.name, description: item.description(in: .chinese)),
+                    english: ItemLabel(name: item.name, description: item.description(in: .english)))
             })
     }
 
@@ -35,14 +32,11 @@ public struct CheckRegistry: Sendable {
         facts = FactSet(items.flatMap(\.facts))
     }
 
-    /// What an answer shows of an item in each language, made once: an item's settings do not change once
-    /// registered, and every answer shows every item's name and description.
+    /// What an answer shows of an item in each language (see `ItemLabel`), made once: an item's settings do not
+    /// change once registered, and every answer shows every item's name and description.
     private struct Shown: Sendable {
-        let chineseDescription: String
-        let englishDescription: String
-        /// The answer's bytes before the item's failures (see `CheckItemResult.head`).
-        let chineseHead: [UInt8]
-        let englishHead: [UInt8]
+        let chinese: ItemLabel
+        let english: ItemLabel
     }
 
     /// The `items`' `Shown`, in the same order.
@@ -50,16 +44,12 @@ public struct CheckRegistry: Sendable {
 
     /// The description of the item at `index` of `items`, in `language`.
     public func description(ofItemAt index: Int, in language: Language) -> String {
-        language == .english ? shown[index].englishDescription : shown[index].chineseDescription
+        language == .english ? shown[index].english.description : shown[index].chinese.description
     }
 
     /// The result of the item at `index` of `items` for one request, in `language`.
     func result(ofItemAt index: Int, in language: Language, failures: [NodeFailure]) -> CheckItemResult {
-        let english = language == .english
-        return CheckItemResult(
-            name: items[index].name,
-            description: english ? shown[index].englishDescription : shown[index].chineseDescription,
-            notSuccessNodes: failures, head: english ? shown[index].englishHead : shown[index].chineseHead)
+        CheckItemResult(language == .english ? shown[index].english : shown[index].chinese, notSuccessNodes: failures)
     }
 
     /// The reference service's catalogue: `check_os_version`, then `check_systemd_version`, with its thresholds.
