@@ -47,6 +47,34 @@ struct SlowCheck: CheckItem {
         #expect(inventory.recordedCalls.count == 1)
     }
 
+    @Test func anAnswerWrittenInPlaceLeavesItsResultsAsTheyWere() throws {
+        let run = try ClusterCheck(registry: Policy().registry()).run(.on([1, 2, 3]), reader: DemoInventory())
+        for fields in [ResultFields.reference, .extended] {
+            // Owned alone, and shared with another array: the same bytes, and the results unchanged.
+            var owned = try ClusterCheck(registry: Policy().registry()).run(.on([1, 2, 3]), reader: DemoInventory())
+                .results
+            var shared = run.results
+            let bytes = CheckItemResult.responseBody(&owned, fields: fields)
+            #expect(CheckItemResult.responseBody(&shared, fields: fields) == bytes)
+            #expect(CheckItemResult.responseBody(run.results, fields: fields) == bytes)
+            #expect(owned == run.results && shared == run.results)
+            #expect(owned.contains { $0.notSuccessNodes.isEmpty } && owned.contains { !$0.notSuccessNodes.isEmpty })
+        }
+        // What the bytes hold, field by field, from results made of strings.
+        var made = [
+            CheckItemResult(
+                name: "check_x", description: "x",
+                notSuccessNodes: [
+                    NodeFailure(nodeID: NodeID(4), message: "host \"4\" 未知", expected: "a\nb", fix: "do\tit"),
+                    NodeFailure(nodeID: NodeID(5), message: "\(String(repeating: "长", count: 9))", level: .warn),
+                ])
+        ]
+        #expect(
+            String(decoding: CheckItemResult.responseBody(&made, fields: .extended), as: UTF8.self)
+                == #"[{"name":"check_x","description":"x","not_success_nodes":[{"node_id":4,"message":"host \"4\" 未知","level":"fail","expected":"a\nb","actual":null,"fix":"do\tit"},{"node_id":5,"message":"长长长长长长长长长","level":"warn","expected":null,"actual":null,"fix":null}]}]"#
+        )
+    }
+
     @Test func messagesUseTheInventoryHostAndNodesAppearOnceInFirstOrder() throws {
         let results = try ClusterCheck(registry: .standard).results(on: DemoInventory(), .on([3, 1, 2, 1, 3]))
         #expect(results[1].notSuccessNodes.map(\.nodeID) == [NodeID(3), NodeID(2)])

@@ -63,41 +63,55 @@ extension CheckItemResult {
     /// `.reference` fields; with `.extended`, each node object gets `level`, `expected`, `actual` and `fix` after the
     /// reference's two fields.
     public static func responseBody(_ results: [CheckItemResult], fields: ResultFields = .reference) -> [UInt8] {
+        var results = results
+        return responseBody(&results, fields: fields)
+    }
+
+    /// The `POST /` response body for these results, read in place: `results` is left as it was. Taken `inout` so
+    /// that each string is written from where it is, neither copied nor retained (see
+    /// `PythonJSONWriter.optionalString(at:)`): a caller that owns the results alone (a request's run) lends them
+    /// without a copy; one that shares them has them copied first.
+    public static func responseBody(_ results: inout [CheckItemResult], fields: ResultFields = .reference) -> [UInt8] {
         let perNode = fields == .reference ? 96 : 192
         var writer = PythonJSONWriter(capacity: 256 + results.reduce(0) { $0 + perNode * $1.notSuccessNodes.count })
         writer.raw("[")
         // Read in place, through buffers: a copy of a result would retain and release its strings and arrays, a copy
-        // of a failure its seven strings, and each message was copied on its way to the writer when read through
-        // the array.
-        results.withUnsafeBufferPointer { results in
+        // of a failure its seven strings.
+        results.withUnsafeMutableBufferPointer { results in
             for offset in results.indices {
                 if offset > 0 { writer.raw(",") }
                 switch results[offset].label {
                 case .registered(let label): writer.raw(label.head)
                 case .strings(let name, let description): writeHead(name: name, description: description, to: &writer)
                 }
-                results[offset].notSuccessNodes.withUnsafeBufferPointer { failures in
+                // An empty list is not borrowed: the shared empty array would be copied to be lent mutably.
+                if results[offset].notSuccessNodes.isEmpty {
+                    writer.raw("]}")
+                    continue
+                }
+                results[offset].notSuccessNodes.withUnsafeMutableBufferPointer { failures in
                     for index in failures.indices {
                         if index > 0 { writer.raw(",") }
+                        let failure = failures.baseAddress! + index
                         writer.raw("{\"node_id\":")
-                        writer.integer(failures[index].nodeID.rawValue)
+                        writer.integer(failure.pointee.nodeID.rawValue)
                         writer.raw(",\"message\":")
-                        writer.string(message: (failures.baseAddress! + index).pointer(to: \.messageText)!)
+                        writer.string(message: failure.pointer(to: \.messageText)!)
                         if fields == .extended {
-                            switch failures[index].level {
+                            switch failure.pointee.level {
                             case .fail: writer.raw(",\"level\":\"fail\",\"expected\":")
                             case .warn: writer.raw(",\"level\":\"warn\",\"expected\":")
                             }
-                            writer.optionalString(failures[index].expected)
-                            if failures[index].actual == nil && failures[index].fix == nil {
+                            writer.optionalString(at: failure.pointer(to: \.expected)!)
+                            if failure.pointee.actual == nil && failure.pointee.fix == nil {
                                 // As for every unknown fact: one copy.
                                 writer.raw(",\"actual\":null,\"fix\":null}")
                                 continue
                             }
                             writer.raw(",\"actual\":")
-                            writer.optionalString(failures[index].actual)
+                            writer.optionalString(at: failure.pointer(to: \.actual)!)
                             writer.raw(",\"fix\":")
-                            writer.optionalString(failures[index].fix)
+                            writer.optionalString(at: failure.pointer(to: \.fix)!)
                         }
                         writer.raw("}")
                     }
@@ -107,13 +121,5 @@ extension CheckItemResult {
         }
         writer.raw("]")
         return writer.bytes
-    }
-}
-
-extension PythonJSONWriter {
-    /// A string, or `null`.
-    @inline(__always)
-    mutating func optionalString(_ value: String?) {
-        if let value { string(value) } else { raw("null") }
     }
 }

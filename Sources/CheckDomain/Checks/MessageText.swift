@@ -24,22 +24,16 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
     /// Calls `body` with the UTF-8 bytes of each piece that is not empty of the message at `text`, in order.
     ///
     /// Read in place, each piece on its own: a method of the message, called on a message in an array's element,
-    /// copied the whole message first (four strings retained and released), however the element was reached.
+    /// copied the whole message first (four strings retained and released), however the element was reached; and a
+    /// piece lent through `utf8.withContiguousStorageIfAvailable` was retained and released around the call.
+    /// `withUTF8` lends a piece's bytes where they are, as it has the piece to itself; it changes only a string not
+    /// stored as UTF-8, which a string on Linux always is, so the message is unchanged.
     @inline(__always)
-    static func withPieces(at text: UnsafePointer<MessageText>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        @inline(__always)
-        func bytes(of piece: String) {
-            if piece.isEmpty { return }
-            // Native and small strings lend their bytes in place; anything else (bridged) is copied first.
-            if piece.utf8.withContiguousStorageIfAvailable(body) == nil {
-                var piece = piece
-                piece.withUTF8(body)
-            }
-        }
-        bytes(of: text.pointee.first)
-        bytes(of: text.pointee.second)
-        bytes(of: text.pointee.third)
-        bytes(of: text.pointee.fourth)
+    static func withPieces(at text: UnsafeMutablePointer<MessageText>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if !text.pointee.first.isEmpty { text.pointee.first.withUTF8(body) }
+        if !text.pointee.second.isEmpty { text.pointee.second.withUTF8(body) }
+        if !text.pointee.third.isEmpty { text.pointee.third.withUTF8(body) }
+        if !text.pointee.fourth.isEmpty { text.pointee.fourth.withUTF8(body) }
     }
 
     /// Two messages are equal when their texts are, however they were pieced together.

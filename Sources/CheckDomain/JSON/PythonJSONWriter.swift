@@ -116,18 +116,37 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
 
     /// Appends a failure's message as one quoted, escaped string, written piece by piece.
     mutating func string(_ text: borrowing MessageText) {
-        withUnsafePointer(to: text) { string(message: $0) }
+        var text = copy text
+        withUnsafeMutablePointer(to: &text) { string(message: $0) }
     }
 
     /// Appends the message at `text` as one quoted, escaped string, written piece by piece and read in place (see
-    /// `MessageText.withPieces(at:_:)`).
-    mutating func string(message text: UnsafePointer<MessageText>) {
+    /// `MessageText.withPieces(at:_:)`, which leaves it unchanged).
+    mutating func string(message text: UnsafeMutablePointer<MessageText>) {
         if escapesNonASCII {
             string(text.pointee.string)
             return
         }
         byte(UInt8(ascii: "\""))
         MessageText.withPieces(at: text) { stringContents($0) }
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Appends the string at `value` quoted and escaped, or `null`, its bytes read where they are: through
+    /// `withUTF8`, which has the string to itself and so neither copies nor retains it (`string(_:)` lends a string
+    /// through `utf8.withContiguousStorageIfAvailable`, retained and released around the call). `withUTF8` changes
+    /// only a string not stored as UTF-8, which a string on Linux always is: the string is unchanged.
+    mutating func optionalString(at value: UnsafeMutablePointer<String?>) {
+        guard value.pointee != nil else {
+            raw("null")
+            return
+        }
+        if escapesNonASCII {
+            string(value.pointee!)
+            return
+        }
+        byte(UInt8(ascii: "\""))
+        value.pointee!.withUTF8 { stringContents($0) }
         byte(UInt8(ascii: "\""))
     }
 

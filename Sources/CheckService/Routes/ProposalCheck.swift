@@ -115,16 +115,22 @@ public struct ProposalCheck: Sendable {
         }
     }
 
-    /// The `200` body of a run: byte for byte the reference's under `compat = "reference"`.
-    public func responseBody(_ run: ClusterCheck.Run) -> [UInt8] {
-        CheckItemResult.responseBody(run.results, fields: policy.fields)
+    /// The `200` body of a run: byte for byte the reference's under `compat = "reference"`. The run is lent, not
+    /// changed: its strings are written from where they are (`CheckItemResult.responseBody(_:fields:)`).
+    public func responseBody(_ run: inout ClusterCheck.Run) -> [UInt8] {
+        CheckItemResult.responseBody(&run.results, fields: policy.fields)
     }
 
     /// The answer to `POST /`; a timeout or an inventory failure is logged with the request's id.
     public func answer(
         _ request: HTTPRequest, reader: any NodeReader, deadline: ContinuousClock.Instant?, logger: Logger
     ) -> HTTPResponse {
-        answer(request, reader: reader, deadline: deadline, logger: logger) { .json(200, responseBody($0)) }
+        // The answer's fields, not the pipeline, go into the closure: capturing `self` copied the pipeline for each
+        // request (its policy and registry retained and released, memory every accept thread shares).
+        let fields = policy.fields
+        return answer(request, reader: reader, deadline: deadline, logger: logger) {
+            .json(200, CheckItemResult.responseBody(&$0.results, fields: fields))
+        }
     }
 
     /// The answer to a request that checks a proposal as `POST /` does, its run rendered by `render` (`POST
@@ -132,14 +138,14 @@ public struct ProposalCheck: Sendable {
     /// with the request's id.
     public func answer(
         _ request: HTTPRequest, reader: any NodeReader, deadline: ContinuousClock.Instant?, logger: Logger,
-        rendering render: (ClusterCheck.Run) -> HTTPResponse
+        rendering render: (inout ClusterCheck.Run) -> HTTPResponse
     ) -> HTTPResponse {
         switch check(
             body: request.body, contentType: request.contentType, options: Options(request), reader: reader,
             deadline: deadline)
         {
-        case .success(let run):
-            return render(run)
+        case .success(var run):
+            return render(&run)
         case .failure(let refusal):
             switch refusal {
             case .inventoryUnavailable(let error):

@@ -76,7 +76,7 @@ struct CheckCommand: ParsableCommand {
         let options = ProposalCheck.Options(
             checkNames: checks.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) },
             language: lang)
-        let run: ClusterCheck.Run
+        var run: ClusterCheck.Run
         switch proposals.check(
             body: body, contentType: "application/json", options: options, reader: try inventory.makeReader())
         {
@@ -89,7 +89,7 @@ struct CheckCommand: ParsableCommand {
         case _ where fixScript:
             print(FixScript(results: run.results, nodes: run.nodes).render(), terminator: "")
         case .json:
-            FileHandle.standardOutput.write(Data(proposals.responseBody(run)))
+            FileHandle.standardOutput.write(Data(proposals.responseBody(&run)))
         case .table:
             let colour = Posix.isTerminal(STDOUT_FILENO) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             print(CheckTable(results: run.results, nodes: run.nodes).render(colour: colour), terminator: "")
