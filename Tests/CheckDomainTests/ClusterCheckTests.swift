@@ -54,8 +54,8 @@ struct SlowCheck: CheckItem {
             var owned = try ClusterCheck(registry: Policy().registry()).run(.on([1, 2, 3]), reader: DemoInventory())
                 .results
             var shared = run.results
-            let bytes = CheckItemResult.responseBody(&owned, fields: fields)
-            #expect(CheckItemResult.responseBody(&shared, fields: fields) == bytes)
+            let bytes = CheckItemResult.responseBytes(&owned, fields: fields).array
+            #expect(CheckItemResult.responseBytes(&shared, fields: fields).array == bytes)
             #expect(CheckItemResult.responseBody(run.results, fields: fields) == bytes)
             #expect(owned == run.results && shared == run.results)
             #expect(owned.contains { $0.notSuccessNodes.isEmpty } && owned.contains { !$0.notSuccessNodes.isEmpty })
@@ -70,7 +70,7 @@ struct SlowCheck: CheckItem {
                 ])
         ]
         #expect(
-            String(decoding: CheckItemResult.responseBody(&made, fields: .extended), as: UTF8.self)
+            String(decoding: CheckItemResult.responseBytes(&made, fields: .extended).array, as: UTF8.self)
                 == #"[{"name":"check_x","description":"x","not_success_nodes":[{"node_id":4,"message":"host \"4\" 未知","level":"fail","expected":"a\nb","actual":null,"fix":"do\tit"},{"node_id":5,"message":"长长长长长长长长长","level":"warn","expected":null,"actual":null,"fix":null}]}]"#
         )
     }

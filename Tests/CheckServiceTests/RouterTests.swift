@@ -121,6 +121,23 @@ struct BrokenInventory: NodeInventory, NodeReader {
         }
     }
 
+    /// An answer its writer left where it wrote it is the same response as one made from an array.
+    @Test func aWrittenBodyIsTheSameResponseAsAnArrayBody() {
+        for text in ["", "[]", #"{"detail":"中"}"#, String(repeating: "x", count: 10_557)] {
+            var writer = PythonJSONWriter()
+            Array(text.utf8).withUnsafeBufferPointer { writer.raw($0) }
+            let written = HTTPResponse.json(200, writer.written())
+            let array = HTTPResponse.json(200, Array(text.utf8))
+            #expect(written == array)
+            #expect(written.body == Array(text.utf8) && written.bodyCount == text.utf8.count)
+            #expect(written.cgiHead == array.cgiHead)
+            guard case .written = written.content else {
+                Issue.record("the written body was copied into an array")
+                continue
+            }
+        }
+    }
+
     @Test func contentLengthCountsBytesNotCharacters() {
         let response = HTTPResponse.json(200, Array("[\"中\"]".utf8))
         #expect(String(decoding: response.cgiHead, as: UTF8.self).contains("Content-Length: 7\r\n"))

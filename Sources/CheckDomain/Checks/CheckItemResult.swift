@@ -64,14 +64,17 @@ extension CheckItemResult {
     /// reference's two fields.
     public static func responseBody(_ results: [CheckItemResult], fields: ResultFields = .reference) -> [UInt8] {
         var results = results
-        return responseBody(&results, fields: fields)
+        return responseBytes(&results, fields: fields).array
     }
 
-    /// The `POST /` response body for these results, read in place: `results` is left as it was. Taken `inout` so
-    /// that each string is written from where it is, neither copied nor retained (see
-    /// `PythonJSONWriter.optionalString(at:)`): a caller that owns the results alone (a request's run) lends them
-    /// without a copy; one that shares them has them copied first.
-    public static func responseBody(_ results: inout [CheckItemResult], fields: ResultFields = .reference) -> [UInt8] {
+    /// The `POST /` response body for these results, as `responseBody(_:fields:)` writes it, handed over where it
+    /// was written; the results are read in place and left as they were. Taken `inout` so that each string is
+    /// written from where it is, neither copied nor retained (see `PythonJSONWriter.optionalString(at:)`): a caller
+    /// that owns the results alone (a request's run) lends them without a copy; one that shares them has them copied
+    /// first.
+    public static func responseBytes(_ results: inout [CheckItemResult], fields: ResultFields = .reference)
+        -> WrittenBytes
+    {
         let perNode = fields == .reference ? 96 : 192
         var writer = PythonJSONWriter(capacity: 256 + results.reduce(0) { $0 + perNode * $1.notSuccessNodes.count })
         writer.raw("[")
@@ -120,6 +123,6 @@ extension CheckItemResult {
             }
         }
         writer.raw("]")
-        return writer.bytes
+        return writer.written()
     }
 }

@@ -20,6 +20,13 @@ struct ByteBuffer: ~Copyable, @unchecked Sendable {
     /// The bytes, as an array.
     var array: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
 
+    /// The bytes, their memory handed over as it is.
+    consuming func written() -> WrittenBytes {
+        let written = WrittenBytes(takingOver: start, count: count)
+        discard self
+        return written
+    }
+
     /// Appends `length` bytes from `source`.
     @inline(__always)
     mutating func append(_ source: UnsafePointer<UInt8>, length: Int) {

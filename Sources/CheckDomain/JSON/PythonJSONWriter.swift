@@ -13,6 +13,11 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
     /// How many bytes are written.
     public var count: Int { buffer.count }
 
+    /// The bytes written, their memory handed over as it is: no copy (as `bytes` makes).
+    public consuming func written() -> WrittenBytes {
+        buffer.written()
+    }
+
     /// Calls `body` with the bytes written, without copying them out.
     public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try buffer.withUnsafeBytes(body)

@@ -5,11 +5,55 @@ public struct HTTPResponse: Sendable, Equatable {
     /// The HTTP status code.
     public var status: Int
     /// Headers besides `Status`, `Content-Type` and `Content-Length`.
-    public var extraHeaders: [(name: String, value: String)] = []
-    /// The body: JSON, except for `/ping`, Prometheus metrics, the pages and their files, and fix scripts.
-    public var body: [UInt8]
+    public var extraHeaders: [(name: String, value: String)]
+    /// The body: JSON, except for `/ping`, Prometheus metrics, the pages and their files, and fix scripts. (An
+    /// answer's bytes as the writer left them are copied into an array when read here; `content` lends them.)
+    public var body: [UInt8] {
+        get {
+            switch content {
+            case .bytes(let bytes): bytes
+            case .written(let written): written.array
+            }
+        }
+        set { content = .bytes(newValue) }
+    }
     /// The body's media type.
-    public var contentType = "application/json"
+    public var contentType: String
+    /// The body's bytes, where they are.
+    public private(set) var content: Content
+
+    /// Where a body's bytes are.
+    public enum Content: Sendable {
+        /// In an array.
+        case bytes([UInt8])
+        /// Where a writer wrote them (a check run's answer): written out from there, never copied.
+        case written(WrittenBytes)
+    }
+
+    /// The body's length in bytes.
+    public var bodyCount: Int {
+        switch content {
+        case .bytes(let bytes): bytes.count
+        case .written(let written): written.count
+        }
+    }
+
+    /// Creates a response.
+    public init(
+        status: Int, extraHeaders: [(name: String, value: String)] = [], body: [UInt8],
+        contentType: String = "application/json"
+    ) {
+        self.init(status: status, extraHeaders: extraHeaders, content: .bytes(body), contentType: contentType)
+    }
+
+    private init(
+        status: Int, extraHeaders: [(name: String, value: String)], content: Content, contentType: String
+    ) {
+        self.status = status
+        self.extraHeaders = extraHeaders
+        self.content = content
+        self.contentType = contentType
+    }
 
     public static func == (lhs: HTTPResponse, rhs: HTTPResponse) -> Bool {
         lhs.status == rhs.status && lhs.body == rhs.body && lhs.contentType == rhs.contentType
@@ -22,6 +66,11 @@ public struct HTTPResponse: Sendable, Equatable {
         -> HTTPResponse
     {
         HTTPResponse(status: status, extraHeaders: headers, body: body)
+    }
+
+    /// A JSON body as its writer left it (see `WrittenBytes`).
+    public static func json(_ status: Int, _ body: WrittenBytes) -> HTTPResponse {
+        HTTPResponse(status: status, extraHeaders: [], content: .written(body), contentType: "application/json")
     }
 
     /// A plain-text body (`/ping`, Prometheus metrics).
@@ -57,7 +106,7 @@ public struct HTTPResponse: Sendable, Equatable {
             head.append(contentsOf: header.value.utf8)
         }
         head.append(contentsOf: "\r\nContent-Length: ".utf8)
-        head.appendDecimal(Int64(body.count))
+        head.appendDecimal(Int64(bodyCount))
         head.append(contentsOf: "\r\n\r\n".utf8)
     }
 
@@ -69,7 +118,7 @@ public struct HTTPResponse: Sendable, Equatable {
         // piece as text cost some 1,500 instructions a request.
         if status == 200 && extraHeaders.isEmpty && contentType == "application/json" {
             head.append(contentsOf: Self.jsonHeadUpToLength)
-            head.appendDecimal(Int64(body.count))
+            head.appendDecimal(Int64(bodyCount))
             head.append(contentsOf: [0x0D, 0x0A, 0x0D, 0x0A])
             return head
         }

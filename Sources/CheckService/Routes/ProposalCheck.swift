@@ -118,7 +118,7 @@ public struct ProposalCheck: Sendable {
     /// The `200` body of a run: byte for byte the reference's under `compat = "reference"`. The run is lent, not
     /// changed: its strings are written from where they are (`CheckItemResult.responseBody(_:fields:)`).
     public func responseBody(_ run: inout ClusterCheck.Run) -> [UInt8] {
-        CheckItemResult.responseBody(&run.results, fields: policy.fields)
+        CheckItemResult.responseBytes(&run.results, fields: policy.fields).array
     }
 
     /// The answer to `POST /`; a timeout or an inventory failure is logged with the request's id.
@@ -129,7 +129,7 @@ public struct ProposalCheck: Sendable {
         // request (its policy and registry retained and released, memory every accept thread shares).
         let fields = policy.fields
         return answer(request, reader: reader, deadline: deadline, logger: logger) {
-            .json(200, CheckItemResult.responseBody(&$0.results, fields: fields))
+            .json(200, CheckItemResult.responseBytes(&$0.results, fields: fields))
         }
     }
 

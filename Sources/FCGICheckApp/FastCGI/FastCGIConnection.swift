@@ -211,7 +211,7 @@ final class FastCGIConnection {
     /// buffer stays there; a larger one is kept as it is, to be written whole by `endResponse()`. Either way the web
     /// server does not have all of it, and does not pass it on as complete, before `endResponse()`.
     /// - Returns: false when the web server has gone away (the client aborted), which is not an error of ours.
-    func put(head: [UInt8], body: [UInt8]) -> Bool {
+    func put(head: [UInt8], body: some FastCGIBody) -> Bool {
         guard isOpen else { return false }
         if !lingersOnClose && head.count + body.count > Self.unixWriteWithoutTimeout {
             let timeout = timeval(tv_sec: ioTimeoutSeconds, tv_usec: 0)
@@ -221,7 +221,7 @@ final class FastCGIConnection {
             unbuffered = (head, body)
             return true
         }
-        return put(head) && put(body)
+        return head.withUnsafeBytes { put($0) } && body.withUnsafeBytes { put($0) }
     }
 
     /// The largest answer that libfcgi's output buffer (8 KiB) holds with the records around it: the stdout record's
@@ -231,7 +231,7 @@ final class FastCGIConnection {
     static let largestBuffered = 8192 - 8 - 8 - 16
 
     /// An answer too large for libfcgi's buffer, kept by `put` for `endResponse()` to write whole.
-    private var unbuffered: (head: [UInt8], body: [UInt8])?
+    private var unbuffered: (head: [UInt8], body: any FastCGIBody)?
 
     /// Writes an answer too large for libfcgi's buffer, and the end of the request, in one write: the answer in
     /// stdout records of up to 65,535 bytes, the empty stdout record that ends it and FCGI_END_REQUEST (request
@@ -241,7 +241,7 @@ final class FastCGIConnection {
     ///
     /// A 10 KiB answer (the default catalogue's for three nodes) went out in two writes, each waking the web server;
     /// in one it costs some 4 µs less system time. A 1 MiB answer went out in 128.
-    private func writeWhole(head: [UInt8], body: [UInt8]) -> Bool {
+    private func writeWhole(head: [UInt8], body: some FastCGIBody) -> Bool {
         let requestID = UInt16(truncatingIfNeeded: request.pointee.requestId)
         let length = head.count + body.count
         let recordCount = (length + 65_534) / 65_535
@@ -346,20 +346,16 @@ final class FastCGIConnection {
     }
 
     /// `FCGX_PutStr` takes an `Int32` count: large bodies go in slices.
-    private func put(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                var offset = 0
-                while offset < chars.count {
-                    let count = min(chars.count - offset, 1 << 20)
-                    guard FCGX_PutStr(chars.baseAddress! + offset, Int32(count), request.pointee.out) == count else {
-                        return false
-                    }
-                    offset += count
-                }
-                return true
-            }
+    private func put(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let chars = base.assumingMemoryBound(to: CChar.self)
+        var offset = 0
+        while offset < bytes.count {
+            let count = min(bytes.count - offset, 1 << 20)
+            guard FCGX_PutStr(chars + offset, Int32(count), request.pointee.out) == count else { return false }
+            offset += count
         }
+        return true
     }
 
     /// Ends the current request and closes its connection.
@@ -374,3 +370,13 @@ final class FastCGIConnection {
         isOpen = false
     }
 }
+
+/// An answer's body as a connection writes it: bytes lent where they are (an array, or what a writer wrote).
+protocol FastCGIBody: Sendable {
+    /// How many bytes there are.
+    var count: Int { get }
+    /// Calls `body` with the bytes.
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result
+}
+
+extension Array: FastCGIBody where Element == UInt8 {}

@@ -250,10 +250,14 @@ final class FastCGIServer: Sendable {
                 method: incoming.request.method, path: incoming.request.path, duration: ContinuousClock.now - started)
             return
         }
-        let put = connection.put(head: response.cgiHead, body: response.body)
+        let put: Bool
+        switch response.content {
+        case .bytes(let bytes): put = connection.put(head: response.cgiHead, body: bytes)
+        case .written(let written): put = connection.put(head: response.cgiHead, body: written)
+        }
         let finished = RequestRecorder.Finished(
             method: incoming.request.method, uri: incoming.uri, requestID: incoming.request.requestID,
-            status: response.status, bytesIn: incoming.bytesIn, bytesOut: response.body.count,
+            status: response.status, bytesIn: incoming.bytesIn, bytesOut: response.bodyCount,
             duration: ContinuousClock.now - started)
         recorder.count(finished)
         let delivered = put && connection.endResponse()
@@ -272,3 +276,6 @@ final class FastCGIServer: Sendable {
         onRetire()
     }
 }
+
+/// A check run's answer is written out from where its writer left it.
+extension WrittenBytes: FastCGIBody {}
