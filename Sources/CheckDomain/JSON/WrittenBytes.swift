@@ -1,8 +1,8 @@
 /// The bytes a `PythonJSONWriter` wrote, handed on where they are: an answer's body goes from the writer to the web
 /// server without a copy into an array (`PythonJSONWriter.written()`).
 ///
-/// A catalogue answer is some 10 KiB: copied into an array it cost a large allocation and a copy (4% of the
-/// service's CPU under load, 1 µs a request), only to be written out and freed.
+/// A catalogue answer is some 10 KiB: copied into an array it cost an allocation too large for the thread's cache of
+/// small blocks and a copy of every byte, only to be written out and freed.
 public final class WrittenBytes: @unchecked Sendable {
     // @unchecked: the memory is written before this object exists and never after; it is only read and freed.
     private let start: UnsafeMutablePointer<UInt8>
