@@ -1,6 +1,6 @@
-# The programs a benchmark puts behind bench/private-nginx.sh, in a work directory of its own: sourced by bench/run.sh
-# and bench/steps.sh (bench/instructions.sh uses bench_inputs only), so that each measures the same build, the same
-# inventories and the same C program.
+# The programs a benchmark puts behind bench/private-nginx.sh, in a work directory of its own: sourced by bench/run.sh,
+# steps.sh and syscalls.sh (instructions.sh uses bench_inputs only, ab.sh bench_work, bench_inputs and
+# bench_wait_listening), so that each measures the same build, the same inventories and the same C program.
 #
 #   bench_build                  installs what the benchmarks need and builds the release fcgi-check into $bin
 #                                (FCGI_CHECK_BIN to measure another binary)
