@@ -99,6 +99,30 @@ import Testing
         #expect(interpolated.string == "-5 7 1.5 a true")
     }
 
+    /// Strings read in place (a message's pieces, an optional string) are written as `string(_:)` writes them,
+    /// with Python's `ensure_ascii` as without it, and are left as they were.
+    @Test func stringsReadInPlaceAreWrittenAsStringsAreWithEitherEscaping() {
+        for escapesNonASCII in [false, true] {
+            for value in [
+                "", "a", "中 \"x\"\n", "😀" + String(repeating: "长", count: 9), "host-name-longer-than-fifteen",
+            ] {
+                var message: MessageText = "\(value) 未知"
+                var optional: String? = value
+                var absent: String? = nil
+                var inPlace = PythonJSONWriter(escapesNonASCII: escapesNonASCII)
+                withUnsafeMutablePointer(to: &message) { inPlace.string(message: $0) }
+                withUnsafeMutablePointer(to: &optional) { inPlace.optionalString(at: $0) }
+                withUnsafeMutablePointer(to: &absent) { inPlace.optionalString(at: $0) }
+                var whole = PythonJSONWriter(escapesNonASCII: escapesNonASCII)
+                whole.string(value + " 未知")
+                whole.string(value)
+                whole.raw("null")
+                #expect(inPlace.bytes == whole.bytes, "\(value), escapesNonASCII: \(escapesNonASCII)")
+                #expect(message.string == value + " 未知" && optional == value && absent == nil)
+            }
+        }
+    }
+
     /// Short appends are copied without `memcpy` (two loads and two stores that may overlap): every length from 0
     /// to 40, from any offset of the source, into a buffer at any fill, lands byte for byte.
     @Test func appendsOfEveryShortLengthLandWhole() {

@@ -135,6 +135,15 @@ struct BrokenInventory: NodeInventory, NodeReader {
                 Issue.record("the written body was copied into an array")
                 continue
             }
+            // A body set anew replaces what was written, its length and head with it.
+            var replaced = written
+            replaced.body = [0x31]
+            guard case .bytes([0x31]) = replaced.content else {
+                Issue.record("the body set was not kept")
+                continue
+            }
+            #expect(replaced.bodyCount == 1 && replaced == HTTPResponse.json(200, [0x31]))
+            #expect(replaced.cgiHead == HTTPResponse.json(200, [0x31]).cgiHead)
         }
     }
 

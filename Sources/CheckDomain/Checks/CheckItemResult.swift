@@ -59,19 +59,20 @@ public struct CheckItemResult: Sendable, Equatable {
 }
 
 extension CheckItemResult {
-    /// The `POST /` response body for these results: byte for byte as the reference service writes it with
-    /// `.reference` fields; with `.extended`, each node object gets `level`, `expected`, `actual` and `fix` after the
-    /// reference's two fields.
+    /// The `POST /` response body for these results (see `responseBytes(_:fields:)`), as an array: for callers that
+    /// keep their results (the tests, the fuzzer), which are copied to be lent in place; a request's run is written
+    /// with `responseBytes` instead.
     public static func responseBody(_ results: [CheckItemResult], fields: ResultFields = .reference) -> [UInt8] {
         var results = results
         return responseBytes(&results, fields: fields).array
     }
 
-    /// The `POST /` response body for these results, as `responseBody(_:fields:)` writes it, handed over where it
-    /// was written; the results are read in place and left as they were. Taken `inout` so that each string is
-    /// written from where it is, neither copied nor retained (see `PythonJSONWriter.optionalString(at:)`): a caller
-    /// that owns the results alone (a request's run) lends them without a copy; one that shares them has them copied
-    /// first.
+    /// The `POST /` response body for these results: byte for byte as the reference service writes it with
+    /// `.reference` fields; with `.extended`, each node object gets `level`, `expected`, `actual` and `fix` after the
+    /// reference's two fields. Handed over where it was written (`WrittenBytes`); the results are read in place and
+    /// left as they were. Taken `inout` so that each string is written from where it is, neither copied nor retained
+    /// (see `PythonJSONWriter.optionalString(at:)`): a caller that owns the results alone (a request's run) lends
+    /// them without a copy; one that shares them has them copied first.
     public static func responseBytes(_ results: inout [CheckItemResult], fields: ResultFields = .reference)
         -> WrittenBytes
     {

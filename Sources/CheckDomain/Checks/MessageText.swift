@@ -27,7 +27,8 @@ public struct MessageText: Sendable, Equatable, CustomStringConvertible, Express
     /// copied the whole message first (four strings retained and released), however the element was reached; and a
     /// piece lent through `utf8.withContiguousStorageIfAvailable` was retained and released around the call.
     /// `withUTF8` lends a piece's bytes where they are, as it has the piece to itself; it changes only a string not
-    /// stored as UTF-8, which a string on Linux always is, so the message is unchanged.
+    /// stored as UTF-8, which a string on Linux always is, so the message is unchanged (elsewhere a bridged piece
+    /// would be stored anew as UTF-8, the same text).
     @inline(__always)
     static func withPieces(at text: UnsafeMutablePointer<MessageText>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         if !text.pointee.first.isEmpty { text.pointee.first.withUTF8(body) }

@@ -140,7 +140,8 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
     /// Appends the string at `value` quoted and escaped, or `null`, its bytes read where they are: through
     /// `withUTF8`, which has the string to itself and so neither copies nor retains it (`string(_:)` lends a string
     /// through `utf8.withContiguousStorageIfAvailable`, retained and released around the call). `withUTF8` changes
-    /// only a string not stored as UTF-8, which a string on Linux always is: the string is unchanged.
+    /// only a string not stored as UTF-8, which a string on Linux always is: the string is unchanged (elsewhere a
+    /// bridged string would be stored anew as UTF-8, the same text).
     mutating func optionalString(at value: UnsafeMutablePointer<String?>) {
         guard value.pointee != nil else {
             raw("null")

@@ -116,7 +116,7 @@ public struct ProposalCheck: Sendable {
     }
 
     /// The `200` body of a run: byte for byte the reference's under `compat = "reference"`. The run is lent, not
-    /// changed: its strings are written from where they are (`CheckItemResult.responseBody(_:fields:)`).
+    /// changed: its strings are written from where they are (`CheckItemResult.responseBytes(_:fields:)`).
     public func responseBody(_ run: inout ClusterCheck.Run) -> [UInt8] {
         CheckItemResult.responseBytes(&run.results, fields: policy.fields).array
     }
