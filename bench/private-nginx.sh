@@ -1,6 +1,6 @@
 # One private nginx on 127.0.0.1 in front of FastCGI programs on unix sockets, its files in a work directory: sourced
-# by every benchmark (bench/run.sh, steps.sh, syscalls.sh, instructions.sh, ab.sh), so that each puts the same front
-# in place.
+# by every benchmark behind nginx (bench/run.sh, steps.sh, syscalls.sh, instructions.sh, ab.sh), so that each puts
+# the same front in place.
 #
 #   private_nginx_location PATH SOCKET [DIRECTIVES]  prints a `location = PATH` passing to unix:SOCKET, one connection
 #                                                    a request (as deploy/nginx/fcgi-check.conf), DIRECTIVES added
