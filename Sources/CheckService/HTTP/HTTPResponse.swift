@@ -28,15 +28,26 @@ public struct HTTPResponse: Sendable, Equatable {
         case bytes([UInt8])
         /// Where a writer wrote them (a check run's answer): written out from there, never copied.
         case written(WrittenBytes)
+
+        /// How many bytes there are.
+        public var count: Int {
+            switch self {
+            case .bytes(let bytes): bytes.count
+            case .written(let written): written.count
+            }
+        }
+
+        /// Calls `body` with the bytes, where they are.
+        public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+            switch self {
+            case .bytes(let bytes): try bytes.withUnsafeBytes(body)
+            case .written(let written): try written.withUnsafeBytes(body)
+            }
+        }
     }
 
     /// The body's length in bytes.
-    public var bodyCount: Int {
-        switch content {
-        case .bytes(let bytes): bytes.count
-        case .written(let written): written.count
-        }
-    }
+    public var bodyCount: Int { content.count }
 
     /// Creates a response.
     public init(

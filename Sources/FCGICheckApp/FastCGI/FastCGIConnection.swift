@@ -371,12 +371,10 @@ final class FastCGIConnection {
     }
 }
 
-/// An answer's body as a connection writes it: bytes lent where they are (an array, or what a writer wrote).
+/// An answer's body as a connection writes it: bytes lent where they are, kept alive until the answer has left.
 protocol FastCGIBody: Sendable {
     /// How many bytes there are.
     var count: Int { get }
     /// Calls `body` with the bytes.
     func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result
 }
-
-extension Array: FastCGIBody where Element == UInt8 {}

@@ -250,11 +250,7 @@ final class FastCGIServer: Sendable {
                 method: incoming.request.method, path: incoming.request.path, duration: ContinuousClock.now - started)
             return
         }
-        let put: Bool
-        switch response.content {
-        case .bytes(let bytes): put = connection.put(head: response.cgiHead, body: bytes)
-        case .written(let written): put = connection.put(head: response.cgiHead, body: written)
-        }
+        let put = connection.put(head: response.cgiHead, body: response.content)
         let finished = RequestRecorder.Finished(
             method: incoming.request.method, uri: incoming.uri, requestID: incoming.request.requestID,
             status: response.status, bytesIn: incoming.bytesIn, bytesOut: response.bodyCount,
@@ -277,5 +273,5 @@ final class FastCGIServer: Sendable {
     }
 }
 
-/// A check run's answer is written out from where its writer left it.
-extension WrittenBytes: FastCGIBody {}
+/// An answer's body is written out from where it is: its array, or where a check run's writer left it.
+extension HTTPResponse.Content: FastCGIBody {}
