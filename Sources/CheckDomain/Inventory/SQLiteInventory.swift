@@ -2,6 +2,7 @@ import CSQLiteSettings
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// The node inventory in one SQLite file (WAL mode): written through GRDB, read by each thread through a connection
 /// of its own (`SQLiteNodeReader`).
@@ -18,6 +19,11 @@ public final class SQLiteInventory: NodeStore {
     public var displayName: String { path }
     private let pool: DatabasePool
     private let onStatement: (@Sendable (String) -> Void)?
+    /// The read transaction the process keeps open on the file once it reads it (`SQLiteReadAnchor`): started with
+    /// the first reader, stopped with the inventory.
+    private let anchor = Mutex<SQLiteReadAnchor?>(nil)
+    /// How often the anchor lets go of its snapshot.
+    private let anchorRenewal: Duration
 
     /// Whether opening may create the file.
     public typealias OpenMode = InventoryOpenMode
@@ -26,14 +32,18 @@ public final class SQLiteInventory: NodeStore {
     /// - Parameters:
     ///   - busyTimeout: how long a writer waits for another writer before giving up with `.locked`.
     ///   - onStatement: called with the SQL of every statement run (tests count queries with it).
+    ///   - anchorRenewal: how often the read transaction of a reading process (`SQLiteReadAnchor`) is renewed: the
+    ///     longest it holds back another process's checkpoint.
     /// - Throws: `InventoryStoreError`.
     public init(
         path: String,
         mode: OpenMode,
         busyTimeout: TimeInterval = 5,
-        onStatement: (@Sendable (String) -> Void)? = nil
+        onStatement: (@Sendable (String) -> Void)? = nil,
+        anchorRenewal: Duration = .milliseconds(100)
     ) throws(InventoryStoreError) {
         self.path = path
+        self.anchorRenewal = anchorRenewal
         self.onStatement = onStatement
         if mode == .existing && !FileManager.default.fileExists(atPath: path) {
             throw .missing(path)
@@ -128,9 +138,18 @@ public final class SQLiteInventory: NodeStore {
 
     // MARK: - Reading
 
-    /// A reader with its own read-only connection, for the calling thread alone (see `SQLiteNodeReader`).
+    /// A reader with its own read-only connection, for the calling thread alone (see `SQLiteNodeReader`); the first
+    /// also starts the process's `SQLiteReadAnchor`.
     public func makeReader() throws -> any NodeReader {
-        try SQLiteNodeReader(path: path, onStatement: onStatement)
+        let reader = try SQLiteNodeReader(path: path, onStatement: onStatement)
+        try anchor.withLock { anchor throws(InventoryStoreError) in
+            if anchor == nil { anchor = try SQLiteReadAnchor(path: path, renewal: anchorRenewal) }
+        }
+        return reader
+    }
+
+    deinit {
+        anchor.withLock { $0?.stop() }
     }
 
     /// Every node, by id.

@@ -247,7 +247,7 @@ final class SQLiteNodeReader: NodeReader {
     }
 
     /// An SQLite failure, in an operator's words.
-    private static func error(_ status: Int32, _ connection: SQLiteConnection?, path: String) -> InventoryStoreError {
+    static func error(_ status: Int32, _ connection: SQLiteConnection?, path: String) -> InventoryStoreError {
         let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
         return InventoryStoreError(
             DatabaseError(resultCode: ResultCode(rawValue: status), message: message), path: path)

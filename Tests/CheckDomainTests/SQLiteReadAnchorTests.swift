@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+@testable import CheckDomain
+
+/// The read transaction a reading process keeps open (`SQLiteReadAnchor`): lookups still see every committed write,
+/// and a writer's checkpoint is held back only until the anchor renews (or stops).
+@Suite struct SQLiteReadAnchorTests {
+    /// An inventory of three nodes in a fresh directory.
+    func inventory(anchorRenewal: Duration = .milliseconds(100)) throws -> (SQLiteInventory, path: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("inventory.sqlite").path
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing, anchorRenewal: anchorRenewal)
+        for id in 1...3 {
+            try inventory.add(
+                Node(id: NodeID(Int64(id)), name: "node\(id)", host: "10.0.0.\(id)", facts: NodeFacts(cpuCount: 1)))
+        }
+        return (inventory, path)
+    }
+
+    /// What another process writing the inventory sees (`nodes collect`, say): it commits a change, then asks for a
+    /// passive checkpoint (what SQLite's automatic one is) until the whole WAL is copied or `patience` seconds pass.
+    /// - Returns: the WAL's frames and those copied, after the first checkpoint and after the last.
+    func writeAndCheckpoint(_ path: String, patience: Double) throws -> (first: [Int], last: [Int]) {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c",
+            """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("UPDATE node SET cpu_count = cpu_count + 1")
+            first = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            last, deadline = first, time.monotonic() + float(sys.argv[2])
+            while last[1] != last[2] and time.monotonic() < deadline:
+                time.sleep(0.01)
+                last = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            print(first[1], first[2], last[1], last[2])
+            """,
+            path, "\(patience)",
+        ]
+        let output = Pipe()
+        python.standardOutput = output
+        try python.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        try #require(python.terminationStatus == 0)
+        let numbers = printed.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        try #require(numbers.count == 4)
+        return (Array(numbers[0..<2]), Array(numbers[2..<4]))
+    }
+
+    @Test func aLookupSeesEveryWriteCommittedWhileTheAnchorHoldsAnOlderSnapshot() throws {
+        let (inventory, path) = try inventory()
+        let anchor = try SQLiteReadAnchor(path: path, renewal: .seconds(3600))
+        defer { anchor.stop() }
+        let reader = try inventory.makeReader()
+        for cpuCount in 2...4 {
+            try inventory.replaceFacts(of: NodeID(2), with: NodeFacts(cpuCount: cpuCount), at: Date())
+            let nodes = try reader.nodes(withIDs: [NodeID(2)], reading: FactSet([.cpuCount]), deadline: nil)
+            #expect(nodes[NodeID(2)]?.facts.cpuCount == cpuCount)
+        }
+    }
+
+    @Test func aHeldAnchorHoldsTheCheckpointBackUntilItStops() throws {
+        let (_, path) = try inventory()
+        let anchor = try SQLiteReadAnchor(path: path, renewal: .seconds(3600))
+        let held = try writeAndCheckpoint(path, patience: 0.3)
+        #expect(held.first[1] < held.first[0], "the anchor's snapshot is older than the write: not all copied")
+        #expect(held.last[1] < held.last[0], "it does not renew: still not all copied")
+        anchor.stop()
+        let free = try writeAndCheckpoint(path, patience: 0)
+        #expect(free.first[0] > 0 && free.first[1] == free.first[0], "stopped: the checkpoint copies the whole WAL")
+    }
+
+    @Test func aRenewingAnchorLetsTheCheckpointThrough() throws {
+        let (_, path) = try inventory()
+        let anchor = try SQLiteReadAnchor(path: path, renewal: .milliseconds(20))
+        defer { anchor.stop() }
+        for _ in 0..<3 {
+            let renewed = try writeAndCheckpoint(path, patience: 5)
+            #expect(renewed.last[0] > 0 && renewed.last[1] == renewed.last[0])
+        }
+    }
+
+    @Test func theInventoryStartsOneAnchorWithItsFirstReaderAndStopsItWithItself() throws {
+        var (inventory, path): (SQLiteInventory?, String) = try inventory(anchorRenewal: .seconds(3600))
+        _ = try inventory?.makeReader()
+        _ = try inventory?.makeReader()
+        let held = try writeAndCheckpoint(path, patience: 0)
+        #expect(held.first[1] < held.first[0], "a reader's inventory holds a read transaction")
+        inventory = nil
+        let free = try writeAndCheckpoint(path, patience: 0)
+        #expect(free.first[0] > 0 && free.first[1] == free.first[0], "gone with the inventory")
+    }
+}
