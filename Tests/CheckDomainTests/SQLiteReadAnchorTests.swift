@@ -53,7 +53,7 @@ import Testing
 
     @Test func aLookupSeesEveryWriteCommittedWhileTheAnchorHoldsAnOlderSnapshot() throws {
         let (inventory, path) = try inventory()
-        let anchor = try SQLiteReadAnchor(path: path, renewal: .seconds(3600))
+        let anchor = SQLiteReadAnchor(path: path, renewal: .seconds(3600))
         defer { anchor.stop() }
         let reader = try inventory.makeReader()
         for cpuCount in 2...4 {
@@ -64,24 +64,56 @@ import Testing
     }
 
     @Test func aHeldAnchorHoldsTheCheckpointBackUntilItStops() throws {
-        let (_, path) = try inventory()
-        let anchor = try SQLiteReadAnchor(path: path, renewal: .seconds(3600))
+        let (inventory, path) = try inventory()
+        let anchor = SQLiteReadAnchor(path: path, renewal: .seconds(3600))
+        defer { anchor.stop() }
         let held = try writeAndCheckpoint(path, patience: 0.3)
         #expect(held.first[1] < held.first[0], "the anchor's snapshot is older than the write: not all copied")
         #expect(held.last[1] < held.last[0], "it does not renew: still not all copied")
         anchor.stop()
         let free = try writeAndCheckpoint(path, patience: 0)
         #expect(free.first[0] > 0 && free.first[1] == free.first[0], "stopped: the checkpoint copies the whole WAL")
+        withExtendedLifetime(inventory) {}
     }
 
-    @Test func aRenewingAnchorLetsTheCheckpointThrough() throws {
-        let (_, path) = try inventory()
-        let anchor = try SQLiteReadAnchor(path: path, renewal: .milliseconds(20))
-        defer { anchor.stop() }
-        for _ in 0..<3 {
-            let renewed = try writeAndCheckpoint(path, patience: 5)
-            #expect(renewed.last[0] > 0 && renewed.last[1] == renewed.last[0])
-        }
+    /// A writer committing `commits` times, `pause` seconds apart, with SQLite's automatic checkpoint every 5 pages
+    /// (each commit writes one): the pages in the WAL once it is done, since it last started again. Without
+    /// checkpoints, or with checkpoints that never copy the whole WAL (so that it never starts again), it would hold a
+    /// page per commit.
+    func walPagesAfterCommits(_ path: String, commits: Int, pause: Double) throws -> Int {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c",
+            """
+            import sqlite3, sys, time
+            path, commits, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+            db = sqlite3.connect(path, isolation_level=None)
+            db.execute("PRAGMA wal_autocheckpoint = 5")
+            for i in range(commits):
+                db.execute("UPDATE node SET timezone = ? WHERE id = 1", ("x" * 100 + str(i),))
+                time.sleep(pause)
+            print(db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+            """,
+            path, "\(commits)", "\(pause)",
+        ]
+        let output = Pipe()
+        python.standardOutput = output
+        try python.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        try #require(python.terminationStatus == 0)
+        return try #require(Int(printed.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    @Test(arguments: [(commits: 120, pause: 0.003), (commits: 40, pause: 0.06)])
+    func theWALStartsAgainUnderAWriterWhileTheAnchorRenews(commits: Int, pause: Double) throws {
+        // A steady writer, and one whose commits are three periods apart: the anchor holds a snapshot again between
+        // them, so that each commit's own checkpoint finds it older.
+        let (inventory, path) = try inventory(anchorRenewal: .milliseconds(20))
+        _ = try inventory.makeReader()
+        let pages = try walPagesAfterCommits(path, commits: commits, pause: pause)
+        #expect(pages <= commits / 2, "the WAL was copied whole and started again: \(pages) pages for \(commits)")
     }
 
     @Test func theInventoryStartsOneAnchorWithItsFirstReaderAndStopsItWithItself() throws {

@@ -19,10 +19,10 @@ public final class SQLiteInventory: NodeStore {
     public var displayName: String { path }
     private let pool: DatabasePool
     private let onStatement: (@Sendable (String) -> Void)?
-    /// The read transaction the process keeps open on the file once it reads it (`SQLiteReadAnchor`): started with
-    /// the first reader, stopped with the inventory.
+    /// The read transaction the process keeps open on the file while nobody writes it (`SQLiteReadAnchor`), started
+    /// with the first reader, stopped with the inventory.
     private let anchor = Mutex<SQLiteReadAnchor?>(nil)
-    /// How often the anchor lets go of its snapshot.
+    /// How often the anchor looks for commits to step aside for (`SQLiteReadAnchor`).
     private let anchorRenewal: Duration
 
     /// Whether opening may create the file.
@@ -32,8 +32,8 @@ public final class SQLiteInventory: NodeStore {
     /// - Parameters:
     ///   - busyTimeout: how long a writer waits for another writer before giving up with `.locked`.
     ///   - onStatement: called with the SQL of every statement run (tests count queries with it).
-    ///   - anchorRenewal: how often the read transaction of a reading process (`SQLiteReadAnchor`) is renewed: the
-    ///     longest it holds back another process's checkpoint.
+    ///   - anchorRenewal: how often the read transaction a reading process keeps (`SQLiteReadAnchor`) looks for
+    ///     commits, to step aside for them.
     /// - Throws: `InventoryStoreError`.
     public init(
         path: String,
@@ -142,8 +142,8 @@ public final class SQLiteInventory: NodeStore {
     /// also starts the process's `SQLiteReadAnchor`.
     public func makeReader() throws -> any NodeReader {
         let reader = try SQLiteNodeReader(path: path, onStatement: onStatement)
-        try anchor.withLock { anchor throws(InventoryStoreError) in
-            if anchor == nil { anchor = try SQLiteReadAnchor(path: path, renewal: anchorRenewal) }
+        anchor.withLock { anchor in
+            if anchor == nil { anchor = SQLiteReadAnchor(path: path, renewal: anchorRenewal) }
         }
         return reader
     }
