@@ -5,11 +5,20 @@ import Testing
 
 /// The read transaction a reading process keeps open (`SQLiteReadAnchor`): lookups still see every committed write,
 /// and a writer's checkpoint is held back only until the anchor renews (or stops).
-@Suite struct SQLiteReadAnchorTests {
-    /// An inventory of three nodes in a fresh directory.
-    func inventory(anchorRenewal: Duration = .milliseconds(100)) throws -> (SQLiteInventory, path: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-\(UUID().uuidString)")
+@Suite final class SQLiteReadAnchorTests {
+    /// The test's own directory, removed with it.
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-\(UUID().uuidString)")
+
+    init() throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// An inventory of three nodes in the test's directory.
+    func inventory(anchorRenewal: Duration = .milliseconds(100)) throws -> (SQLiteInventory, path: String) {
         let path = directory.appendingPathComponent("inventory.sqlite").path
         let inventory = try SQLiteInventory(path: path, mode: .createIfMissing, anchorRenewal: anchorRenewal)
         for id in 1...3 {
