@@ -32,15 +32,7 @@ public struct OSFamilyCheck: CheckItem {
 
     public func failures(in context: RequestContext) throws -> [NodeFailure] {
         let nodes = try context.memberNodes()
-        var counts: [String: Int] = [:]
-        var order: [String] = []
-        for node in nodes {
-            guard let id = node.facts.osID else { continue }
-            let family = Self.family(of: id)
-            if counts[family] == nil { order.append(family) }
-            counts[family, default: 0] += 1
-        }
-        let majority = order.max { counts[$0, default: 0] < counts[$1, default: 0] }
+        let majority = ClusterMajority.of(nodes.lazy.map { $0.facts.osID.map(Self.family(of:)) })
         return try context.judgeMemberNodes { node in
             guard let id = node.facts.osID, let majority else {
                 return .unknown(node, Self.unknownFact, expected: majority ?? "one family", in: context)
