@@ -113,4 +113,28 @@ import Testing
         sysctl.read(&partial, .integer(7))
         #expect(partial.sysctl == nil)
     }
+
+    /// A list fact read from a row's bytes (`FactColumns.Column.readLines`, what SQLite lookups use) is the fact read
+    /// from a `String` of the same bytes (`read`, what every store can use), whatever the bytes: escapes, tabs,
+    /// newlines, Chinese, and invalid UTF-8, which a `String` repairs before the fields are split and `readLines`
+    /// repairs in each field.
+    @Test func aListFactReadFromBytesIsTheFactReadFromTheirString() throws {
+        let alphabet: [UInt8] = Array("\\\t\nntra=1 :".utf8) + [0x09, 0x0A, 0x0D, 0xE4, 0xB8, 0xAD, 0xFF, 0x80, 0xC3]
+        let columns = FactColumns.all.filter { $0.kind == .lines }
+        #expect(columns.count == 5)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }
+            for column in columns {
+                var fromString = NodeFacts()
+                column.read(&fromString, .text(String(decoding: bytes, as: UTF8.self)))
+                var fromBytes = NodeFacts()
+                let readLines = try #require(column.readLines)
+                bytes.withUnsafeBufferPointer { readLines(&fromBytes, FactLines(bytes: $0)) }
+                #expect(fromBytes == fromString, "\(column.name): \(bytes)")
+            }
+        }
+    }
 }

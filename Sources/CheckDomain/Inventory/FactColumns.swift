@@ -26,6 +26,9 @@ enum FactColumns {
         let read: @Sendable (inout NodeFacts, FactValue) -> Void
         /// The fact as the column holds it; nil when unknown.
         let value: @Sendable (NodeFacts) -> FactValue?
+        /// For a list fact: puts its stored text into the facts from the bytes where the store keeps them (SQLite's
+        /// row), without a `String` of the whole column first; reads what `read` reads from that text.
+        var readLines: (@Sendable (inout NodeFacts, FactLines) -> Void)? = nil
     }
 
     static func text(
@@ -95,7 +98,8 @@ enum FactColumns {
                 // A native string lends its bytes in place.
                 set(&facts, text.withUTF8 { decode(FactLines(bytes: $0)) })
             },
-            value: { facts in get(facts).map { .text(FactColumns.text(encode($0))) } })
+            value: { facts in get(facts).map { .text(FactColumns.text(encode($0))) } },
+            readLines: { facts, lines in set(&facts, decode(lines)) })
     }
     static func datetime(
         _ fact: Fact, _ get: @escaping @Sendable (NodeFacts) -> Date?,

@@ -154,7 +154,18 @@ struct FactLines: Sequence {
 
         /// A field with escapes: `\t`, `\n`, `\r` are a tab, a newline, a carriage return; a backslash before
         /// anything else stands for that byte.
+        ///
+        /// Invalid UTF-8 is repaired first, as it is when the whole text became a `String` before it was split: a
+        /// backslash between two bytes must not join them into a character (`C3 5C B8` is two replacement characters,
+        /// never `ø`). Only a field with a byte past ASCII pays for it.
         private static func unescape(_ field: UnsafeBufferPointer<UInt8>) -> String {
+            guard field.contains(where: { $0 >= 0x80 }) else { return unescapeValid(field) }
+            var repaired = String(decoding: field, as: UTF8.self)
+            return repaired.withUTF8 { unescapeValid($0) }
+        }
+
+        /// `unescape` of a field whose bytes are valid UTF-8, or which `String` repairs alike with or without escapes.
+        private static func unescapeValid(_ field: UnsafeBufferPointer<UInt8>) -> String {
             String(unsafeUninitializedCapacity: field.count) { target in
                 var count = 0
                 var escaping = false

@@ -28,6 +28,13 @@ struct SQLiteColumn {
     }
 
     /// The value as text, its type known to be `SQLITE_TEXT`.
+    /// The bytes of a text column, lent to `body` where SQLite keeps them (until the statement moves on); nil when the
+    /// column holds no text.
+    func withTextBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        guard let bytes = sqlite3_column_text(statement, index) else { return nil }
+        return body(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, index))))
+    }
+
     private var storedText: String? {
         guard let bytes = sqlite3_column_text(statement, index) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, index))

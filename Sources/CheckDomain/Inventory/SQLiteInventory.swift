@@ -189,7 +189,13 @@ public final class SQLiteInventory: NodeStore {
             let type = stored.type
             // An unknown fact (NULL) costs no more than this (the column is not even copied out of the table, which
             // would retain its two closures); a value of another type stays unknown too.
-            if type != SQLITE_NULL, let value = stored.factValue(columns[offset].kind, type: type) {
+            guard type != SQLITE_NULL else { continue }
+            // A list fact is read from the row's bytes: a `String` of the whole column cost an allocation and a
+            // check of every byte, and each field is checked again when it becomes one (invalid UTF-8 is repaired
+            // the same either way: the lines' separators and escapes are ASCII).
+            if type == SQLITE_TEXT, columns[offset].kind == .lines, let readLines = columns[offset].readLines {
+                stored.withTextBytes { readLines(&facts, FactLines(bytes: $0)) }
+            } else if let value = stored.factValue(columns[offset].kind, type: type) {
                 columns[offset].read(&facts, value)
             }
         }
