@@ -39,10 +39,7 @@ import Testing
             try inventory.add(Node(id: NodeID(Int64(id)), name: "node\(id)", host: "10.0.0.\(id)", facts: facts))
         }
         // What an operator with sqlite3 might do (SQLite stores what it cannot convert as it is).
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", "-c",
+        _ = try Python.run(
             """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
@@ -52,11 +49,7 @@ import Testing
             db.execute("UPDATE node SET facts_collected_at = 9e999 WHERE id = 9")
             db.commit()
             """,
-            path,
-        ]
-        try python.run()
-        python.waitUntilExit()
-        try #require(python.terminationStatus == 0)
+            arguments: [path])
 
         // Unreadable facts are unknown, and the checks list them rather than pass them or crash.
         let nodes = try inventory.nodes(withIDs: [NodeID(7), NodeID(8)])

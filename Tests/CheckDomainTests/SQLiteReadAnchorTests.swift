@@ -32,10 +32,7 @@ import Testing
     /// passive checkpoint (what SQLite's automatic one is) until the whole WAL is copied or `patience` seconds pass.
     /// - Returns: the WAL's frames and those copied, after the first checkpoint and after the last.
     func writeAndCheckpoint(_ path: String, patience: Double) throws -> (first: [Int], last: [Int]) {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", "-c",
+        let printed = try Python.run(
             """
             import sqlite3, sys, time
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -47,14 +44,7 @@ import Testing
                 last = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             print(first[1], first[2], last[1], last[2])
             """,
-            path, "\(patience)",
-        ]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
-        try #require(python.terminationStatus == 0)
+            arguments: [path, "\(patience)"])
         let numbers = printed.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
         try #require(numbers.count == 4)
         return (Array(numbers[0..<2]), Array(numbers[2..<4]))
@@ -90,10 +80,7 @@ import Testing
     /// checkpoints, or with checkpoints that never copy the whole WAL (so that it never starts again), it would hold a
     /// page per commit.
     func walPagesAfterCommits(_ path: String, commits: Int, pause: Double) throws -> Int {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", "-c",
+        let printed = try Python.run(
             """
             import sqlite3, sys, time
             path, commits, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
@@ -104,14 +91,7 @@ import Testing
                 time.sleep(pause)
             print(db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
             """,
-            path, "\(commits)", "\(pause)",
-        ]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
-        try #require(python.terminationStatus == 0)
+            arguments: [path, "\(commits)", "\(pause)"])
         return try #require(Int(printed.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 

@@ -27,7 +27,6 @@ struct SQLiteColumn {
         type == SQLITE_TEXT ? storedText : nil
     }
 
-    /// The value as text, its type known to be `SQLITE_TEXT`.
     /// The bytes of a text column, lent to `body` where SQLite keeps them (until the statement moves on); nil when the
     /// column holds no text.
     func withTextBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
@@ -35,6 +34,7 @@ struct SQLiteColumn {
         return body(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, index))))
     }
 
+    /// The value as text, its type known to be `SQLITE_TEXT`.
     private var storedText: String? {
         guard let bytes = sqlite3_column_text(statement, index) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, index))
