@@ -32,14 +32,15 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .target(name: "CLinux"),
-        // sqlite3_config, which Swift cannot call (variadic): SQLite's process-wide settings.
-        .target(name: "CSQLiteSettings"),
+        // What fcgi-check needs of SQLite that Swift cannot do well: sqlite3_config (variadic), and the lookup's
+        // table-valued function of bound ids (a virtual table).
+        .target(name: "CSQLiteShims"),
         .target(
             name: "CheckDomain",
             dependencies: [
                 "CLibPQ",
                 "CLinux",
-                "CSQLiteSettings",
+                "CSQLiteShims",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -90,7 +91,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CheckDomainTests",
-            dependencies: ["CheckDomain", "TestSupport"],
+            dependencies: [
+                "CheckDomain", "CSQLiteShims", "TestSupport", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -46,7 +46,7 @@ enum Store: String, CaseIterable, CustomTestStringConvertible, Sendable {
     /// The text that marks a request's lookup among the statements a store runs.
     var lookupMarker: String {
         switch self {
-        case .sqlite: "FROM json_each(?) AS wanted JOIN node"
+        case .sqlite: "FROM fcgi_check_ids(?) AS wanted JOIN node"
         case .postgresql: "FROM node WHERE id = ANY($1::bigint[])"
         }
     }

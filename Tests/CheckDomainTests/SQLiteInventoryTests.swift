@@ -1,4 +1,6 @@
+import CSQLiteShims
 import Foundation
+import GRDBSQLite
 import Synchronization
 import Testing
 
@@ -66,6 +68,67 @@ import Testing
         #expect(freshness[1].level == .fail && freshness[1].message.contains(" d ") == true, "\(freshness)")
         // Collected at infinity: no instant at all, so unknown, its stored number shown.
         #expect(freshness[2].message == "10.0.0.9 节点信息采集时间未知" && freshness[2].actual == "inf", "\(freshness)")
+    }
+
+    /// The lookup reads its ids where they are (`fcgi_check_ids`, bound as a pointer): each id's node once, in any
+    /// order, repeated ids and ids of no node included, at the ends of `Int64`, and a thousand at once.
+    @Test func theLookupFindsEachBoundIDsNodeWhateverTheIDs() throws {
+        let inventory = try SQLiteInventory(path: try temporaryPath(), mode: .createIfMissing)
+        let ids = (1...1_000).map { Int64($0) } + [0, -1, .min, .max]
+        try inventory.upsert(
+            ids.map { id in
+                (Node(id: NodeID(id), name: "node\(id)", host: "10.0.\(id & 0xff).1", facts: NodeFacts()), false)
+            })
+        let reader = try inventory.makeReader()
+        let asked = [Int64.max, 3, 3, 404_404, .min, -1, 0, 1]
+        let found = try reader.nodes(withIDs: asked.map(NodeID.init), deadline: nil)
+        #expect(found.keys.map(\.rawValue).sorted() == [.min, -1, 0, 1, 3, .max])
+        #expect(found.allSatisfy { id, node in node.id == id && node.name == "node\(id.rawValue)" })
+        let all = try reader.nodes(withIDs: ids.reversed().map(NodeID.init), reading: .all, deadline: nil)
+        #expect(all.count == ids.count)
+        // The same statement again, with other ids: nothing of the last run's ids is left bound.
+        #expect(try reader.nodes(withIDs: [NodeID(2)], deadline: nil).keys.map(\.rawValue) == [2])
+        #expect(try reader.nodes(withIDs: [NodeID(404_404)], deadline: nil).isEmpty)
+    }
+
+    /// `fcgi_check_ids` reads only a pointer bound by fcgi-check: SQL without one, or with anything else in its
+    /// place (a JSON text, a number, a blob), reads no rows; it never reads memory SQL text could name.
+    @Test func theIDsFunctionReadsNothingButBoundIDs() throws {
+        var connection: OpaquePointer?
+        #expect(sqlite3_open_v2(":memory:", &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK)
+        defer { sqlite3_close_v2(connection) }
+        #expect(CSQLiteShims_registerIDs(connection) == SQLITE_OK)
+        func rows(_ sql: String, bind: (OpaquePointer?) -> Void = { _ in }) -> [Int64]? {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK else { return nil }
+            defer { sqlite3_finalize(statement) }
+            bind(statement)
+            var values: [Int64] = []
+            while sqlite3_step(statement) == SQLITE_ROW { values.append(sqlite3_column_int64(statement, 0)) }
+            return values
+        }
+        #expect(rows("SELECT value FROM fcgi_check_ids") == [])
+        #expect(rows("SELECT value FROM fcgi_check_ids(?)") == [])
+        #expect(rows("SELECT value FROM fcgi_check_ids('[1,2]')") == [])
+        #expect(rows("SELECT value FROM fcgi_check_ids(140737488355328)") == [])
+        #expect(rows("SELECT value FROM fcgi_check_ids(x'0100000000000000')") == [])
+        let values: [Int64] = [5, -7, 5, .max]
+        values.withUnsafeBufferPointer { values in
+            var ids = CSQLiteShims_IDs(values: values.baseAddress, count: Int32(values.count))
+            withUnsafePointer(to: &ids) { ids in
+                var status: [Int32] = []
+                let bound = rows("SELECT value FROM fcgi_check_ids(?)") {
+                    status.append(CSQLiteShims_bindIDs($0, 1, ids))
+                }
+                #expect(bound == [5, -7, 5, .max])
+                // Bound as a pointer of another type, they are not ids.
+                let other = rows("SELECT value FROM fcgi_check_ids(?)") {
+                    status.append(sqlite3_bind_pointer($0, 1, UnsafeMutableRawPointer(mutating: ids), "carray", nil))
+                }
+                #expect(other == [])
+                #expect(status == [SQLITE_OK, SQLITE_OK])
+            }
+        }
     }
 
     /// SQLite's memory statistics take one process-wide mutex on every allocation of every thread's lookup; they are

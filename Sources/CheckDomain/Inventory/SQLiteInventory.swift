@@ -1,4 +1,4 @@
-import CSQLiteSettings
+import CSQLiteShims
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -71,7 +71,7 @@ public final class SQLiteInventory: NodeStore {
     /// no memory statistics, whose one process-wide mutex every allocation of every thread's lookup took (about 13 a
     /// request; the lock most contended at 32 connections). Called by everything that opens an inventory file.
     static func applyProcessSettings() {
-        _ = CSQLiteSettings_apply()
+        _ = CSQLiteShims_applySettings()
     }
 
     /// Whether SQLite counts its memory (it answers 0 bytes in use when it does not).

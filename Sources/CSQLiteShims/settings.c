@@ -1,7 +1,6 @@
-#include "CSQLiteSettings.h"
+#include "CSQLiteShims.h"
 
 #include <pthread.h>
-#include <sqlite3.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int status = SQLITE_OK;
@@ -10,7 +9,7 @@ static void apply(void) {
     status = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int CSQLiteSettings_apply(void) {
+int CSQLiteShims_applySettings(void) {
     pthread_once(&once, apply);
     return status;
 }
