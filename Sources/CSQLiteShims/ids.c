@@ -97,7 +97,7 @@ static int idsRowid(sqlite3_vtab_cursor *base, sqlite3_int64 *rowid) {
     return SQLITE_OK;
 }
 
-static sqlite3_module module = {
+static const sqlite3_module module = {
     .iVersion = 0,
     .xConnect = idsConnect,
     .xBestIndex = idsBestIndex,

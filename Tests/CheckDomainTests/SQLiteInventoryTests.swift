@@ -86,9 +86,54 @@ import Testing
         #expect(found.allSatisfy { id, node in node.id == id && node.name == "node\(id.rawValue)" })
         let all = try reader.nodes(withIDs: ids.reversed().map(NodeID.init), reading: .all, deadline: nil)
         #expect(all.count == ids.count)
-        // The same statement again, with other ids: nothing of the last run's ids is left bound.
+        // The same statement again, with other ids: it finds theirs only.
         #expect(try reader.nodes(withIDs: [NodeID(2)], deadline: nil).keys.map(\.rawValue) == [2])
         #expect(try reader.nodes(withIDs: [NodeID(404_404)], deadline: nil).isEmpty)
+    }
+
+    /// The lookup's plan is the point of reading the ids in place: the bound ids first, each a seek of `node` by its
+    /// primary key, never a scan of the table, on a large inventory and on a tiny one alike.
+    @Test(arguments: [1, 1_000])
+    func theLookupSeeksEachIDsRowByItsKey(nodeCount: Int) throws {
+        let path = try temporaryPath()
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
+        try inventory.upsert(
+            (1...nodeCount).map { id in
+                (Node(id: NodeID(Int64(id)), name: "node\(id)", host: "10.0.0.1", facts: NodeFacts()), false)
+            })
+        var connection: OpaquePointer?
+        #expect(sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY, nil) == SQLITE_OK)
+        defer { sqlite3_close_v2(connection) }
+        #expect(CSQLiteShims_registerIDs(connection) == SQLITE_OK)
+        for sql in [SQLiteNodeReader.lookupSQL, SQLiteNodeReader.lookupSQL(reading: FactSet([.osID, .sysctl]))] {
+            var statement: OpaquePointer?
+            #expect(sqlite3_prepare_v2(connection, "EXPLAIN QUERY PLAN " + sql, -1, &statement, nil) == SQLITE_OK)
+            defer { sqlite3_finalize(statement) }
+            var plan: [String] = []
+            while sqlite3_step(statement) == SQLITE_ROW {
+                plan.append(String(cString: sqlite3_column_text(statement, 3)))
+            }
+            #expect(plan.count == 2, "\(plan)")
+            #expect(plan.first?.hasPrefix("SCAN wanted VIRTUAL TABLE") == true, "\(plan)")
+            #expect(plan.last?.hasPrefix("SEARCH node USING INTEGER PRIMARY KEY") == true, "\(plan)")
+        }
+    }
+
+    /// A lookup past its deadline stops (SQLite's progress handler) with the ids still bound, lets go of them, and
+    /// leaves the reader as good as new for the next request.
+    @Test func aLookupPastItsDeadlineStopsAndTheReaderStaysUsable() throws {
+        let inventory = try SQLiteInventory(path: try temporaryPath(), mode: .createIfMissing)
+        try inventory.upsert(
+            (1...1_000).map { id in
+                (Node(id: NodeID(Int64(id)), name: "node\(id)", host: "10.0.0.1", facts: NodeFacts()), false)
+            })
+        let reader = try inventory.makeReader()
+        let ids = (1...1_000).map { NodeID(Int64($0)) }
+        #expect(throws: DeadlineExceededError.self) {
+            try reader.nodes(withIDs: ids, reading: .all, deadline: .now - .seconds(1))
+        }
+        #expect(try reader.nodes(withIDs: ids, reading: .all, deadline: .now + .seconds(60)).count == 1_000)
+        #expect(try reader.nodes(withIDs: [NodeID(7)], deadline: nil).keys.map(\.rawValue) == [7])
     }
 
     /// `fcgi_check_ids` reads only a pointer bound by fcgi-check: SQL without one, or with anything else in its
@@ -104,8 +149,13 @@ import Testing
             defer { sqlite3_finalize(statement) }
             bind(statement)
             var values: [Int64] = []
-            while sqlite3_step(statement) == SQLITE_ROW { values.append(sqlite3_column_int64(statement, 0)) }
-            return values
+            var status = sqlite3_step(statement)
+            while status == SQLITE_ROW {
+                values.append(sqlite3_column_int64(statement, 0))
+                status = sqlite3_step(statement)
+            }
+            // Rows only from a run that finished: a statement that failed read none.
+            return status == SQLITE_DONE ? values : nil
         }
         #expect(rows("SELECT value FROM fcgi_check_ids") == [])
         #expect(rows("SELECT value FROM fcgi_check_ids(?)") == [])

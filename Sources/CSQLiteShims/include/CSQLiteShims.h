@@ -16,7 +16,8 @@
 int CSQLiteShims_applySettings(void);
 
 /// An array of ids for `fcgi_check_ids`, bound with CSQLiteShims_bindIDs. It must stay where it is, unchanged, until
-/// the statement is reset.
+/// the parameter is cleared (`sqlite3_clear_bindings`) or bound again, or the statement finalised: a statement that
+/// is only reset keeps the pointer, and reads it again when stepped.
 typedef struct CSQLiteShims_IDs {
     const sqlite3_int64 *values;
     int count;

@@ -148,7 +148,7 @@ final class SQLiteNodeReader: NodeReader {
     ) throws -> [NodeID: Node] {
         guard !ids.isEmpty else { return [:] }
         guard let count = Int32(exactly: ids.count) else {
-            throw InventoryStoreError(description: "a lookup of \(ids.count) ids is more than SQLite can bind")
+            throw InventoryStoreError(description: "a lookup of \(ids.count) ids is more than one lookup can hold")
         }
         self.deadline = deadline
         defer { self.deadline = nil }
@@ -156,7 +156,8 @@ final class SQLiteNodeReader: NodeReader {
         // Made with its room (`reserveCapacity` on an empty dictionary was a generic, unspecialised call: ~1.4k
         // instructions a request, most of them looking up the type's metadata).
         var found = [NodeID: Node](minimumCapacity: ids.count)
-        // The ids are read where they are, so the statement runs, and is reset (letting go of them), inside.
+        // The ids are read where they are, so the statement runs inside, and is reset and its parameter cleared (letting
+        // go of them) before they go.
         try ids.withUnsafeBufferPointer { ids in
             try ids.withMemoryRebound(to: Int64.self) { values in
                 var list = CSQLiteShims_IDs(values: values.baseAddress, count: count)
