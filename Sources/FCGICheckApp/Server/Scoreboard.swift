@@ -241,11 +241,11 @@ final class Scoreboard: @unchecked Sendable {
             if let status {
                 let index = Scoreboard.countedStatuses.firstIndex(of: status) ?? Scoreboard.countedStatuses.count
                 words[Field.statusBase + index].wrappingAdd(1, ordering: .relaxed)
-                let seconds = duration.seconds
+                let (seconds, microseconds) = duration.secondsAndMicroseconds
                 let bucket =
                     Scoreboard.durationBounds.firstIndex { seconds <= $0 } ?? Scoreboard.durationBounds.count
                 words[Scoreboard.bucketBase + bucket].wrappingAdd(1, ordering: .relaxed)
-                add(.durationMicroseconds, UInt64(max(0, duration.microseconds)))
+                add(.durationMicroseconds, UInt64(max(0, microseconds)))
             }
             add(.bytesIn, UInt64(bytesIn))
             add(.bytesOut, UInt64(bytesOut))
