@@ -19,12 +19,16 @@ public final class RequestContext {
     private let reader: any NodeReader
     /// The facts the request's items read: all a lookup reads of each node.
     private let facts: FactSet
+    // Unchecked exclusivity on the three below: a context belongs to one request on one thread, and no access to
+    // them spans a call that could reach them again (each is read, or set, and let go), so no two accesses overlap;
+    // the dynamic checks were a runtime call pair, some 60 instructions, on each of five accesses a request.
+
     /// Every node loaded so far, by id.
-    private var loaded: [NodeID: Node] = [:]
+    @exclusivity(unchecked) private var loaded: [NodeID: Node] = [:]
     /// The ids looked up that the inventory does not know.
-    private var absent: Set<NodeID> = []
+    @exclusivity(unchecked) private var absent: Set<NodeID> = []
     /// `memberNodes()` once resolved: every check item asks for it.
-    private var resolvedMemberNodes: [Node]?
+    @exclusivity(unchecked) private var resolvedMemberNodes: [Node]?
 
     /// Creates a fresh, empty context for one request.
     /// - Parameters:

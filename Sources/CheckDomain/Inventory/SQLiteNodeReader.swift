@@ -15,12 +15,16 @@ final class SQLiteNodeReader: NodeReader {
     private let lookup: SQLiteStatement
     /// The lookups that read a node's id, name, host and some facts only, by those facts: one per set of items this
     /// thread has answered (the policy's, each `?checks=` selection's), prepared on first use.
-    private var partialLookups: [FactSet: PartialLookup] = [:]
+    ///
+    /// Unchecked exclusivity here and on `deadline`: a reader belongs to one thread, and no access spans a call that
+    /// could reach the property again (SQLite's handlers only read `deadline`, while a lookup steps, between its
+    /// writes), so no two accesses overlap; the dynamic checks were a runtime call pair, some 60 instructions, each.
+    @exclusivity(unchecked) private var partialLookups: [FactSet: PartialLookup] = [:]
     /// The listing of `GET /nodes`, prepared on its first use: most threads never list.
     private var listing: SQLiteStatement?
     private let onStatement: (@Sendable (String) -> Void)?
     /// The deadline of the lookup in progress; read by SQLite's handlers.
-    fileprivate var deadline: ContinuousClock.Instant?
+    @exclusivity(unchecked) fileprivate var deadline: ContinuousClock.Instant?
 
     /// The lookup: one query for all ids, whatever their number (one bound parameter, the ids' memory, read by the
     /// table-valued function `fcgi_check_ids` of `CSQLiteShims`). A join from the ids to the rows by their primary

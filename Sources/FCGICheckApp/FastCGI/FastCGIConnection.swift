@@ -49,7 +49,10 @@ final class FastCGIConnection {
     private static let chunkSize = 65_536
     private let ioTimeoutSeconds: Int
     private let lingersOnClose: Bool
-    private var isOpen = false
+    /// Whether a request is open. Unchecked exclusivity here and on `unbuffered`: a connection belongs to one accept
+    /// thread, and no access spans a call that could reach the property again, so no two accesses overlap; the
+    /// dynamic checks were a runtime call pair, some 60 instructions, each.
+    @exclusivity(unchecked) private var isOpen = false
 
     /// Prepares a request slot.
     /// - Parameters:
@@ -231,7 +234,7 @@ final class FastCGIConnection {
     static let largestBuffered = 8192 - 8 - 8 - 16
 
     /// An answer too large for libfcgi's buffer, kept by `put` for `endResponse()` to write whole.
-    private var unbuffered: (head: [UInt8], body: any FastCGIBody)?
+    @exclusivity(unchecked) private var unbuffered: (head: [UInt8], body: any FastCGIBody)?
 
     /// Writes an answer too large for libfcgi's buffer, and the end of the request, in one write: the answer in
     /// stdout records of up to 65,535 bytes, the empty stdout record that ends it and FCGI_END_REQUEST (request
