@@ -139,6 +139,9 @@ import Testing
     /// `fcgi_check_ids` reads only a pointer bound by fcgi-check: SQL without one, or with anything else in its
     /// place (a JSON text, a number, a blob), reads no rows; it never reads memory SQL text could name.
     @Test func theIDsFunctionReadsNothingButBoundIDs() throws {
+        // SQLite's process-wide settings first, as everything that opens a database here does: this may be the
+        // process's first database, after which they can no longer be set.
+        SQLiteInventory.applyProcessSettings()
         var connection: OpaquePointer?
         #expect(sqlite3_open_v2(":memory:", &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK)
         defer { sqlite3_close_v2(connection) }
