@@ -17,14 +17,20 @@ typedef struct {
     int index;
 } Cursor;
 
+// Zeroed memory from SQLite's allocator (which frees it), or NULL.
+static void *allocateZeroed(size_t size) {
+    void *memory = sqlite3_malloc64(size);
+    if (memory != NULL) memset(memory, 0, size);
+    return memory;
+}
+
 static int idsConnect(sqlite3 *connection, void *context, int argc, const char *const *argv, sqlite3_vtab **table,
                    char **error) {
     (void)context; (void)argc; (void)argv; (void)error;
     int status = sqlite3_declare_vtab(connection, "CREATE TABLE x(value INTEGER, ids HIDDEN)");
     if (status != SQLITE_OK) return status;
-    sqlite3_vtab *made = sqlite3_malloc(sizeof *made);
+    sqlite3_vtab *made = allocateZeroed(sizeof *made);
     if (made == NULL) return SQLITE_NOMEM;
-    memset(made, 0, sizeof *made);
     *table = made;
     return SQLITE_OK;
 }
@@ -56,9 +62,8 @@ static int idsBestIndex(sqlite3_vtab *table, sqlite3_index_info *info) {
 
 static int idsOpen(sqlite3_vtab *table, sqlite3_vtab_cursor **cursor) {
     (void)table;
-    Cursor *made = sqlite3_malloc(sizeof *made);
+    Cursor *made = allocateZeroed(sizeof *made);
     if (made == NULL) return SQLITE_NOMEM;
-    memset(made, 0, sizeof *made);
     *cursor = &made->base;
     return SQLITE_OK;
 }

@@ -15,6 +15,17 @@ import Testing
         return directory.appendingPathComponent("inventory.sqlite").path
     }
 
+    /// A new inventory file holding a node for each of `ids`, named `node<id>`, facts unknown.
+    func inventory(ofNodes ids: [Int64]) throws -> (SQLiteInventory, path: String) {
+        let path = try temporaryPath()
+        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
+        try inventory.upsert(
+            ids.map { id in
+                (Node(id: NodeID(id), name: "node\(id)", host: "10.0.\(id & 0xff).1", facts: NodeFacts()), false)
+            })
+        return (inventory, path)
+    }
+
     @Test func createsItsSchemaInAnEmptyFileAndRefusesAMissingOne() throws {
         let path = try temporaryPath()
         #expect(throws: InventoryStoreError.self) { try SQLiteInventory(path: path, mode: .existing) }
@@ -73,12 +84,8 @@ import Testing
     /// The lookup reads its ids where they are (`fcgi_check_ids`, bound as a pointer): each id's node once, in any
     /// order, repeated ids and ids of no node included, at the ends of `Int64`, and a thousand at once.
     @Test func theLookupFindsEachBoundIDsNodeWhateverTheIDs() throws {
-        let inventory = try SQLiteInventory(path: try temporaryPath(), mode: .createIfMissing)
         let ids = (1...1_000).map { Int64($0) } + [0, -1, .min, .max]
-        try inventory.upsert(
-            ids.map { id in
-                (Node(id: NodeID(id), name: "node\(id)", host: "10.0.\(id & 0xff).1", facts: NodeFacts()), false)
-            })
+        let (inventory, _) = try inventory(ofNodes: ids)
         let reader = try inventory.makeReader()
         let asked = [Int64.max, 3, 3, 404_404, .min, -1, 0, 1]
         let found = try reader.nodes(withIDs: asked.map(NodeID.init), deadline: nil)
@@ -95,12 +102,7 @@ import Testing
     /// primary key, never a scan of the table, on a large inventory and on a tiny one alike.
     @Test(arguments: [1, 1_000])
     func theLookupSeeksEachIDsRowByItsKey(nodeCount: Int) throws {
-        let path = try temporaryPath()
-        let inventory = try SQLiteInventory(path: path, mode: .createIfMissing)
-        try inventory.upsert(
-            (1...nodeCount).map { id in
-                (Node(id: NodeID(Int64(id)), name: "node\(id)", host: "10.0.0.1", facts: NodeFacts()), false)
-            })
+        let (_, path) = try inventory(ofNodes: (1...Int64(nodeCount)).map { $0 })
         var connection: OpaquePointer?
         #expect(sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY, nil) == SQLITE_OK)
         defer { sqlite3_close_v2(connection) }
@@ -122,11 +124,7 @@ import Testing
     /// A lookup past its deadline stops (SQLite's progress handler) with the ids still bound, lets go of them, and
     /// leaves the reader as good as new for the next request.
     @Test func aLookupPastItsDeadlineStopsAndTheReaderStaysUsable() throws {
-        let inventory = try SQLiteInventory(path: try temporaryPath(), mode: .createIfMissing)
-        try inventory.upsert(
-            (1...1_000).map { id in
-                (Node(id: NodeID(Int64(id)), name: "node\(id)", host: "10.0.0.1", facts: NodeFacts()), false)
-            })
+        let (inventory, _) = try inventory(ofNodes: (1...1_000).map { $0 })
         let reader = try inventory.makeReader()
         let ids = (1...1_000).map { NodeID(Int64($0)) }
         #expect(throws: DeadlineExceededError.self) {

@@ -14,11 +14,10 @@ import Synchronization
 ///
 /// It changes no answer: each lookup still begins its own transaction on the newest committed snapshot (the anchor's
 /// is never read from). What a held snapshot does hold back is a checkpoint: SQLite copies the WAL into the database
-/// file (and later starts the WAL again from its beginning) only up to the oldest snapshot still read (none at all while
-/// the anchor holds the WAL's first read mark, as it does when the WAL was copied whole), and the checkpoint a writer
-/// makes by itself runs right after a commit (once the WAL holds `wal_autocheckpoint` pages), when the anchor's snapshot
-/// is always older. So
-/// every `renewal` (100 ms when serving) the anchor lets go and looks at the database's version: when something was
+/// file (and later starts the WAL again from its beginning) only up to the oldest snapshot still read (none at all
+/// while the anchor holds the WAL's first read mark, as it does when the WAL was copied whole), and the checkpoint a
+/// writer makes by itself runs right after a commit (once the WAL holds `wal_autocheckpoint` pages), when the anchor's
+/// snapshot is always older. So every `renewal` (100 ms when serving) the anchor lets go and looks at the database's version: when something was
 /// committed since it last looked, it stays away for that period and makes the checkpoint itself (passive: it waits
 /// for nobody and nobody waits for it), so that the WAL is copied whole and can start again; only after a period
 /// without a commit does it hold the newest snapshot again. Under a steady writer the anchor is away, and the WAL grows
