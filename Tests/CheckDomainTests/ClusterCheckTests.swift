@@ -13,8 +13,10 @@ struct NodeNamesCheck: CheckItem {
 
     func description(in language: Language) -> String { "lists every node" }
 
-    func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.memberNodes().map { NodeFailure(nodeID: $0.id, message: MessageText($0.name)) }
+    func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
+        for node in try context.memberNodes() {
+            failures.append(NodeFailure(nodeID: node.id, message: MessageText(node.name)))
+        }
     }
 }
 
@@ -28,11 +30,10 @@ struct SlowCheck: CheckItem {
 
     func description(in language: Language) -> String { "waits" }
 
-    func failures(in context: RequestContext) throws -> [NodeFailure] {
+    func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         _ = try context.memberNodes()
         let end = ContinuousClock.now + delay
         while ContinuousClock.now < end { usleep(1_000) }
-        return []
     }
 }
 
@@ -73,6 +74,75 @@ struct SlowCheck: CheckItem {
             String(decoding: CheckItemResult.responseBytes(&made, fields: .extended).array, as: UTF8.self)
                 == #"[{"name":"check_x","description":"x","not_success_nodes":[{"node_id":4,"message":"host \"4\" 未知","level":"fail","expected":"a\nb","actual":null,"fix":"do\tit"},{"node_id":5,"message":"长长长长长长长长长","level":"warn","expected":null,"actual":null,"fix":null}]}]"#
         )
+    }
+
+    /// Nodes with every fact of each real system the fixtures hold (so that items pass, warn and fail with values,
+    /// fixes and texts to escape), a node with none, and one whose host needs escaping.
+    static let variedInventory: FixedInventory = {
+        var nodes = DumpFixture.all.enumerated().map { index, fixture in
+            var facts = fixture.facts
+            facts.collectedAt = Date(timeIntervalSince1970: 1_700_000_000)
+            return Node(id: NodeID(Int64(index + 1)), name: fixture.name, host: "10.0.0.\(index + 1)", facts: facts)
+        }
+        nodes.append(Node(id: NodeID(7), name: "bare", host: "bare-host", facts: NodeFacts()))
+        nodes.append(Node(id: NodeID(8), name: "odd", host: "h\"\\\n\u{1}主机", facts: DumpFixture.all[0].facts))
+        return FixedInventory(nodes: nodes)
+    }()
+
+    @Test func anAnswerWrittenAsItemsFindFailuresIsTheKeptResultsBytes() throws {
+        let catalogue = Policy().registry()
+        let registries = [
+            CheckRegistry.standard, catalogue,
+            try catalogue.selecting(["check_sysctl", "check_member_port", "check_os_version"]).get(),
+            try CheckRegistry([]),
+        ]
+        var random = PlainProposalDecoderTests.Generator(state: 12)
+        var proposals: [ClusterProposal] = [.on([]), .on([1, 2, 3]), .on([3, 1, 2, 1, 3]), .on(Array(1...8))]
+        for _ in 0..<40 {
+            proposals.append(
+                .on((0..<Int.random(in: 1...12, using: &random)).map { _ in Int64.random(in: 1...8, using: &random) }))
+        }
+        let now = Date(timeIntervalSince1970: 1_700_050_000)
+        var compared = 0
+        for registry in registries {
+            let check = ClusterCheck(registry: registry)
+            for proposal in proposals {
+                for language in [Language.chinese, .english] {
+                    var run = try check.run(
+                        proposal, reader: Self.variedInventory, language: language, now: now)
+                    for fields in [ResultFields.reference, .extended] {
+                        let written = try check.answer(
+                            proposal, reader: Self.variedInventory, language: language, now: now, fields: fields)
+                        let kept = CheckItemResult.responseBytes(&run.results, fields: fields).array
+                        // As text, so that a difference reads as one.
+                        #expect(String(decoding: written.array, as: UTF8.self) == String(decoding: kept, as: UTF8.self))
+                        #expect(written.array == kept)
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == registries.count * proposals.count * 4)
+        // The comparison covers warnings, failures with values and fixes, and passes.
+        var run = try ClusterCheck(registry: catalogue).run(.on(Array(1...8)), reader: Self.variedInventory, now: now)
+        let failures = run.results.flatMap(\.notSuccessNodes)
+        #expect(failures.contains { $0.level == .warn } && failures.contains { $0.level == .fail && $0.actual != nil })
+        #expect(failures.contains { $0.fix != nil } && run.results.contains { $0.notSuccessNodes.isEmpty })
+        #expect(!CheckItemResult.responseBytes(&run.results, fields: .extended).array.isEmpty)
+    }
+
+    @Test func anAnswerThatCannotBeMadeThrowsAsTheRunDoes() throws {
+        let check = ClusterCheck(registry: Policy().registry())
+        #expect(throws: UnknownNodesError.self) {
+            try check.answer(.on([1, 99]), reader: Self.variedInventory, fields: .extended)
+        }
+        let slow = ClusterCheck(
+            registry: try CheckRegistry([
+                NodeNamesCheck(), SlowCheck(delay: .milliseconds(50)), NodeNamesCheck(name: "check_after"),
+            ]))
+        #expect(throws: DeadlineExceededError.self) {
+            try slow.answer(.on([1]), reader: DemoInventory(), deadline: .now + .milliseconds(20), fields: .reference)
+        }
     }
 
     @Test func messagesUseTheInventoryHostAndNodesAppearOnceInFirstOrder() throws {

@@ -45,12 +45,13 @@ public struct AllowedSettings: Sendable, Equatable {
     ///   - fix: a command that puts the setting right.
     func failures(
         in context: RequestContext,
+        into failures: inout NodeFailures,
         subject: (chinese: String, english: String),
         unknownFact: UnknownFact,
         setting: (NodeFacts) -> String?,
         fix: String
-    ) throws -> [NodeFailure] {
-        try context.judgeMemberNodes { node in
+    ) throws {
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let value = setting(node.facts) else {
                 return .unknown(node, unknownFact, expected: expected, in: context)
             }

@@ -25,9 +25,9 @@ public struct CPUCountCheck: CheckItem {
         language == .english ? "CPU count" : "检查 CPU 核数"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = ">= \(minimum)"
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let count = node.facts.cpuCount else {
                 return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }

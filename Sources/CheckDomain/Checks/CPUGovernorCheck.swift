@@ -31,9 +31,9 @@ public struct CPUGovernorCheck: CheckItem {
         language == .english ? "CPU frequency governor" : "检查 CPU 调频策略"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = allowed.expected
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let governors = node.facts.cpuGovernors else {
                 return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }

@@ -22,10 +22,10 @@ public protocol CheckItem: Sendable {
     /// Checks the settings against each other once every key of the policy table has been read.
     /// - Throws: `CheckSettingError` naming the key at fault.
     func validate() throws(CheckSettingError)
-    /// The nodes that did not pass, in the order of the proposal's member nodes.
+    /// Adds to `failures` the nodes that did not pass, in the order of the proposal's member nodes.
     /// - Throws: when the nodes cannot be loaded.
-    func failures(in context: RequestContext) throws -> [NodeFailure]
-    /// The facts `failures(in:)` reads: a request reads only its items' facts from the inventory, and a fact not
+    func failures(in context: RequestContext, into failures: inout NodeFailures) throws
+    /// The facts `failures(in:into:)` reads: a request reads only its items' facts from the inventory, and a fact not
     /// named here may be unknown when the item runs (`CheckItemFactsTests` holds every item to its list).
     var facts: [Fact] { get }
 }
@@ -42,6 +42,14 @@ extension CheckItem {
 
     /// Nothing to check across settings.
     public func validate() throws(CheckSettingError) {}
+
+    /// The nodes that did not pass, in the order of the proposal's member nodes, kept as values.
+    /// - Throws: when the nodes cannot be loaded.
+    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+        var failures = NodeFailures()
+        try self.failures(in: context, into: &failures)
+        return failures.kept
+    }
 
     /// The settings in force, as `GET /checks` shows them.
     public var thresholds: [CheckThreshold] { Self.settings.map { CheckThreshold($0.key, $0.show(self)) } }

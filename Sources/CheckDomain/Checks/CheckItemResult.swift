@@ -96,28 +96,7 @@ extension CheckItemResult {
                 results[offset].notSuccessNodes.withUnsafeMutableBufferPointer { failures in
                     for index in failures.indices {
                         if index > 0 { writer.raw(",") }
-                        let failure = failures.baseAddress! + index
-                        writer.raw("{\"node_id\":")
-                        writer.integer(failure.pointee.nodeID.rawValue)
-                        writer.raw(",\"message\":")
-                        writer.string(message: failure.pointer(to: \.messageText)!)
-                        if fields == .extended {
-                            switch failure.pointee.level {
-                            case .fail: writer.raw(",\"level\":\"fail\",\"expected\":")
-                            case .warn: writer.raw(",\"level\":\"warn\",\"expected\":")
-                            }
-                            writer.optionalString(at: failure.pointer(to: \.expected)!)
-                            if failure.pointee.actual == nil && failure.pointee.fix == nil {
-                                // As for every unknown fact: one copy.
-                                writer.raw(",\"actual\":null,\"fix\":null}")
-                                continue
-                            }
-                            writer.raw(",\"actual\":")
-                            writer.optionalString(at: failure.pointer(to: \.actual)!)
-                            writer.raw(",\"fix\":")
-                            writer.optionalString(at: failure.pointer(to: \.fix)!)
-                        }
-                        writer.raw("}")
+                        writer.failure(at: failures.baseAddress! + index, fields: fields)
                     }
                 }
                 writer.raw("]}")

@@ -47,9 +47,9 @@ public struct CheckRegistry: Sendable {
         language == .english ? shown[index].english.description : shown[index].chinese.description
     }
 
-    /// The result of the item at `index` of `items` for one request, in `language`.
-    func result(ofItemAt index: Int, in language: Language, failures: [NodeFailure]) -> CheckItemResult {
-        CheckItemResult(language == .english ? shown[index].english : shown[index].chinese, notSuccessNodes: failures)
+    /// What an answer shows of the item at `index` of `items`, in `language`.
+    func label(ofItemAt index: Int, in language: Language) -> ItemLabel {
+        language == .english ? shown[index].english : shown[index].chinese
     }
 
     /// The reference service's catalogue: `check_os_version`, then `check_systemd_version`, with its thresholds.

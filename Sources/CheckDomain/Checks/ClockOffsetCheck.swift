@@ -35,9 +35,9 @@ public struct ClockOffsetCheck: CheckItem {
         Int((min(max(seconds, -1e12), 1e12) * 1000).rounded())
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = "<= \(maximumMs) ms"
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let offset = node.facts.clockOffsetSeconds, let error = node.facts.clockOffsetErrorSeconds,
                 offset.isFinite, error.isFinite, error >= 0
             else {

@@ -21,8 +21,8 @@ public struct ClockSyncCheck: CheckItem {
     /// Turns on the system's time synchronisation.
     static let fix = "timedatectl set-ntp true"
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.judgeMemberNodes { node in
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let synchronized = node.facts.clockSynchronized else {
                 return .unknown(node, Self.unknownFact, expected: "synchronized", in: context)
             }

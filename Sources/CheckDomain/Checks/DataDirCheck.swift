@@ -84,12 +84,12 @@ public struct DataDirCheck: CheckItem {
         return best
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let minimumFree = texts.minimumFree
         let freeText = texts.freeText
         let failExpected = texts.failExpected
         let unknownFact = texts.unknownFact
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let mounts = node.facts.mounts, let mount = Self.mount(holding: dataDir, in: mounts) else {
                 return .unknown(node, unknownFact, expected: failExpected, in: context)
             }

@@ -29,8 +29,8 @@ public struct FirewallCheck: CheckItem {
         }
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.judgeMemberNodes { node in
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let firewall = node.facts.firewall else {
                 return .unknown(node, Self.unknownFact, expected: "none", in: context)
             }

@@ -42,7 +42,7 @@ public struct HostnameCheck: CheckItem {
     /// Hosts named in one message at most: a thousand nodes all called `localhost` must not make a quadratic answer.
     static let namedHostsLimit = 5
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
         // Each host name (lower-cased) and the inventory hosts of the nodes that have it, in node order.
         var holders = [String: [String]](minimumCapacity: nodes.count)
@@ -50,7 +50,7 @@ public struct HostnameCheck: CheckItem {
             guard let name = node.facts.hostname else { continue }
             holders[name.lowercasedIfNeeded, default: []].append(node.host)
         }
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let name = node.facts.hostname else {
                 return .unknown(node, Self.unknownFact, expected: "unique, not localhost", in: context)
             }

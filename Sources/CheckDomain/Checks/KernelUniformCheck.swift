@@ -18,10 +18,10 @@ public struct KernelUniformCheck: CheckItem {
         language == .english ? "One kernel release across the cluster" : "检查集群内核版本是否一致"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
         let majority = ClusterMajority.of(nodes.map(\.facts.kernelRelease))
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let release = node.facts.kernelRelease, let majority else {
                 return .unknown(
                     node, Self.unknownFact, expected: majority ?? "one kernel release", in: context)

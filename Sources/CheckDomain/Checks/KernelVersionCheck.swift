@@ -17,9 +17,9 @@ public struct KernelVersionCheck: CheckItem {
         language == .english ? "Kernel version" : "检查内核版本"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = ">= \(minimum)"
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             let release = node.facts.kernelRelease
             guard let release, let below = ReleaseVersion.isBelow(release, minimum) else {
                 return .unknown(node, Self.unknownFact, expected: expected, actual: release, in: context)

@@ -18,18 +18,18 @@ public struct MemberHostCheck: CheckItem {
         language == .english ? "Member host matches its node's host" : "检查成员地址与节点地址是否一致"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         _ = try context.memberNodes()  // every member's node loaded (or the unknown ones named) before the look below
         // Nearly every member gives its node's host exactly as the inventory has it: found without building anything.
         let members = context.proposal.members
         if members.allSatisfy({ member in member.nodeID.flatMap(context.loadedNode(withID:))?.host == member.host }) {
-            return []
+            return
         }
         // Each node's members, found once: a scan of every member per node is quadratic in a 1,000-member request.
         let membersByNode = Dictionary(
             grouping: members.compactMap { member in member.nodeID.map { (id: $0, member: member) } },
             by: \.id)
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             let host = node.host.lowercasedIfNeeded
             let mismatched = (membersByNode[node.id] ?? []).map(\.member).filter { $0.host.lowercasedIfNeeded != host }
             guard !mismatched.isEmpty else { return nil }

@@ -29,7 +29,7 @@ public struct MemberPortCheck: CheckItem {
     }
 
     /// Whether every port is in range and no host is given one port twice: nearly every proposal, which passes
-    /// without building any text. Otherwise (or when it cannot tell cheaply) `failures(in:)` works out what is wrong.
+    /// without building any text. Otherwise (or when it cannot tell cheaply) `failures(in:into:)` works out what is wrong.
     func portsAreValidAndDistinct(in context: RequestContext) -> Bool {
         var uses: [(port: Int64, host: String)] = []
         uses.reserveCapacity(context.proposal.members.count)
@@ -56,7 +56,7 @@ public struct MemberPortCheck: CheckItem {
         return true
     }
 
-    /// Whether two host names may name one host as `failures(in:)` compares them (ignoring case): certainly not when
+    /// Whether two host names may name one host as `failures(in:into:)` compares them (ignoring case): certainly not when
     /// they are ASCII and differ other than in case.
     private static func mayBeOneHost(_ first: String, _ second: String) -> Bool {
         var first = first
@@ -75,10 +75,10 @@ public struct MemberPortCheck: CheckItem {
         }
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
-        if portsAreValidAndDistinct(in: context) { return [] }
-        return judged(nodes, in: context)
+        if portsAreValidAndDistinct(in: context) { return }
+        for failure in judged(nodes, in: context) { failures.append(failure) }
     }
 
     /// Every node's problems, each node once, in the order of `nodes`.

@@ -31,10 +31,10 @@ public struct MemoryCheck: CheckItem {
         language == .english ? "Memory size" : "检查内存大小"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let minimum = ByteSize.text(mebibytes: minimumMiB)
         let expected = ">= \(minimum)"
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let bytes = node.facts.memoryTotalBytes else {
                 return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }

@@ -23,8 +23,8 @@ public struct NUMAIrqbalanceCheck: CheckItem {
     /// Starts irqbalance now and on every boot (install the `irqbalance` package first where it is missing).
     static let fix = "systemctl enable --now irqbalance"
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.judgeMemberNodes { node in
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let numaNodes = node.facts.numaNodes else {
                 return .unknown(node, Self.unknownNUMANodes, expected: "irqbalance running", in: context)
             }

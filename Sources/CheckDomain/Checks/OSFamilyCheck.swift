@@ -30,10 +30,10 @@ public struct OSFamilyCheck: CheckItem {
         }
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
         let majority = ClusterMajority.of(nodes.lazy.map { $0.facts.osID.map(Self.family(of:)) })
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let id = node.facts.osID, let majority else {
                 return .unknown(node, Self.unknownFact, expected: majority ?? "one family", in: context)
             }

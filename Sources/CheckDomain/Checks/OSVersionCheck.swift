@@ -42,8 +42,8 @@ public struct OSVersionCheck: CheckItem {
         return minimums[osID.lowercasedIfNeeded] ?? defaultMinimum
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.judgeMemberNodes { node in
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
+        try context.judgeMemberNodes(into: &failures) { node in
             let minimum = minimum(for: node.facts.osID)
             let text = node.facts.osVersion
             // nil: no version, or none that can be read.

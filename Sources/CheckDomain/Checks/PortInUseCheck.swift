@@ -21,7 +21,7 @@ public struct PortInUseCheck: CheckItem {
         language == .english ? "Member ports are free on their nodes" : "检查成员端口是否已被占用"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let members = context.proposal.members
         // The members with a port to look at, in request order, each linked to the next of its node, and each node's
         // first and last: found once (a scan of every member per node is quadratic in a 1,000-member request), with
@@ -44,7 +44,7 @@ public struct PortInUseCheck: CheckItem {
                 ends[id] = (entry, entry)
             }
         }
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let nodeEnds = ends[node.id] else { return nil }
             // Nearly always one member a node: its text without a list built and joined.
             guard nodeEnds.first != nodeEnds.last else {

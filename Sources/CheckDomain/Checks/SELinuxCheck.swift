@@ -32,9 +32,9 @@ public struct SELinuxCheck: CheckItem {
     /// Stops enforcing now and disables SELinux from the next boot.
     static let fix = "setenforce 0; sed -i 's/^SELINUX=.*/SELINUX=disabled/' /etc/selinux/config"
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = allowed.expected
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let running = node.facts.selinuxMode else {
                 return .unknown(node, Self.unknownMode, expected: expected, in: context)
             }

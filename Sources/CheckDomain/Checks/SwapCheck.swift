@@ -20,9 +20,9 @@ public struct SwapCheck: CheckItem {
     /// Turns swap off now and on every boot.
     static let fix = #"swapoff -a && sed -ri '/\sswap\s/s/^#?/#/' /etc/fstab"#
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = maximumMiB == 0 ? "0" : "<= \(ByteSize.text(mebibytes: maximumMiB))"
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let bytes = node.facts.swapTotalBytes else {
                 return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }

@@ -110,8 +110,8 @@ public struct SysctlCheck: CheckItem {
         }
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.judgeMemberNodes { node in
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let settings = node.facts.sysctl else {
                 return .unknown(node, Self.unknownFact, expected: allExpected, in: context)
             }

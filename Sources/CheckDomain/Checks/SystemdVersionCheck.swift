@@ -34,8 +34,8 @@ public struct SystemdVersionCheck: CheckItem {
         ">= " + String(minimum) + banned.map { ", != " + String($0) }.joined()
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.judgeMemberNodes { node in
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let version = node.facts.systemdVersion else {
                 return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }

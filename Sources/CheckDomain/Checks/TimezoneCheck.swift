@@ -35,13 +35,13 @@ public struct TimezoneCheck: CheckItem {
         return "timedatectl set-timezone \(zone) 2>/dev/null || ln -sf /usr/share/zoneinfo/\(zone) /etc/localtime"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
         let majority = ClusterMajority.of(nodes.map(\.facts.timezone))
         // Made for the first node that needs it: nearly always no node does.
         var fix: String?
         var fixMade = false
-        return try context.judgeMemberNodes { node in
+        try context.judgeMemberNodes(into: &failures) { node in
             guard let zone = node.facts.timezone, let majority else {
                 return .unknown(node, Self.unknownFact, expected: majority ?? "one time zone", in: context)
             }

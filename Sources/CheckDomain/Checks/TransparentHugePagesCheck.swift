@@ -23,9 +23,9 @@ public struct TransparentHugePagesCheck: CheckItem {
         language == .english ? "Transparent huge pages are off" : "检查透明大页是否关闭"
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         try allowed.failures(
-            in: context, subject: ("透明大页", "transparent huge pages"),
+            in: context, into: &failures, subject: ("透明大页", "transparent huge pages"),
             unknownFact: Self.unknownFact, setting: { $0.transparentHugePages },
             // Turns THP off now (persist with `transparent_hugepage=never` on the kernel command line).
             fix: "echo never > /sys/kernel/mm/transparent_hugepage/enabled")

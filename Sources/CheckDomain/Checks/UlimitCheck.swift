@@ -58,8 +58,8 @@ public struct UlimitCheck: CheckItem {
         var english: String { "\(soft ? "soft" : "hard") \(item) is \(value)" }
     }
 
-    public func failures(in context: RequestContext) throws -> [NodeFailure] {
-        try context.judgeMemberNodes { node in
+    public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
+        try context.judgeMemberNodes(into: &failures) { node in
             let facts = node.facts
             guard let nofileSoft = facts.nofileSoft, let nofileHard = facts.nofileHard, let nprocSoft = facts.nprocSoft,
                 let nprocHard = facts.nprocHard

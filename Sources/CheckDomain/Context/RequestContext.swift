@@ -70,21 +70,14 @@ public final class RequestContext {
         return found
     }
 
-    /// What `judge` finds wrong with each member node (nil: nothing), in the members' order: the shape of most
-    /// items. Room for a failure per node is made at the first failure, rather than grown from none as `compactMap`
-    /// does.
+    /// Adds to `failures` what `judge` finds wrong with each member node (nil: nothing), in the members' order: the
+    /// shape of most items.
     /// - Throws: what `memberNodes()` or `judge` throws.
     @inline(__always)
-    public func judgeMemberNodes(_ judge: (Node) throws -> NodeFailure?) throws -> [NodeFailure] {
-        let nodes = try memberNodes()
-        var failures: [NodeFailure] = []
-        for node in nodes {
-            guard let failure = try judge(node) else { continue }
-            // Room for a failure per node, made at the first (an item that passes every node allocates nothing).
-            if failures.isEmpty { failures.reserveCapacity(min(nodes.count, 16)) }
-            failures.append(failure)
+    public func judgeMemberNodes(into failures: inout NodeFailures, _ judge: (Node) throws -> NodeFailure?) throws {
+        for node in try memberNodes() {
+            if let failure = try judge(node) { failures.append(failure) }
         }
-        return failures
     }
 
     /// The node with this id if it is loaded already (every member's, once `memberNodes()` has returned), without a

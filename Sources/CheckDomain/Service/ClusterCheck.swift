@@ -20,7 +20,7 @@ public struct ClusterCheck: Sendable {
     }
 
     /// Checks one proposal with a fresh context: resolves its members' nodes (one inventory call), then runs every
-    /// check item on that context and returns their results in registry order.
+    /// check item on that context and returns their results in registry order, as values.
     /// - Parameters:
     ///   - reader: the calling thread's inventory reader.
     ///   - selection: the items to run instead of the whole registry (a request's `?checks=`).
@@ -37,14 +37,53 @@ public struct ClusterCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) throws -> Run {
+        var failures = NodeFailures()
+        let nodes = try run(
+            proposal, reader: reader, selection: selection, language: language, now: now, deadline: deadline,
+            into: &failures)
+        return Run(results: failures.keptResults(), nodes: nodes)
+    }
+
+    /// Checks one proposal as `run` does, and writes the `POST /` answer's bytes as the items find their failures
+    /// (byte for byte `CheckItemResult.responseBytes` of `run`'s results, without making them).
+    /// - Parameter fields: the fields the answer carries.
+    /// - Throws: what `run` throws; nothing of the answer is kept then.
+    public func answer(
+        _ proposal: ClusterProposal,
+        reader: any NodeReader,
+        selection: CheckRegistry? = nil,
+        language: Language = .chinese,
+        now: Date = Date(),
+        deadline: ContinuousClock.Instant? = nil,
+        fields: ResultFields
+    ) throws -> WrittenBytes {
+        let items = (selection ?? registry).items.count
+        // Room for each item's head and a failure of each member (up to 16): the default catalogue's answer for
+        // three members is written without growing.
+        let perNode = fields == .reference ? 96 : 192
+        var failures = NodeFailures(
+            writing: fields, capacity: 256 + items * (96 + perNode * min(proposal.members.count, 16)))
+        _ = try run(
+            proposal, reader: reader, selection: selection, language: language, now: now, deadline: deadline,
+            into: &failures)
+        return failures.answer()
+    }
+
+    /// Runs the items into `failures` and returns the member nodes they judged.
+    private func run(
+        _ proposal: ClusterProposal,
+        reader: any NodeReader,
+        selection: CheckRegistry?,
+        language: Language,
+        now: Date,
+        deadline: ContinuousClock.Instant?,
+        into failures: inout NodeFailures
+    ) throws -> [Node] {
         let running = selection ?? registry
         let context = RequestContext(
             proposal: proposal, reader: reader, language: language, now: now, deadline: deadline,
             facts: running.facts)
         let nodes = try context.memberNodes()
-        let items = running.items
-        var results: [CheckItemResult] = []
-        results.reserveCapacity(items.count)
         // The deadline as an instant of the monotonic clock, read once from the precise clock and before each item
         // from the coarse one: `ContinuousClock.now` and the comparison of optional instants cost some 170
         // instructions an item, this about 40; and the precise clock's read of the time-stamp counter, some 20 ns
@@ -54,11 +93,14 @@ public struct ClusterCheck: Sendable {
         let end = deadline.map {
             Self.monotonicNanoseconds(CLOCK_MONOTONIC) + ContinuousClock.now.duration(to: $0).clampedNanoseconds
         }
-        for (index, item) in items.enumerated() {
+        for (index, item) in running.items.enumerated() {
             if let end, Self.coarseMonotonicNanoseconds() >= end { throw DeadlineExceededError() }
-            results.append(running.result(ofItemAt: index, in: language, failures: try item.failures(in: context)))
+            let label = running.label(ofItemAt: index, in: language)
+            failures.startItem(label, isFirst: index == 0)
+            try item.failures(in: context, into: &failures)
+            failures.finishItem(label)
         }
-        return Run(results: results, nodes: nodes)
+        return nodes
     }
 
     /// Now on the coarse monotonic clock, in nanoseconds: the monotonic clock as of the kernel's last tick (1 to

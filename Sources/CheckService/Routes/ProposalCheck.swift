@@ -55,6 +55,16 @@ public struct ProposalCheck: Sendable {
         /// The request ran past its deadline (504).
         case timedOut
 
+        /// The refusal for what a check run threw.
+        init(_ error: any Error, language: Language) {
+            switch error {
+            case let error as UnknownNodesError: self = .unknownNodes(error, language)
+            case is DeadlineExceededError: self = .timedOut
+            case let error as InventoryUnavailableError: self = .inventoryUnavailable(error.underlying)
+            default: self = .inventoryUnavailable(error)
+            }
+        }
+
         /// The answer.
         public var response: HTTPResponse {
             switch self {
@@ -70,7 +80,7 @@ public struct ProposalCheck: Sendable {
     }
 
     /// Checks a proposal: decodes and validates the body, then runs the chosen items on a fresh context, loading the
-    /// members' nodes with one inventory call.
+    /// members' nodes with one inventory call, and keeps their results as values.
     /// - Parameters:
     ///   - reader: the calling thread's inventory reader.
     ///   - now: the instant facts' age is judged against.
@@ -83,35 +93,73 @@ public struct ProposalCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) -> Result<ClusterCheck.Run, Refusal> {
+        let request: Request
+        switch prepare(body: body, contentType: contentType, options: options) {
+        case .success(let prepared): request = prepared
+        case .failure(let refusal): return .failure(refusal)
+        }
+        do {
+            return .success(
+                try clusterCheck.run(
+                    request.proposal, reader: reader, selection: request.selection, language: request.language,
+                    now: now, deadline: deadline))
+        } catch {
+            return .failure(Refusal(error, language: request.language))
+        }
+    }
+
+    /// Checks a proposal as `check` does, writing the `200` body as the items find their failures: byte for byte
+    /// `responseBody` of `check`'s run (the reference's under `compat = "reference"`), without making the results.
+    public func answerBody(
+        body: [UInt8],
+        contentType: String?,
+        options: Options = Options(),
+        reader: any NodeReader,
+        now: Date = Date(),
+        deadline: ContinuousClock.Instant? = nil
+    ) -> Result<WrittenBytes, Refusal> {
+        let request: Request
+        switch prepare(body: body, contentType: contentType, options: options) {
+        case .success(let prepared): request = prepared
+        case .failure(let refusal): return .failure(refusal)
+        }
+        do {
+            return .success(
+                try clusterCheck.answer(
+                    request.proposal, reader: reader, selection: request.selection, language: request.language,
+                    now: now, deadline: deadline, fields: policy.fields))
+        } catch {
+            return .failure(Refusal(error, language: request.language))
+        }
+    }
+
+    /// A proposal ready to check: its items and language chosen.
+    private struct Request {
+        let proposal: ClusterProposal
+        /// The items of `?checks=`; nil for the policy's.
+        let selection: CheckRegistry?
+        let language: Language
+    }
+
+    /// Decodes and validates the body, and chooses the items and the language.
+    private func prepare(body: [UInt8], contentType: String?, options: Options) -> Result<Request, Refusal> {
         let proposal: ClusterProposal
         switch ClusterProposalDecoder.decode(body: body, contentType: contentType) {
         case .success(let decoded): proposal = decoded
         case .failure(.unprocessable(let answer)): return .failure(.invalid(answer))
         case .failure(.unreadable): return .failure(.unparsable)
         }
-        var selection: CheckRegistry?
-        var language = Language.chinese
-        if policy.honoursRequestOptions {
-            language = options.language
-            if let names = options.checkNames {
-                switch registry.selecting(names) {
-                case .success(let chosen): selection = chosen
-                case .failure(let error): return .failure(.unknownChecks(error))
-                }
-            }
+        guard policy.honoursRequestOptions else {
+            return .success(Request(proposal: proposal, selection: nil, language: .chinese))
         }
-        do {
-            return .success(
-                try clusterCheck.run(
-                    proposal, reader: reader, selection: selection, language: language, now: now, deadline: deadline))
-        } catch let error as UnknownNodesError {
-            return .failure(.unknownNodes(error, language))
-        } catch is DeadlineExceededError {
-            return .failure(.timedOut)
-        } catch let error as InventoryUnavailableError {
-            return .failure(.inventoryUnavailable(error.underlying))
-        } catch {
-            return .failure(.inventoryUnavailable(error))
+        guard let names = options.checkNames else {
+            return .success(Request(proposal: proposal, selection: nil, language: options.language))
+        }
+        switch registry.selecting(names) {
+        case .success(let chosen):
+            return .success(Request(proposal: proposal, selection: chosen, language: options.language))
+        case .failure(let error):
+            return .failure(.unknownChecks(error))
         }
     }
 
@@ -121,15 +169,17 @@ public struct ProposalCheck: Sendable {
         CheckItemResult.responseBytes(&run.results, fields: policy.fields).array
     }
 
-    /// The answer to `POST /`; a timeout or an inventory failure is logged with the request's id.
+    /// The answer to `POST /`, written as the items find their failures; a timeout or an inventory failure is logged
+    /// with the request's id.
     public func answer(
         _ request: HTTPRequest, reader: any NodeReader, deadline: ContinuousClock.Instant?, logger: Logger
     ) -> HTTPResponse {
-        // The answer's fields, not the pipeline, go into the closure: capturing `self` copied the pipeline for each
-        // request (its policy and registry retained and released, memory every accept thread shares).
-        let fields = policy.fields
-        return answer(request, reader: reader, deadline: deadline, logger: logger) {
-            .json(200, CheckItemResult.responseBytes(&$0.results, fields: fields))
+        switch answerBody(
+            body: request.body, contentType: request.contentType, options: Options(request), reader: reader,
+            deadline: deadline)
+        {
+        case .success(let body): .json(200, body)
+        case .failure(let refusal): response(refusing: request, refusal, logger: logger)
         }
     }
 
@@ -144,23 +194,26 @@ public struct ProposalCheck: Sendable {
             body: request.body, contentType: request.contentType, options: Options(request), reader: reader,
             deadline: deadline)
         {
-        case .success(var run):
-            return render(&run)
-        case .failure(let refusal):
-            switch refusal {
-            case .inventoryUnavailable(let error):
-                // Never shown to the client; the log has the cause.
-                logger.error(
-                    "node inventory failed; answered 503",
-                    metadata: ["error": "\(error)", "request_id": "\(request.requestID ?? "-")"])
-            case .timedOut:
-                logger.error(
-                    "check run exceeded the request timeout; answered 504",
-                    metadata: ["request_id": "\(request.requestID ?? "-")", "bytes_in": "\(request.body.count)"])
-            default:
-                break
-            }
-            return refusal.response
+        case .success(var run): render(&run)
+        case .failure(let refusal): response(refusing: request, refusal, logger: logger)
         }
+    }
+
+    /// The answer refusing `request`; a timeout or an inventory failure is logged with the request's id.
+    private func response(refusing request: HTTPRequest, _ refusal: Refusal, logger: Logger) -> HTTPResponse {
+        switch refusal {
+        case .inventoryUnavailable(let error):
+            // Never shown to the client; the log has the cause.
+            logger.error(
+                "node inventory failed; answered 503",
+                metadata: ["error": "\(error)", "request_id": "\(request.requestID ?? "-")"])
+        case .timedOut:
+            logger.error(
+                "check run exceeded the request timeout; answered 504",
+                metadata: ["request_id": "\(request.requestID ?? "-")", "bytes_in": "\(request.body.count)"])
+        default:
+            break
+        }
+        return refusal.response
     }
 }

@@ -1,0 +1,106 @@
+/// Where check items put the nodes that did not pass, as they find them: written straight into the answer's bytes
+/// (`POST /`), or kept as values (`fcgi-check check`, `POST /fix-script`, an item's tests).
+///
+/// Written as found, a failure is encoded while its strings are at hand and dropped at once. Kept as values first, the
+/// default catalogue's 60-odd failures a request were each copied into a growing array, the arrays into results, the
+/// results read back by the writer and only then destroyed, every string retained and released once more on the way:
+/// building, writing and freeing the failures were well over half of such a request's instructions.
+///
+/// Not copyable, as the writer it may hold is not: items get it `inout`.
+public struct NodeFailures: ~Copyable {
+    /// The answer being written; unused (and empty) when failures are kept.
+    private var writer: PythonJSONWriter
+    /// The fields written; nil when failures are kept as values.
+    private let fields: ResultFields?
+    /// The failures of the item being run, when they are kept.
+    public private(set) var kept: [NodeFailure] = []
+    /// The results of the items run so far, when failures are kept.
+    private var results: [CheckItemResult] = []
+    /// Whether the item being run has written a failure yet (a comma comes before each one after the first).
+    private var hasWritten = false
+
+    /// Failures kept as values: `kept` holds those of one item, `finishItem(_:)` files them under the item.
+    public init() {
+        writer = PythonJSONWriter(capacity: 0)
+        fields = nil
+    }
+
+    /// Failures written into the `POST /` answer with `fields`, the items' results one after another in one array.
+    /// - Parameter capacity: the bytes to make room for at first (the answer grows past it as it must).
+    init(writing fields: ResultFields, capacity: Int) {
+        writer = PythonJSONWriter(capacity: capacity)
+        self.fields = fields
+        writer.raw("[")
+    }
+
+    /// Adds a node that did not pass the item being run, after those added before it.
+    @inline(__always)
+    public mutating func append(_ failure: consuming NodeFailure) {
+        guard let fields else {
+            kept.append(failure)
+            return
+        }
+        if hasWritten { writer.raw(",") }
+        hasWritten = true
+        // Written from where it is: the failure's strings are neither copied nor retained.
+        withUnsafeMutablePointer(to: &failure) { writer.failure(at: $0, fields: fields) }
+    }
+
+    /// Starts the result of an item labelled `label`.
+    mutating func startItem(_ label: ItemLabel, isFirst: Bool) {
+        guard fields != nil else { return }
+        if !isFirst { writer.raw(",") }
+        writer.raw(label.head)
+        hasWritten = false
+    }
+
+    /// Ends the result of the item labelled `label`: its failures are filed under it when they are kept.
+    mutating func finishItem(_ label: ItemLabel) {
+        guard fields != nil else {
+            results.append(CheckItemResult(label, notSuccessNodes: kept))
+            kept = []
+            return
+        }
+        writer.raw("]}")
+    }
+
+    /// The results of the items run, when failures are kept.
+    consuming func keptResults() -> [CheckItemResult] {
+        results
+    }
+
+    /// The answer written, its memory handed over as it is.
+    consuming func answer() -> WrittenBytes {
+        writer.raw("]")
+        return writer.written()
+    }
+}
+
+extension PythonJSONWriter {
+    /// Appends the node object of the failure at `failure` with `fields`: `{"node_id":…,"message":…}`, and with
+    /// `.extended` `level`, `expected`, `actual` and `fix` after them. Read in place (see `string(message:)`).
+    @inline(__always)
+    mutating func failure(at failure: UnsafeMutablePointer<NodeFailure>, fields: ResultFields) {
+        raw("{\"node_id\":")
+        integer(failure.pointee.nodeID.rawValue)
+        raw(",\"message\":")
+        string(message: failure.pointer(to: \.messageText)!)
+        if fields == .extended {
+            switch failure.pointee.level {
+            case .fail: raw(",\"level\":\"fail\",\"expected\":")
+            case .warn: raw(",\"level\":\"warn\",\"expected\":")
+            }
+            optionalString(at: failure.pointer(to: \.expected)!)
+            if failure.pointee.actual == nil && failure.pointee.fix == nil {
+                // As for every unknown fact: one copy.
+                raw(",\"actual\":null,\"fix\":null}")
+                return
+            }
+            raw(",\"actual\":")
+            optionalString(at: failure.pointer(to: \.actual)!)
+            raw(",\"fix\":")
+            optionalString(at: failure.pointer(to: \.fix)!)
+        }
+        raw("}")
+    }
+}
