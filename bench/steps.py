@@ -27,11 +27,14 @@ STEPS = [
     ("lookup", "the members' nodes from the inventory: SQLite's statement and its locks, rows into nodes",
      r"sqlite3|SQLite|NodeReader|RequestContext\.load|RequestContext\.memberNodes|PostgreSQL|PQ|"
      r"__x64_sys_fcntl|^__fcntl64"),
+    # Before "checks": a failure is written into the answer by `NodeFailures` as the item finds it, and a frame of
+    # the writer is encoding whichever item called it. (Writing inlined into an item's own frame counts as checks.)
+    ("encode", "the answer's bytes (each failure written as its item finds it)",
+     r"CheckItemResult\.responseB|PythonJSONWriter|ProposalCheck\.responseBody|NodeFailures\.|ItemLabel"),
     ("checks", "the check items and their failures, in the per-request context",
-     r"ClusterCheck\.run|(?<!Proposal)Check\.|CheckItem(?!Result\.responseBody)|CheckRegistry|NodeFailure|"
+     r"ClusterCheck\.(run|answer)|(?<!Proposal)Check\.|CheckItem(?!Result\.responseB)|CheckRegistry|NodeFailure|"
      r"MessageText|RequestContext|ClusterMajority|UnknownFact"),
-    ("encode", "the answer's bytes", r"CheckItemResult\.responseBody|PythonJSONWriter|ProposalCheck\.responseBody"),
-    ("route", "the router and the pipeline around the steps above (and freeing the run's results)",
+    ("route", "the router and the pipeline around the steps above",
      r"Router\.|ProposalCheck\."),
     ("write", "the answer to the web server (`write`/`writev`), with the end of the request",
      r"endResponse|writeWhole|FastCGIConnection\.put|FCGX_PutStr|__GI___writev|^__libc_write$|cgiHead|"

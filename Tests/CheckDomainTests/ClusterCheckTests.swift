@@ -97,7 +97,10 @@ struct SlowCheck: CheckItem {
             try CheckRegistry([]),
         ]
         var random = PlainProposalDecoderTests.Generator(state: 12)
-        var proposals: [ClusterProposal] = [.on([]), .on([1, 2, 3]), .on([3, 1, 2, 1, 3]), .on(Array(1...8))]
+        // The last one's answer outgrows the room made for it at first.
+        var proposals: [ClusterProposal] = [
+            .on([]), .on([1, 2, 3]), .on([3, 1, 2, 1, 3]), .on(Array(1...8)), .on(Array(1...8) + Array(1...8)),
+        ]
         for _ in 0..<40 {
             proposals.append(
                 .on((0..<Int.random(in: 1...12, using: &random)).map { _ in Int64.random(in: 1...8, using: &random) }))
@@ -123,6 +126,15 @@ struct SlowCheck: CheckItem {
             }
         }
         #expect(compared == registries.count * proposals.count * 4)
+        // A request's selection (`?checks=`) handed to the run of the whole registry.
+        let selection = try catalogue.selecting(["check_hostname", "check_cpu_count"]).get()
+        var selected = try ClusterCheck(registry: catalogue).run(
+            .on(Array(1...8)), reader: Self.variedInventory, selection: selection, language: .english, now: now)
+        let written = try ClusterCheck(registry: catalogue).answer(
+            .on(Array(1...8)), reader: Self.variedInventory, selection: selection, language: .english, now: now,
+            fields: .extended)
+        #expect(selected.results.map(\.name) == ["check_cpu_count", "check_hostname"])
+        #expect(written.array == CheckItemResult.responseBytes(&selected.results, fields: .extended).array)
         // The comparison covers warnings, failures with values and fixes, and passes.
         var run = try ClusterCheck(registry: catalogue).run(.on(Array(1...8)), reader: Self.variedInventory, now: now)
         let failures = run.results.flatMap(\.notSuccessNodes)

@@ -70,6 +70,50 @@ struct BrokenInventory: NodeInventory, NodeReader {
         #expect(String(decoding: unknown.body, as: UTF8.self).contains("node_id: 5 未找到"))
     }
 
+    @Test func theReferenceRequestIsAnsweredWithTheReferenceBytes() {
+        let body =
+            #"{"name":"c1","members":[{"node_id":1,"name":"m1","host":"172.16.70.101","port":5432},"#
+            + #"{"node_id":2,"name":"m2","host":"172.16.70.102","port":5432},"#
+            + #"{"node_id":3,"name":"m3","host":"172.16.70.103","port":5432}]}"#
+        let response = respond("POST", "/", body)
+        #expect(response.status == 200)
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == #"[{"name":"check_os_version","description":"检查操作系统版本","not_success_nodes":[{"node_id":1,"message":"172.16.70.101 操作系统版本过低, 当前系统版本为 7.1"}]},"#
+                + #"{"name":"check_systemd_version","description":"检测 systemd 检查版本 >213 且 != 231","not_success_nodes":[{"node_id":2,"message":"172.16.70.102 当前 systemd 版本为:231"},{"node_id":3,"message":"172.16.70.103 当前 systemd 版本为:231"}]}]"#
+        )
+    }
+
+    /// `POST /` writes its answer as the items find their failures; `fcgi-check check` keeps them and writes them
+    /// after: the same bytes, whatever the policy, the items asked for and the language.
+    @Test func aPostAnswerIsTheBytesOfItsRunKeptAsValues() {
+        let body =
+            #"{"name":"c","members":[{"node_id":3,"name":"a","host":"h","port":1},"#
+            + #"{"node_id":1,"name":"b","host":"172.16.70.101","port":0},{"node_id":3,"name":"c","host":"h","port":1}]}"#
+        for policy in [Policy.reference, Policy()] {
+            let router = Router(policy: policy, logger: Logger(label: "test"))
+            let proposals = ProposalCheck(policy: policy)
+            for (query, language) in [("", "zh"), ("", "en"), ("checks=check_os_version,check_member_port", "en")] {
+                let request = HTTPRequest(
+                    method: "POST", path: "/", contentType: "application/json", body: Array(body.utf8), query: query,
+                    acceptLanguage: language)
+                let answered = router.respond(to: request, reader: DemoInventory())
+                guard
+                    case .success(var run) = proposals.check(
+                        body: request.body, contentType: request.contentType,
+                        options: ProposalCheck.Options(request), reader: DemoInventory())
+                else {
+                    Issue.record("the proposal was refused")
+                    continue
+                }
+                #expect(answered.status == 200)
+                #expect(
+                    String(decoding: answered.body, as: UTF8.self)
+                        == String(decoding: proposals.responseBody(&run), as: UTF8.self))
+            }
+        }
+    }
+
     @Test func inventoryFailuresAre503WithoutInternals() {
         let request = HTTPRequest(
             method: "POST", path: "/", contentType: "application/json",

@@ -60,8 +60,7 @@ public struct CheckItemResult: Sendable, Equatable {
 
 extension CheckItemResult {
     /// The `POST /` response body for these results (see `responseBytes(_:fields:)`), as an array: for callers that
-    /// keep their results (the tests, the fuzzer), which are copied to be lent in place; a request's run is written
-    /// with `responseBytes` instead.
+    /// keep their results (the tests), which are copied to be lent in place.
     public static func responseBody(_ results: [CheckItemResult], fields: ResultFields = .reference) -> [UInt8] {
         var results = results
         return responseBytes(&results, fields: fields).array
@@ -69,15 +68,20 @@ extension CheckItemResult {
 
     /// The `POST /` response body for these results: byte for byte as the reference service writes it with
     /// `.reference` fields; with `.extended`, each node object gets `level`, `expected`, `actual` and `fix` after the
-    /// reference's two fields. Handed over where it was written (`WrittenBytes`); the results are read in place and
-    /// left as they were. Taken `inout` so that each string is written from where it is, neither copied nor retained
-    /// (see `PythonJSONWriter.optionalString(at:)`): a caller that owns the results alone (a request's run) lends
-    /// them without a copy; one that shares them has them copied first.
+    /// reference's two fields. For results kept as values (`fcgi-check check --format json`, the tests); `POST /`
+    /// writes the same bytes as its items find their failures (`ClusterCheck.answer`, `NodeFailures`), each failure
+    /// through the same `PythonJSONWriter.failure(at:fields:)`.
+    ///
+    /// Handed over where it was written (`WrittenBytes`); the results are read in place and left as they were. Taken
+    /// `inout` so that each string is written from where it is, neither copied nor retained (see
+    /// `PythonJSONWriter.optionalString(at:)`): a caller that owns the results alone lends them without a copy; one
+    /// that shares them has them copied first.
     public static func responseBytes(_ results: inout [CheckItemResult], fields: ResultFields = .reference)
         -> WrittenBytes
     {
-        let perNode = fields == .reference ? 96 : 192
-        var writer = PythonJSONWriter(capacity: 256 + results.reduce(0) { $0 + perNode * $1.notSuccessNodes.count })
+        let perFailure = NodeFailures.bytesPerFailure(fields)
+        var writer = PythonJSONWriter(
+            capacity: 256 + results.reduce(0) { $0 + 96 + perFailure * $1.notSuccessNodes.count })
         writer.raw("[")
         // Read in place, through buffers: a copy of a result would retain and release its strings and arrays, a copy
         // of a failure its seven strings.

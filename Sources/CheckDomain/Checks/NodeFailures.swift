@@ -12,17 +12,27 @@ public struct NodeFailures: ~Copyable {
     private var writer: PythonJSONWriter
     /// The fields written; nil when failures are kept as values.
     private let fields: ResultFields?
-    /// The failures of the item being run, when they are kept.
-    public private(set) var kept: [NodeFailure] = []
+    /// The failures of the item being run, when they are kept (never read by an item: it is always empty when
+    /// failures are written).
+    private(set) var kept: [NodeFailure] = []
     /// The results of the items run so far, when failures are kept.
     private var results: [CheckItemResult] = []
+    /// Whether an item's result has been started yet (a comma comes before each one after the first).
+    private var hasItems = false
     /// Whether the item being run has written a failure yet (a comma comes before each one after the first).
     private var hasWritten = false
 
+    /// About how many bytes a failure takes in an answer with `fields`, to make room for them.
+    static func bytesPerFailure(_ fields: ResultFields) -> Int {
+        fields == .reference ? 96 : 192
+    }
+
     /// Failures kept as values: `kept` holds those of one item, `finishItem(_:)` files them under the item.
-    public init() {
+    /// - Parameter items: how many items will be run, to make room for their results.
+    public init(items: Int = 0) {
         writer = PythonJSONWriter(capacity: 0)
         fields = nil
+        results.reserveCapacity(items)
     }
 
     /// Failures written into the `POST /` answer with `fields`, the items' results one after another in one array.
@@ -37,6 +47,7 @@ public struct NodeFailures: ~Copyable {
     @inline(__always)
     public mutating func append(_ failure: consuming NodeFailure) {
         guard let fields else {
+            if kept.isEmpty { kept.reserveCapacity(4) }
             kept.append(failure)
             return
         }
@@ -46,10 +57,11 @@ public struct NodeFailures: ~Copyable {
         withUnsafeMutablePointer(to: &failure) { writer.failure(at: $0, fields: fields) }
     }
 
-    /// Starts the result of an item labelled `label`.
-    mutating func startItem(_ label: ItemLabel, isFirst: Bool) {
+    /// Starts the result of an item labelled `label`, after those before it.
+    mutating func startItem(_ label: ItemLabel) {
         guard fields != nil else { return }
-        if !isFirst { writer.raw(",") }
+        if hasItems { writer.raw(",") }
+        hasItems = true
         writer.raw(label.head)
         hasWritten = false
     }

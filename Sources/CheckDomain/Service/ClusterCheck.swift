@@ -37,7 +37,7 @@ public struct ClusterCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) throws -> Run {
-        var failures = NodeFailures()
+        var failures = NodeFailures(items: (selection ?? registry).items.count)
         let nodes = try run(
             proposal, reader: reader, selection: selection, language: language, now: now, deadline: deadline,
             into: &failures)
@@ -58,11 +58,11 @@ public struct ClusterCheck: Sendable {
         fields: ResultFields
     ) throws -> WrittenBytes {
         let items = (selection ?? registry).items.count
-        // Room for each item's head and a failure of each member (up to 16): the default catalogue's answer for
-        // three members is written without growing.
-        let perNode = fields == .reference ? 96 : 192
+        // Room for each item's head and a failure of each member, up to four (the default catalogue's answer for
+        // three members is written without growing); a larger answer grows as it is written.
+        let perFailure = NodeFailures.bytesPerFailure(fields)
         var failures = NodeFailures(
-            writing: fields, capacity: 256 + items * (96 + perNode * min(proposal.members.count, 16)))
+            writing: fields, capacity: 256 + items * (96 + perFailure * min(proposal.members.count, 4)))
         _ = try run(
             proposal, reader: reader, selection: selection, language: language, now: now, deadline: deadline,
             into: &failures)
@@ -96,7 +96,7 @@ public struct ClusterCheck: Sendable {
         for (index, item) in running.items.enumerated() {
             if let end, Self.coarseMonotonicNanoseconds() >= end { throw DeadlineExceededError() }
             let label = running.label(ofItemAt: index, in: language)
-            failures.startItem(label, isFirst: index == 0)
+            failures.startItem(label)
             try item.failures(in: context, into: &failures)
             failures.finishItem(label)
         }

@@ -93,18 +93,12 @@ public struct ProposalCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) -> Result<ClusterCheck.Run, Refusal> {
-        let request: Request
-        switch prepare(body: body, contentType: contentType, options: options) {
-        case .success(let prepared): request = prepared
-        case .failure(let refusal): return .failure(refusal)
-        }
-        do {
-            return .success(
+        prepare(body: body, contentType: contentType, options: options).flatMap { request in
+            Result {
                 try clusterCheck.run(
                     request.proposal, reader: reader, selection: request.selection, language: request.language,
-                    now: now, deadline: deadline))
-        } catch {
-            return .failure(Refusal(error, language: request.language))
+                    now: now, deadline: deadline)
+            }.mapError { Refusal($0, language: request.language) }
         }
     }
 
@@ -118,18 +112,12 @@ public struct ProposalCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) -> Result<WrittenBytes, Refusal> {
-        let request: Request
-        switch prepare(body: body, contentType: contentType, options: options) {
-        case .success(let prepared): request = prepared
-        case .failure(let refusal): return .failure(refusal)
-        }
-        do {
-            return .success(
+        prepare(body: body, contentType: contentType, options: options).flatMap { request in
+            Result {
                 try clusterCheck.answer(
                     request.proposal, reader: reader, selection: request.selection, language: request.language,
-                    now: now, deadline: deadline, fields: policy.fields))
-        } catch {
-            return .failure(Refusal(error, language: request.language))
+                    now: now, deadline: deadline, fields: policy.fields)
+            }.mapError { Refusal($0, language: request.language) }
         }
     }
 
