@@ -37,7 +37,7 @@ public struct ClusterCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) throws -> Run {
-        var failures = NodeFailures(items: (selection ?? registry).items.count)
+        var failures = NodeFailures(items: selection?.items.count ?? registry.items.count)
         let nodes = try run(
             proposal, reader: reader, selection: selection, language: language, now: now, deadline: deadline,
             into: &failures)
@@ -57,7 +57,7 @@ public struct ClusterCheck: Sendable {
         deadline: ContinuousClock.Instant? = nil,
         fields: ResultFields
     ) throws -> WrittenBytes {
-        let items = (selection ?? registry).items.count
+        let items = selection?.items.count ?? registry.items.count
         // Room for each item's head and a failure of each member, up to four (the default catalogue's answer for
         // three members is written without growing); a larger answer grows as it is written.
         let perFailure = NodeFailures.bytesPerFailure(fields)
@@ -79,10 +79,29 @@ public struct ClusterCheck: Sendable {
         deadline: ContinuousClock.Instant?,
         into failures: inout NodeFailures
     ) throws -> [Node] {
-        let running = selection ?? registry
+        // The registry is lent, never copied: `selection ?? registry` copied it, its arrays retained and released,
+        // memory every accept thread shares.
+        guard let selection else {
+            return try Self.run(
+                registry, proposal, reader: reader, language: language, now: now, deadline: deadline, into: &failures)
+        }
+        return try Self.run(
+            selection, proposal, reader: reader, language: language, now: now, deadline: deadline, into: &failures)
+    }
+
+    /// Runs `registry`'s items into `failures` and returns the member nodes they judged.
+    private static func run(
+        _ registry: borrowing CheckRegistry,
+        _ proposal: ClusterProposal,
+        reader: any NodeReader,
+        language: Language,
+        now: Date,
+        deadline: ContinuousClock.Instant?,
+        into failures: inout NodeFailures
+    ) throws -> [Node] {
         let context = RequestContext(
             proposal: proposal, reader: reader, language: language, now: now, deadline: deadline,
-            facts: running.facts)
+            facts: registry.facts)
         let nodes = try context.memberNodes()
         // The deadline as an instant of the monotonic clock, read once from the precise clock and before each item
         // from the coarse one: `ContinuousClock.now` and the comparison of optional instants cost some 170
@@ -91,11 +110,11 @@ public struct ClusterCheck: Sendable {
         // time (see `coarseMonotonicNanoseconds()`). The coarse clock is never ahead of the precise one, so a run
         // stops no earlier than its deadline.
         let end = deadline.map {
-            Self.monotonicNanoseconds(CLOCK_MONOTONIC) + ContinuousClock.now.duration(to: $0).clampedNanoseconds
+            monotonicNanoseconds(CLOCK_MONOTONIC) + ContinuousClock.now.duration(to: $0).clampedNanoseconds
         }
-        for (index, item) in running.items.enumerated() {
-            if let end, Self.coarseMonotonicNanoseconds() >= end { throw DeadlineExceededError() }
-            let label = running.label(ofItemAt: index, in: language)
+        for (index, item) in registry.items.enumerated() {
+            if let end, coarseMonotonicNanoseconds() >= end { throw DeadlineExceededError() }
+            let label = registry.label(ofItemAt: index, in: language)
             failures.startItem(label)
             try item.failures(in: context, into: &failures)
             failures.finishItem(label)

@@ -128,7 +128,7 @@ public struct HTTPResponse: Sendable, Equatable {
         // The head of nearly every answer (200, JSON, no other header) up to its length, made once: appending each
         // piece as text cost some 1,500 instructions a request.
         if status == 200 && extraHeaders.isEmpty && contentType == "application/json" {
-            head.append(contentsOf: Self.jsonHeadUpToLength)
+            head.append(contentsOf: Self.jsonHeadUpToLength.bytes)
             head.appendDecimal(Int64(bodyCount))
             head.append(contentsOf: [0x0D, 0x0A, 0x0D, 0x0A])
             return head
@@ -137,12 +137,14 @@ public struct HTTPResponse: Sendable, Equatable {
         return head
     }
 
-    /// `Status: 200 OK`, the JSON content type and `Content-Length: `, as `writeCGIHead` writes them.
-    private static let jsonHeadUpToLength: [UInt8] = {
+    /// `Status: 200 OK`, the JSON content type and `Content-Length: `, as `writeCGIHead` writes them: in memory
+    /// that is never freed, read without counting references (an array here was retained and released by every
+    /// answer, memory every accept thread shares).
+    private static let jsonHeadUpToLength: ImmortalBytes = {
         var head: [UInt8] = []
         HTTPResponse.json(200, []).writeCGIHead(into: &head)
         // Up to the length's digits (the empty body's "0") and the blank line after them.
-        return Array(head.dropLast("0\r\n\r\n".utf8.count))
+        return ImmortalBytes(head.dropLast("0\r\n\r\n".utf8.count))
     }()
 
     /// The reason phrase of the statuses the service answers.
@@ -186,5 +188,17 @@ extension HTTPResponse {
     /// 307 to another path of this service (`/redoc` → `/docs`), with a JSON body for a client that shows it.
     public static func temporaryRedirect(to location: String) -> HTTPResponse {
         detail(307, "Temporary Redirect", headers: [("Location", location)])
+    }
+}
+
+/// Bytes made once and never freed, read in place without counting references.
+struct ImmortalBytes: @unchecked Sendable {
+    // @unchecked: written once, before the value exists, and never again nor freed.
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(_ source: some Collection<UInt8>) {
+        let memory = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: source.count)
+        _ = memory.initialize(from: source)
+        bytes = UnsafeBufferPointer(memory)
     }
 }
