@@ -23,13 +23,36 @@ public struct CheckRegistry: Sendable {
                 Shown(
                     chinese: ItemLabel(name: item.name, description: item.description(in: .chinese)),
                     english: ItemLabel(name: item.name, description: item.description(in: .english)))
-            })
+            },
+            held: items.map(HeldItem.init))
     }
 
-    private init(items: [any CheckItem], shown: [Shown]) {
+    private init(items: [any CheckItem], shown: [Shown], held: [HeldItem]) {
         self.items = items
         self.shown = shown
+        self.held = held
+        heldInPlace = held.map { Unmanaged.passUnretained($0) }
         facts = FactSet(items.flatMap(\.facts))
+    }
+
+    /// An item in an object of its own, so that a run can call it where it is.
+    private final class HeldItem: Sendable {
+        let item: any CheckItem
+        init(_ item: any CheckItem) { self.item = item }
+    }
+
+    /// The `items`, each in its `HeldItem`, in the same order (they keep the objects alive).
+    private let held: [HeldItem]
+    /// The same objects, reached without counting references.
+    private let heldInPlace: [Unmanaged<HeldItem>]
+
+    /// The failures of the item at `index` of `items` on `context`, added to `failures`.
+    ///
+    /// The item is called where it is kept, through an object that `held` keeps alive: taken out of `items`, an item
+    /// (an existential, in a box of its own) was copied for the call, its box retained and released, memory every
+    /// accept thread shares.
+    func failures(ofItemAt index: Int, in context: RequestContext, into failures: inout NodeFailures) throws {
+        try heldInPlace[index]._withUnsafeGuaranteedRef { try $0.item.failures(in: context, into: &failures) }
     }
 
     /// What an answer shows of an item in each language (see `ItemLabel`), made once: an item's settings do not
@@ -75,6 +98,8 @@ public struct CheckRegistry: Sendable {
         // What the items show was made with this registry; a selection keeps it rather than make it again for each
         // request.
         let indices = items.indices.filter { chosen.contains(items[$0].name) }
-        return .success(CheckRegistry(items: indices.map { items[$0] }, shown: indices.map { shown[$0] }))
+        return .success(
+            CheckRegistry(
+                items: indices.map { items[$0] }, shown: indices.map { shown[$0] }, held: indices.map { held[$0] }))
     }
 }

@@ -35,40 +35,45 @@ public struct OSVersionCheck: CheckItem {
         language == .english ? "Operating system version" : "检查操作系统版本"
     }
 
-    /// The minimum that applies to an OS id.
-    public func minimum(for osID: String?) -> DottedVersion {
-        guard !minimums.isEmpty, let osID else { return defaultMinimum }
-        // Ids are lower-case ASCII as os-release writes them; only another spelling pays for a lowered copy.
-        return minimums[osID.lowercasedIfNeeded] ?? defaultMinimum
-    }
-
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         try context.judgeMemberNodes(into: &failures) { node in
-            let minimum = minimum(for: node.facts.osID)
-            let text = node.facts.osVersion
-            // nil: no version, or none that can be read.
-            let below = text.flatMap { text in
-                lenient
-                    ? ReleaseVersion.isBelow(text, minimum)
-                    : DottedVersion.isBelow(text, minimum)
+            // The minimum for the node's OS id (ids are lower-case ASCII as os-release writes them; only another
+            // spelling pays for a lowered copy), lent from where it is kept: copied out, its parts were retained and
+            // released, memory every accept thread shares.
+            if !minimums.isEmpty, let osID = node.facts.osID,
+                let index = minimums.index(forKey: osID.lowercasedIfNeeded)
+            {
+                return judge(node, against: minimums.values[index], in: context)
             }
-            guard let text, let below else {
-                return .unknown(node, Self.unknownFact, expected: ">= \(minimum)", actual: text, in: context)
-            }
-            guard below else { return nil }
-            return NodeFailure(
-                nodeID: node.id,
-                message: context.text(
-                    "\(node.host) 操作系统版本过低, 当前系统版本为 \(text)",
-                    en: """
-                        \(node.host) OS version is too old: \(node.facts.osID ?? "OS") \(text), at least \
-                        \(minimum.text) needed
-                        """
-                ),
-                expected: ">= " + minimum.text,
-                actual: text
-            )
+            return judge(node, against: defaultMinimum, in: context)
         }
+    }
+
+    /// What is wrong with `node`'s OS version against `minimum`; nil when nothing is.
+    private func judge(_ node: Node, against minimum: DottedVersion, in context: RequestContext) -> NodeFailure? {
+        let text = node.facts.osVersion
+        // nil: no version, or none that can be read.
+        let below = text.flatMap { text in
+            lenient
+                ? ReleaseVersion.isBelow(text, minimum)
+                : DottedVersion.isBelow(text, minimum)
+        }
+        guard let text, let below else {
+            return .unknown(node, Self.unknownFact, expected: ">= \(minimum)", actual: text, in: context)
+        }
+        guard below else { return nil }
+        return NodeFailure(
+            nodeID: node.id,
+            message: context.text(
+                "\(node.host) 操作系统版本过低, 当前系统版本为 \(text)",
+                en: """
+                    \(node.host) OS version is too old: \(node.facts.osID ?? "OS") \(text), at least \
+                    \(minimum.text) needed
+                    """
+            ),
+            expected: ">= " + minimum.text,
+            actual: text
+        )
     }
 
     /// A version written in this file, known to parse.

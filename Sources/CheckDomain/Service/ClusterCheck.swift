@@ -112,11 +112,11 @@ public struct ClusterCheck: Sendable {
         let end = deadline.map {
             monotonicNanoseconds(CLOCK_MONOTONIC) + ContinuousClock.now.duration(to: $0).clampedNanoseconds
         }
-        for (index, item) in registry.items.enumerated() {
+        for index in registry.items.indices {
             if let end, coarseMonotonicNanoseconds() >= end { throw DeadlineExceededError() }
             let label = registry.label(ofItemAt: index, in: language)
             failures.startItem(label)
-            try item.failures(in: context, into: &failures)
+            try registry.failures(ofItemAt: index, in: context, into: &failures)
             failures.finishItem(label)
         }
         return nodes
