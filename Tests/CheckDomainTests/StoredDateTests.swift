@@ -21,6 +21,9 @@ import Testing
         ]
         for _ in 0..<20_000 {
             instants.append(Date(timeIntervalSince1970: Double.random(in: -2e10...2.5e11, using: &generator)))
+            // Near Foundation's reference date (2001), where an instant's few significant seconds leave the fraction
+            // the most bits, so that the order of the additions shows.
+            instants.append(Date(timeIntervalSinceReferenceDate: Double.random(in: -5e8...5e8, using: &generator)))
         }
         for instant in instants {
             // As the inventory writes it.
@@ -44,5 +47,13 @@ import Testing
             #expect(both(text).ours == nil, "\(text)")
         }
         #expect(both("2024-02-29 23:59:59.999").ours == both("2024-02-29 23:59:59.999").grdb)
+    }
+
+    /// Found by the random instants: the fraction added to the whole seconds since 2001 rounded otherwise than
+    /// Foundation, which adds it to the second of the day first.
+    @Test func anInstantNearTheReferenceDateRoundsAsFoundationDoes() {
+        let (ours, grdb) = both("2001-02-13 19:02:45.919")
+        #expect(grdb?.timeIntervalSinceReferenceDate == 3_783_765.918_999_999_8)
+        #expect(ours?.timeIntervalSinceReferenceDate == grdb?.timeIntervalSinceReferenceDate)
     }
 }

@@ -18,9 +18,13 @@ enum StoredDate {
             year >= 1600, (1...12).contains(month), day >= 1, day <= daysIn(month, of: year), hour < 24, minute < 60,
             second < 60
         else { return nil }
-        let seconds = days(fromCivilYear: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
-        // As Foundation adds them: whole seconds since its reference date, then the fraction.
-        return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(millisecond) / 1_000)
+        let dayStart = days(fromCivilYear: year, month: month, day: day) * 86_400 - 978_307_200
+        let secondInDay = hour * 3_600 + minute * 60 + second
+        // As Foundation adds them: the fraction to the second of the day, then the day's start since its reference
+        // date. (Added to the whole seconds since the reference date instead, it rounded differently in one instant
+        // of some four thousand near that date: 2001-02-13 19:02:45.919 was 3783765.919, Foundation's 3783765.9189999998.)
+        return Date(
+            timeIntervalSinceReferenceDate: Double(dayStart) + (Double(secondInDay) + Double(millisecond) / 1_000))
     }
 
     /// The decimal number of `count` digits at `offset`; nil when any is not a digit.
