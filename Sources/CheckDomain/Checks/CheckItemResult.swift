@@ -45,16 +45,12 @@ public struct CheckItemResult: Sendable, Equatable {
     /// The answer's bytes for a result before its failures: `{"name":…,"description":…,"not_success_nodes":[`.
     static func head(name: String, description: String) -> [UInt8] {
         var writer = PythonJSONWriter(capacity: 48 + name.utf8.count + description.utf8.count)
-        writeHead(name: name, description: description, to: &writer)
-        return writer.bytes
-    }
-
-    private static func writeHead(name: String, description: String, to writer: inout PythonJSONWriter) {
         writer.raw("{\"name\":")
         writer.string(name)
         writer.raw(",\"description\":")
         writer.string(description)
         writer.raw(",\"not_success_nodes\":[")
+        return writer.bytes
     }
 }
 
@@ -69,8 +65,8 @@ extension CheckItemResult {
     /// The `POST /` response body for these results: byte for byte as the reference service writes it with
     /// `.reference` fields; with `.extended`, each node object gets `level`, `expected`, `actual` and `fix` after the
     /// reference's two fields. For results kept as values (`fcgi-check check --format json`, the tests); `POST /`
-    /// writes the same bytes as its items find their failures (`ClusterCheck.answer`, `NodeFailures`), each failure
-    /// through the same `PythonJSONWriter.failure(at:fields:)`.
+    /// writes the same bytes as its items find their failures (`ClusterCheck.answer`), through the same
+    /// `NodeFailures`, which alone frames an answer.
     ///
     /// Handed over where it was written (`WrittenBytes`); the results are read in place and left as they were. Taken
     /// `inout` so that each string is written from where it is, neither copied nor retained (see
@@ -80,33 +76,26 @@ extension CheckItemResult {
         -> WrittenBytes
     {
         let perFailure = NodeFailures.bytesPerFailure(fields)
-        var writer = PythonJSONWriter(
-            capacity: 256 + results.reduce(0) { $0 + 96 + perFailure * $1.notSuccessNodes.count })
-        writer.raw("[")
+        var answer = NodeFailures(
+            writing: fields, capacity: 256 + results.reduce(0) { $0 + 96 + perFailure * $1.notSuccessNodes.count })
         // Read in place, through buffers: a copy of a result would retain and release its strings and arrays, a copy
         // of a failure its seven strings.
         results.withUnsafeMutableBufferPointer { results in
             for offset in results.indices {
-                if offset > 0 { writer.raw(",") }
                 switch results[offset].label {
-                case .registered(let label): writer.raw(label.head)
-                case .strings(let name, let description): writeHead(name: name, description: description, to: &writer)
+                case .registered(let label): answer.startWriting(head: label.head)
+                case .strings(let name, let description):
+                    head(name: name, description: description).withUnsafeBufferPointer { answer.startWriting(head: $0) }
                 }
                 // An empty list is not borrowed: the shared empty array would be copied to be lent mutably.
-                if results[offset].notSuccessNodes.isEmpty {
-                    writer.raw("]}")
-                    continue
-                }
-                results[offset].notSuccessNodes.withUnsafeMutableBufferPointer { failures in
-                    for index in failures.indices {
-                        if index > 0 { writer.raw(",") }
-                        writer.failure(at: failures.baseAddress! + index, fields: fields)
+                if !results[offset].notSuccessNodes.isEmpty {
+                    results[offset].notSuccessNodes.withUnsafeMutableBufferPointer { failures in
+                        for index in failures.indices { answer.write(at: failures.baseAddress! + index) }
                     }
                 }
-                writer.raw("]}")
+                answer.finishWriting()
             }
         }
-        writer.raw("]")
-        return writer.written()
+        return answer.answer()
     }
 }

@@ -31,10 +31,8 @@ struct ItemLabel: @unchecked Sendable {
         let head = CheckItemResult.head(name: name, description: description)
         self = Self.interned.withLock { labels in
             if let label = labels[head] { return label }
-            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: head.count)
-            _ = bytes.initialize(from: head)
             let storage = UnsafeMutablePointer<Storage>.allocate(capacity: 1)
-            storage.initialize(to: Storage(name: name, description: description, head: UnsafeBufferPointer(bytes)))
+            storage.initialize(to: Storage(name: name, description: description, head: ImmortalBytes(head).bytes))
             let label = ItemLabel(storage: storage)
             labels[head] = label
             return label

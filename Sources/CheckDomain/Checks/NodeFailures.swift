@@ -46,24 +46,19 @@ public struct NodeFailures: ~Copyable {
     /// Adds a node that did not pass the item being run, after those added before it.
     @inline(__always)
     public mutating func append(_ failure: consuming NodeFailure) {
-        guard let fields else {
+        guard fields != nil else {
             if kept.isEmpty { kept.reserveCapacity(4) }
             kept.append(failure)
             return
         }
-        if hasWritten { writer.raw(",") }
-        hasWritten = true
         // Written from where it is: the failure's strings are neither copied nor retained.
-        withUnsafeMutablePointer(to: &failure) { writer.failure(at: $0, fields: fields) }
+        withUnsafeMutablePointer(to: &failure) { write(at: $0) }
     }
 
     /// Starts the result of an item labelled `label`, after those before it.
     mutating func startItem(_ label: ItemLabel) {
         guard fields != nil else { return }
-        if hasItems { writer.raw(",") }
-        hasItems = true
-        writer.raw(label.head)
-        hasWritten = false
+        startWriting(head: label.head)
     }
 
     /// Ends the result of the item labelled `label`: its failures are filed under it when they are kept.
@@ -73,6 +68,31 @@ public struct NodeFailures: ~Copyable {
             kept = []
             return
         }
+        finishWriting()
+    }
+
+    // The answer's framing, written only here: by a check run as its items find their failures, and by
+    // `CheckItemResult.responseBytes` for results kept as values.
+
+    /// Writes the start of an item's result, `head` (`{"name":…,"description":…,"not_success_nodes":[`), after the
+    /// results before it.
+    mutating func startWriting(head: UnsafeBufferPointer<UInt8>) {
+        if hasItems { writer.raw(",") }
+        hasItems = true
+        writer.raw(head)
+        hasWritten = false
+    }
+
+    /// Writes the failure at `failure`, read in place, after those of the item before it. Only when writing.
+    @inline(__always)
+    mutating func write(at failure: UnsafeMutablePointer<NodeFailure>) {
+        if hasWritten { writer.raw(",") }
+        hasWritten = true
+        writer.failure(at: failure, fields: fields!)
+    }
+
+    /// Writes the end of an item's result.
+    mutating func finishWriting() {
         writer.raw("]}")
     }
 
