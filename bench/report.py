@@ -42,7 +42,7 @@ def cpu(rows_of_run):
     return statistics.median(values) if values else None
 
 
-order = ["nginx-static", "c-libfcgi", "reference", "catalogue", "collected", "workers-2", "postgresql"]
+order = ["nginx-static", "c-libfcgi", "reference", "catalogue", "catalogue-13", "collected", "workers-2", "postgresql"]
 contenders = [name for name in order if any(key[0] == name for key in runs)]
 connections = sorted({c for (_, c) in runs})
 table = {(name, c): summary(runs[(name, c)]) for name in contenders for c in connections if runs[(name, c)]}

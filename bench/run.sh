@@ -7,6 +7,8 @@
 #   c-libfcgi      a minimal C libfcgi program (bench/minimal_fcgi.c), the FastCGI path's limit
 #   reference      fcgi-check, compat = "reference", on a 1,000-node SQLite inventory (the same 437-byte body)
 #   catalogue      fcgi-check, the default catalogue, same inventory (every item; a longer answer)
+#   catalogue-13   the same with the 13 items the catalogue had when issue 12 set its targets
+#                  (bench/policy.catalogue-13.toml)
 #   collected      fcgi-check, the default catalogue, the same nodes with every fact collected (list facts to read,
 #                  three failures: the work of a request on nodes that `nodes collect` has seen)
 #   workers-2      fcgi-check --workers 2, reference, the threads split between the two workers
@@ -29,7 +31,7 @@ rounds=${ROUNDS:-3}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-"1 8 32 128"}
 threads=${THREADS:-8}
-contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue collected workers-2 postgresql"}
+contenders=${CONTENDERS:-"nginx-static c-libfcgi reference catalogue catalogue-13 collected workers-2 postgresql"}
 port=${PORT:-18300}
 
 bench_build
@@ -56,11 +58,12 @@ pg_inventory="postgresql://postgres@/fcgi_check?host=$work/pg"
 
 bench_serve reference --policy deploy/policy.reference.toml --threads "$threads"
 bench_serve catalogue --threads "$threads"
+bench_serve catalogue-13 --policy bench/policy.catalogue-13.toml --threads "$threads"
 bench_serve collected --inventory "$work/collected.sqlite" --threads "$threads"
 bench_serve workers-2 --policy deploy/policy.reference.toml --workers 2 --threads "$(((threads + 1) / 2))"
 bench_serve postgresql --inventory "$pg_inventory" --policy deploy/policy.reference.toml --threads "$threads"
 bench_c_program "$threads"
-bench_wait_listening reference catalogue collected workers-2 postgresql
+bench_wait_listening reference catalogue catalogue-13 collected workers-2 postgresql
 
 # /queries is pointed at each traced service in turn (count_queries, below): its socket is the one before "# queries".
 locations="
@@ -73,7 +76,7 @@ locations="
             default_type application/json;
             return 200 '$(cat "$work/reply.json")';
         }"
-for name in c-libfcgi reference catalogue collected workers-2 postgresql; do
+for name in c-libfcgi reference catalogue catalogue-13 collected workers-2 postgresql; do
     locations+=$(private_nginx_location "/$name" "$work/$name.sock")
 done
 private_nginx_write "$work" "$port" auto "$locations"
@@ -88,6 +91,7 @@ for path in nginx-static c-libfcgi reference workers-2 postgresql; do
     [ "$got" = "$expected" ] || { echo "bench: /$path does not answer the reference body: $got" >&2; exit 1; }
 done
 catalogue_bytes=$(post catalogue 3 | wc -c)
+catalogue_13_bytes=$(post catalogue-13 3 | wc -c)
 collected_bytes=$(post collected 3 | wc -c)
 
 clock_ticks=$(getconf CLK_TCK)
@@ -156,7 +160,7 @@ venv=.build/bench-venv
 mkdir -p bench/results
 machine="$(nproc) cores, nginx $(nginx -v 2>&1 | cut -d/ -f2), wrk -t2 (-t1 at 1 connection), ${duration}s x $rounds rounds"
 machine+=", $threads threads per FastCGI program; the catalogue's answer is $catalogue_bytes bytes"
-machine+=", collected's $collected_bytes"
+machine+=", catalogue-13's $catalogue_13_bytes, collected's $collected_bytes"
 "$venv/bin/python" bench/report.py "$results" "{${queries%,}}" "$peak_rss_kb" "$machine" \
     bench/results/latest.md bench/results/latest.png
 cat bench/results/latest.md
