@@ -222,10 +222,8 @@ struct SingleNodeInventory: NodeInventory, NodeReader {
         [NodeID(1): Node(id: NodeID(1), name: "n", host: "10.1.1.1", facts: facts)]
     }
 
-    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
-        -> [NodeID: Node]
-    {
-        try nodes(withIDs: ids, deadline: deadline).mapValues { $0.keeping(facts) }
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws -> [Node] {
+        try nodes(withIDs: ids, deadline: deadline).values.filter { ids.contains($0.id) }.map { $0.keeping(facts) }
     }
 
     func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] {

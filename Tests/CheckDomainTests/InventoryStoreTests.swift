@@ -124,9 +124,9 @@ enum Store: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let read = try reader.nodes(withIDs: ids, reading: facts, deadline: nil)
             let statements = log.statements.withLock { Array($0[before...]) }
             #expect(statements.count == 1 && statements.allSatisfy { $0.contains(store.lookupMarker) })
-            #expect(read.count == ids.count)
+            #expect(read.map(\.id) == ids)  // in the order asked
             for node in Self.referenceNodes {
-                let got = try #require(read[node.id])
+                let got = try #require(read.first { $0.id == node.id })
                 #expect(got == node.keeping(facts), "\(facts.facts)")
             }
             if let statement = statements.first {

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import CheckDomain
@@ -90,6 +91,43 @@ import Testing
         #expect(inventory.recordedCalls.map(Set.init) == [[NodeID(9), NodeID(1), NodeID(4)]])
     }
 
+    /// The members' nodes as the inventory lists them: taken as they are in the members' order, sorted out by id in
+    /// any other; either way one call, and every later ask by id answered without another.
+    @Test(arguments: [false, true]) func theFirstLoadIsTheMembersWhateverTheInventorysOrder(reversed: Bool) throws {
+        for count in [3, 12] {  // searched one by one, and indexed
+            let ids = (1...Int64(count)).map { $0 }
+            let nodes = ids.map { Node(id: NodeID($0), name: "n\($0)", host: "10.0.0.\($0)", facts: NodeFacts()) }
+            let inventory = ListingInventory(nodes: reversed ? nodes.reversed() : nodes)
+            let context = RequestContext(proposal: .on(ids + [ids[1]]), reader: inventory)
+            #expect(try context.memberNodes() == nodes)
+            #expect(try context.memberNodes() == nodes)
+            for node in nodes { #expect(context.loadedNode(withID: node.id) == node) }
+            #expect(context.loadedNode(withID: NodeID(404)) == nil)
+            #expect(try context.nodes(withIDs: [NodeID(2), NodeID(1)]) == [NodeID(1): nodes[0], NodeID(2): nodes[1]])
+            #expect(inventory.calls.withLock { $0 } == [ids.map(NodeID.init)])
+            // An id no member has: one more call, for it alone.
+            #expect(try context.nodes(withIDs: [NodeID(1), NodeID(404)]) == [NodeID(1): nodes[0]])
+            #expect(inventory.calls.withLock { $0 } == [ids.map(NodeID.init), [NodeID(404)]])
+        }
+    }
+
+    /// A member whose node id is past any node's (more than 64 bits) is unknown even when every other member's node
+    /// was found, and stays unknown when asked again, with no second call.
+    @Test func aMemberWithoutAnIDIsUnknownWhenEveryIDWasFound() throws {
+        let inventory = CountingInventory()
+        let huge = BigInteger(negative: false, digits: Array("123456789012345678901234".utf8))
+        let members = [
+            Member(nodeID: BigInteger(1), name: "a", host: "h", port: BigInteger(1)),
+            Member(nodeID: huge, name: "b", host: "h", port: BigInteger(1)),
+        ]
+        let context = RequestContext(proposal: ClusterProposal(name: "c", members: members), reader: inventory)
+        for _ in 0..<2 {
+            #expect(throws: UnknownNodesError.self) { try context.memberNodes() }
+            #expect(context.loadedNode(withID: NodeID(1))?.name == "node1")
+        }
+        #expect(inventory.recordedCalls == [[NodeID(1)]])
+    }
+
     @Test func twoRequestsNeverShareACache() throws {
         let inventory = CountingInventory()
         let check = ClusterCheck(registry: .standard)
@@ -97,4 +135,23 @@ import Testing
         _ = try check.results(on: inventory, .on([1, 2]))
         #expect(inventory.recordedCalls.map(Set.init) == [[NodeID(1), NodeID(2)], [NodeID(1), NodeID(2)]])
     }
+}
+
+/// An inventory that lists the nodes asked for in the order it holds them, and records each call's ids.
+private final class ListingInventory: NodeReader, @unchecked Sendable {
+    let nodes: [Node]
+    let calls = Mutex<[[NodeID]]>([])
+
+    init(nodes: [Node]) { self.nodes = nodes }
+
+    func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] {
+        Dictionary(uniqueKeysWithValues: try nodes(withIDs: ids, reading: .all, deadline: deadline).map { ($0.id, $0) })
+    }
+
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws -> [Node] {
+        calls.withLock { $0.append(ids) }
+        return nodes.filter { ids.contains($0.id) }
+    }
+
+    func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] { [] }
 }

@@ -23,12 +23,20 @@ public final class RequestContext {
     // them spans a call that could reach them again (each is read, or set, and let go), so no two accesses overlap;
     // the dynamic checks were a runtime call pair, some 60 instructions, on each of five accesses a request.
 
-    /// Every node loaded so far, by id.
+    /// Every node loaded so far, by id; but for the members' nodes while `membersIndexed` is false.
     @exclusivity(unchecked) private var loaded: [NodeID: Node] = [:]
     /// The ids looked up that the inventory does not know.
     @exclusivity(unchecked) private var absent: Set<NodeID> = []
     /// `memberNodes()` once resolved: every check item asks for it.
     @exclusivity(unchecked) private var resolvedMemberNodes: [Node]?
+    /// Whether the member nodes are in `loaded`. A request's first load, nearly always its only one, is the members'
+    /// nodes, and when the inventory gives them in the members' order they are kept as that list and nothing else:
+    /// they go into `loaded` only when something asks for a node by id that the list cannot answer quickly
+    /// (`indexMembers()`). Hashing each id three times (into the reader's dictionary, for the misses, out of it for
+    /// the list) was some 5k instructions of the reference's 64k.
+    @exclusivity(unchecked) private var membersIndexed = true
+    /// Member lists this long or shorter are searched for an id one by one rather than indexed.
+    private static let searchedMembers = 8
 
     /// Creates a fresh, empty context for one request.
     /// - Parameters:
@@ -63,6 +71,7 @@ public final class RequestContext {
     /// - Throws: `DeadlineExceededError` when the lookup ran past the deadline; `InventoryUnavailableError` when the
     ///   inventory failed otherwise. Nothing of a failed load is remembered.
     public func nodes(withIDs ids: [NodeID]) throws -> [NodeID: Node] {
+        indexMembers()
         try load(ids)
         var found: [NodeID: Node] = [:]
         found.reserveCapacity(ids.count)
@@ -83,7 +92,34 @@ public final class RequestContext {
     /// The node with this id if it is loaded already (every member's, once `memberNodes()` has returned), without a
     /// lookup: for items that go through the members one by one.
     public func loadedNode(withID id: NodeID) -> Node? {
-        loaded[id]
+        if !membersIndexed, let members = resolvedMemberNodes, members.count <= Self.searchedMembers {
+            for node in members where node.id == id { return node }
+            return nil
+        }
+        indexMembers()
+        return loaded[id]
+    }
+
+    /// Puts the member nodes, kept as a list by the first load, into `loaded`.
+    private func indexMembers() {
+        guard !membersIndexed else { return }
+        membersIndexed = true
+        guard let members = resolvedMemberNodes else { return }
+        loaded.reserveCapacity(loaded.count + members.count)
+        for node in members { loaded[node.id] = node }
+    }
+
+    /// The nodes with these ids (none twice) that the inventory knows, in one inventory call.
+    /// - Throws: `DeadlineExceededError` when the lookup ran past the deadline; `InventoryUnavailableError` when the
+    ///   inventory failed otherwise.
+    private func read(_ ids: [NodeID]) throws -> [Node] {
+        do {
+            return try reader.nodes(withIDs: ids, reading: facts, deadline: deadline)
+        } catch let error as DeadlineExceededError {
+            throw error
+        } catch {
+            throw InventoryUnavailableError(underlying: error)
+        }
     }
 
     /// Loads the ids not yet looked up, in one inventory call (none when every id is known).
@@ -99,21 +135,16 @@ public final class RequestContext {
         guard !missing.isEmpty else { return }
         // One id may be asked for twice in one call: it is looked up once.
         if missing.count > 1 && !distinct { missing = Array(Set(missing)) }
-        let found: [NodeID: Node]
-        do {
-            found = try reader.nodes(withIDs: missing, reading: facts, deadline: deadline)
-        } catch let error as DeadlineExceededError {
-            throw error
-        } catch {
-            throw InventoryUnavailableError(underlying: error)
+        keep(try read(missing), lookedUp: missing)
+    }
+
+    /// Keeps what a lookup of `ids` found, by id, and remembers the ids it did not find as unknown.
+    private func keep(_ found: [Node], lookedUp ids: [NodeID]) {
+        loaded.reserveCapacity(loaded.count + found.count)
+        for node in found where loaded[node.id] == nil { loaded[node.id] = node }
+        if found.count < ids.count {
+            for id in ids where loaded[id] == nil { absent.insert(id) }
         }
-        // The first load, nearly always the only one, is kept as the reader made it.
-        if loaded.isEmpty {
-            loaded = found
-        } else {
-            loaded.merge(found) { earlier, _ in earlier }
-        }
-        for id in missing where found[id] == nil { absent.insert(id) }
     }
 
     /// The nodes of the proposal's members, in order of first appearance, each once.
@@ -122,6 +153,26 @@ public final class RequestContext {
     public func memberNodes() throws -> [Node] {
         if let resolvedMemberNodes { return resolvedMemberNodes }
         let ids = proposal.distinctNodeIDs
+        // The first load, nearly always the only one: the inventory's list is the answer when it holds every member's
+        // node in the members' order.
+        if loaded.isEmpty && absent.isEmpty && !ids.isEmpty {
+            let list = try read(ids)
+            if list.count == ids.count && list.indices.allSatisfy({ list[$0].id == ids[$0] }) {
+                // Fewer ids than members: a member without a node id, or on a node another member named first. As
+                // every id was found, a member is unknown exactly when it has no id.
+                if ids.count < proposal.members.count {
+                    let unknownMembers = proposal.members.indices.filter { proposal.members[$0].nodeID == nil }
+                    if !unknownMembers.isEmpty {
+                        keep(list, lookedUp: ids)  // as any load keeps what it found
+                        throw UnknownNodesError(memberIndices: unknownMembers, proposal: proposal)
+                    }
+                }
+                resolvedMemberNodes = list
+                membersIndexed = false
+                return list
+            }
+            keep(list, lookedUp: ids)
+        }
         try load(ids, distinct: true)
         var nodes: [Node] = []
         nodes.reserveCapacity(ids.count)

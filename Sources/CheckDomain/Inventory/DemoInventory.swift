@@ -119,12 +119,8 @@ public struct DemoInventory: NodeInventory, NodeReader {
     }
 
     /// The nodes with only `facts` known, as a SQLite inventory reads them for a request.
-    public func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?)
-        -> [NodeID: Node]
-    {
-        var found: [NodeID: Node] = [:]
-        for id in ids { found[id] = Self.nodes[id]?.keeping(facts) }
-        return found
+    public func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) -> [Node] {
+        ids.compactMap { Self.nodes[$0]?.keeping(facts) }
     }
 
     public func nodeSummaries(deadline: ContinuousClock.Instant? = nil) -> [NodeSummary] {

@@ -30,10 +30,15 @@ public protocol NodeReader {
     /// The nodes with these ids, for checking: each with its id, name and host and the facts in `facts`; its other
     /// facts, and what only `nodes collect` and `nodes list` use (SSH settings, the last collection), may be left
     /// unknown. A request reads only the columns its check items need (`CheckRegistry.facts`).
-    /// - Parameter deadline: when to abandon the lookup (`DeadlineExceededError`); nil for never.
+    ///
+    /// A list, not a dictionary: the request's context takes it as its member nodes as it is when it holds them in the
+    /// members' order, as a reader should give them (ids the inventory does not know left out), and hashes nothing.
+    /// A list in another order is sorted out by id.
+    /// - Parameters:
+    ///   - ids: the ids to look up, none twice.
+    ///   - deadline: when to abandon the lookup (`DeadlineExceededError`); nil for never.
     /// - Throws: when the store cannot be read; the request then fails, and nothing is cached.
-    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
-        -> [NodeID: Node]
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws -> [Node]
 
     /// Every node's summary, by id: for `GET /nodes`, a page's list to pick from. One query reading four columns,
     /// never the facts; a request that checks a proposal never calls it.
@@ -43,11 +48,12 @@ public protocol NodeReader {
 }
 
 extension NodeReader {
-    /// Every node whole: a reader that has no cheaper way to read fewer facts.
+    /// Every node whole, in the order of `ids`: a reader that has no cheaper way to read fewer facts.
     public func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
-        -> [NodeID: Node]
+        -> [Node]
     {
-        try nodes(withIDs: ids, deadline: deadline)
+        let found = try nodes(withIDs: ids, deadline: deadline)
+        return ids.compactMap { found[$0] }
     }
 }
 

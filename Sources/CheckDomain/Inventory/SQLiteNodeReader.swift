@@ -113,15 +113,18 @@ final class SQLiteNodeReader: NodeReader {
     }
 
     func nodes(withIDs ids: [NodeID], deadline: ContinuousClock.Instant?) throws -> [NodeID: Node] {
-        try look(up: ids, with: lookup, sql: Self.lookupSQL, deadline: deadline) { statement in
+        let list = try look(up: ids, with: lookup, sql: Self.lookupSQL, deadline: deadline) { statement in
             try SQLiteInventory.node(from: statement)
         }
+        var found = [NodeID: Node](minimumCapacity: list.count)
+        for node in list { found[node.id] = node }
+        return found
     }
 
-    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
-        -> [NodeID: Node]
-    {
-        guard !ids.isEmpty else { return [:] }
+    /// In the order of `ids`: SQLite's plan walks the ids in their order and finds each one's row by its primary key
+    /// (a test holds it to that; the request's context would sort out any other order, at the cost of hashing).
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws -> [Node] {
+        guard !ids.isEmpty else { return [] }
         let partial = try partialLookup(reading: facts)
         return try look(up: ids, with: partial.statement, sql: partial.sql, deadline: deadline) { statement in
             try SQLiteInventory.node(from: statement, reading: partial.columns)
@@ -145,21 +148,20 @@ final class SQLiteNodeReader: NodeReader {
         return lookup
     }
 
-    /// Runs a lookup for `ids` (bound where they are, for the run), a node from each row.
+    /// Runs a lookup for `ids` (bound where they are, for the run), a node from each row, in the rows' order.
     private func look(
         up ids: [NodeID], with statement: SQLiteStatement, sql: String, deadline: ContinuousClock.Instant?,
         node: (SQLiteStatement) throws -> Node
-    ) throws -> [NodeID: Node] {
-        guard !ids.isEmpty else { return [:] }
+    ) throws -> [Node] {
+        guard !ids.isEmpty else { return [] }
         guard let count = Int32(exactly: ids.count) else {
             throw InventoryStoreError(description: "a lookup of \(ids.count) ids is more than one lookup can hold")
         }
         self.deadline = deadline
         defer { self.deadline = nil }
         onStatement?(sql)
-        // Made with its room (`reserveCapacity` on an empty dictionary was a generic, unspecialised call: ~1.4k
-        // instructions a request, most of them looking up the type's metadata).
-        var found = [NodeID: Node](minimumCapacity: ids.count)
+        var found: [Node] = []
+        found.reserveCapacity(ids.count)
         // The ids are read where they are, so the statement runs inside, and is reset and its parameter cleared (letting
         // go of them) before they go.
         try ids.withUnsafeBufferPointer { ids in
@@ -172,7 +174,7 @@ final class SQLiteNodeReader: NodeReader {
                     }
                     let bound = CSQLiteShims_bindIDs(statement, 1, list)
                     guard bound == SQLITE_OK else { throw Self.error(bound, connection, path: path) }
-                    try step(statement, node) { found[$0.id] = $0 }
+                    try step(statement, node) { found.append($0) }
                 }
             }
         }

@@ -14,11 +14,10 @@ struct FixedInventory: NodeInventory, NodeReader {
     }
 
     /// Only `facts` known, as SQLite reads them for a request: an item reading a fact it does not declare sees it
-    /// unknown, and its tests fail.
-    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
-        -> [NodeID: Node]
-    {
-        try nodes(withIDs: ids, deadline: deadline).mapValues { $0.keeping(facts) }
+    /// unknown, and its tests fail. In the order this inventory holds them, not the ids': the request's context
+    /// sorts them out.
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws -> [Node] {
+        nodes.filter { ids.contains($0.id) }.map { $0.keeping(facts) }
     }
 
     func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] {

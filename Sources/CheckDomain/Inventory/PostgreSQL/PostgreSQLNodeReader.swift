@@ -34,13 +34,12 @@ final class PostgreSQLNodeReader: NodeReader {
 
     /// The facts a lookup of a request reads: its own statement per set of facts, prepared on the connection on first
     /// use (at most `partialLookupLimit` of them; a set past those runs unprepared), naming just those columns.
-    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws
-        -> [NodeID: Node]
-    {
+    func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws -> [Node] {
         let columns = facts.facts.map { FactColumns.all[$0.index] }
         let sql = Self.lookupSQL(reading: facts)
         let name = "\(Self.lookupName)_\(String(facts.rawValue, radix: 16))"
-        return try withRetry(ids, deadline: deadline) { array, connection in
+        // In the members' order, as the request's context takes them best (the rows come in the server's order).
+        let found = try withRetry(ids, deadline: deadline) { array, connection in
             if !self.preparedSets.contains(facts) && self.preparedSets.count < Self.partialLookupLimit {
                 do {
                     try connection.prepare(name, sql)
@@ -55,6 +54,7 @@ final class PostgreSQLNodeReader: NodeReader {
                 try PostgreSQLRow.node(result, row, reading: columns)
             }
         }
+        return ids.compactMap { found[$0] }
     }
 
     /// At most this many partial lookups are prepared on a connection.
