@@ -256,14 +256,15 @@ import Testing
         return found
     }
 
-    /// The item lists what its first writing listed: generated proposals of up to 12 members on 5 nodes (one of
-    /// them not in the inventory), several members a node and a port, ports out of range, in both languages.
+    /// The item lists what its first writing listed: generated proposals of up to 40 members on 5 nodes (one of
+    /// them not in the inventory), several members a node and a port, ports out of range, in both languages; a
+    /// node's members found by looking through them up to `PortInUseCheck.searchedMembers`, by node id past it.
     @Test func portInUseListsWhatItsFirstWritingListed() throws {
         var generator = SystemRandomNumberGenerator()
         let ports: [Int64] = [22, 5432, 6379, 8080, 15432, 0, 70000]
         let hosts = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.9"]
         for _ in 0..<2_000 {
-            let members = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+            let members = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
                 let node = Int64.random(in: 1...5, using: &generator)
                 return (node: node, host: hosts[Int(node) - 1], port: ports.randomElement(using: &generator)!)
             }

@@ -44,10 +44,12 @@ public struct HostnameCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
-        // Each host name (lower-cased) and the inventory hosts of the nodes that have it, in node order.
-        var holders = [String: [String]](minimumCapacity: nodes.count)
+        // Each host name (lower-cased) and the inventory hosts of the nodes that have it, in node order; made with
+        // its room at the first name known, so that nodes whose names are all unknown make none.
+        var holders: [String: [String]] = [:]
         for node in nodes {
             guard let name = node.facts.hostname else { continue }
+            if holders.isEmpty { holders = Dictionary(minimumCapacity: nodes.count) }
             holders[name.lowercasedIfNeeded, default: []].append(node.host)
         }
         try context.judgeMemberNodes(into: &failures) { node in

@@ -23,32 +23,41 @@ public struct PortInUseCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let members = context.proposal.members
-        // The members with a port to look at, in request order, each linked to the next of its node, and each node's
-        // first and last: found once (a scan of every member per node is quadratic in a 1,000-member request), with
-        // two allocations in all (a dictionary of arrays of names made two a node).
-        var entries: [(port: Int, member: Int, next: Int)] = []
+        // The members with a port to look at, in request order, each linked to the next of its node. A node's first
+        // and last are found by a look through the entries in a cluster of a handful of members, and kept by node id
+        // in a larger one (a scan of every member per node is quadratic in a 1,000-member request): one allocation,
+        // or two (a dictionary of arrays of names made two a node).
+        var entries: [(port: Int, member: Int, node: NodeID, next: Int)] = []
+        let indexed = members.count > Self.searchedMembers
         var ends: [NodeID: (first: Int, last: Int)] = [:]
         for index in members.indices {
             guard let id = members[index].nodeID, let port = members[index].port.int64Value, (1...65535).contains(port)
             else { continue }
             if entries.isEmpty {
                 entries.reserveCapacity(members.count)
-                ends.reserveCapacity(members.count)
+                // Made with its room: `reserveCapacity` is a generic call here, which looks up the dictionary's type
+                // at run time on every request.
+                if indexed { ends = Dictionary(minimumCapacity: members.count) }
             }
             let entry = entries.count
-            entries.append((Int(port), index, -1))
-            if let known = ends[id] {
-                entries[known.last].next = entry
-                ends[id] = (known.first, entry)
-            } else {
-                ends[id] = (entry, entry)
+            entries.append((Int(port), index, id, -1))
+            if indexed {
+                if let known = ends[id] {
+                    entries[known.last].next = entry
+                    ends[id] = (known.first, entry)
+                } else {
+                    ends[id] = (entry, entry)
+                }
+            } else if let last = entries.indices.dropLast().last(where: { entries[$0].node == id }) {
+                entries[last].next = entry
             }
         }
         try context.judgeMemberNodes(into: &failures) { node in
-            guard let nodeEnds = ends[node.id] else { return nil }
+            let first = indexed ? ends[node.id]?.first : entries.firstIndex { $0.node == node.id }
+            guard let first else { return nil }
             // Nearly always one member a node: its text without a list built and joined.
-            guard nodeEnds.first != nodeEnds.last else {
-                let single = entries[nodeEnds.first]
+            guard entries[first].next >= 0 else {
+                let single = entries[first]
                 let expected = String(single.port) + " free"
                 guard let listening = node.facts.listeningTCP else {
                     return .unknown(node, Self.unknownFact, expected: expected, in: context)
@@ -60,7 +69,7 @@ public struct PortInUseCheck: CheckItem {
             }
             // Each port once, in request order, with the members that want it.
             var ports: [(port: Int, members: [String])] = []
-            var entry = nodeEnds.first
+            var entry = first
             while entry >= 0 {
                 let name = members[entries[entry].member].name
                 if let index = ports.firstIndex(where: { $0.port == entries[entry].port }) {
@@ -76,6 +85,9 @@ public struct PortInUseCheck: CheckItem {
             return judge(node, ports: ports, expected: expected, in: context)
         }
     }
+
+    /// Clusters of this many members or fewer find a node's ports by looking through them rather than by node id.
+    static let searchedMembers = 16
 
     /// Whether a listening address holds `port`: `0.0.0.0:5432`, `[::1]:5432`, the port after the last colon.
     private static func isHeld(_ port: Int, by listening: [String]) -> Bool {
