@@ -112,20 +112,43 @@ import Testing
     }
 
     /// A member whose node id is past any node's (more than 64 bits) is unknown even when every other member's node
-    /// was found, and stays unknown when asked again, with no second call.
-    @Test func aMemberWithoutAnIDIsUnknownWhenEveryIDWasFound() throws {
+    /// was found, and stays unknown when asked again, with no second call; other members on one node are not.
+    @Test(arguments: [[nil, 1], [nil, 1, 1], [1, nil, 2, 1, nil]] as [[Int64?]])
+    func aMemberWithoutAnIDIsUnknownWhenEveryIDWasFound(ids: [Int64?]) throws {
         let inventory = CountingInventory()
         let huge = BigInteger(negative: false, digits: Array("123456789012345678901234".utf8))
-        let members = [
-            Member(nodeID: BigInteger(1), name: "a", host: "h", port: BigInteger(1)),
-            Member(nodeID: huge, name: "b", host: "h", port: BigInteger(1)),
-        ]
+        let members = ids.map { id in
+            Member(nodeID: id.map(BigInteger.init) ?? huge, name: "m", host: "h", port: BigInteger(1))
+        }
         let context = RequestContext(proposal: ClusterProposal(name: "c", members: members), reader: inventory)
         for _ in 0..<2 {
-            #expect(throws: UnknownNodesError.self) { try context.memberNodes() }
+            let error = #expect(throws: UnknownNodesError.self) { try context.memberNodes() }
+            #expect(error?.memberIndices == ids.indices.filter { ids[$0] == nil })
             #expect(context.loadedNode(withID: NodeID(1))?.name == "node1")
         }
-        #expect(inventory.recordedCalls == [[NodeID(1)]])
+        #expect(inventory.recordedCalls.map(Set.init) == [Set(ids.compactMap { $0 }.map(NodeID.init))])
+    }
+
+    /// Nodes asked for by id before the members: the members' load asks only for the rest, and every node is
+    /// loaded once.
+    @Test func nodesAskedForBeforeTheMembersAreNotLoadedAgain() throws {
+        let inventory = CountingInventory()
+        let context = RequestContext(proposal: .on([3, 1, 2]), reader: inventory)
+        #expect(try context.nodes(withIDs: [NodeID(1), NodeID(9)]).keys.sorted() == [NodeID(1)])
+        #expect(try context.memberNodes().map(\.id) == [NodeID(3), NodeID(1), NodeID(2)])
+        #expect(try context.memberNodes().map(\.name) == ["node3", "node1", "node2"])
+        #expect(inventory.recordedCalls.map(Set.init) == [[NodeID(1), NodeID(9)], [NodeID(3), NodeID(2)]])
+    }
+
+    /// A reader that gives a node it was not asked for besides those it found: the ids it did not find are still
+    /// unknown, and not asked for again.
+    @Test func aNodeNotAskedForDoesNotHideOneNotFound() throws {
+        let extra = Node(id: NodeID(7), name: "n7", host: "10.0.0.7", facts: NodeFacts())
+        let inventory = ListingInventory(nodes: [extra])
+        let context = RequestContext(proposal: .on([1]), reader: inventory)
+        for _ in 0..<2 { #expect(throws: UnknownNodesError.self) { try context.memberNodes() } }
+        #expect(try context.nodes(withIDs: [NodeID(1)]).isEmpty)
+        #expect(inventory.calls.withLock { $0 } == [[NodeID(1)]])
     }
 
     @Test func twoRequestsNeverShareACache() throws {
@@ -148,9 +171,10 @@ private final class ListingInventory: NodeReader, @unchecked Sendable {
         Dictionary(uniqueKeysWithValues: try nodes(withIDs: ids, reading: .all, deadline: deadline).map { ($0.id, $0) })
     }
 
+    /// Every node it holds whose id was asked for, and any whose id is 7 besides (a reader breaking its contract).
     func nodes(withIDs ids: [NodeID], reading facts: FactSet, deadline: ContinuousClock.Instant?) throws -> [Node] {
         calls.withLock { $0.append(ids) }
-        return nodes.filter { ids.contains($0.id) }
+        return nodes.filter { ids.contains($0.id) || $0.id == NodeID(7) }
     }
 
     func nodeSummaries(deadline: ContinuousClock.Instant?) throws -> [NodeSummary] { [] }

@@ -19,9 +19,9 @@ public final class RequestContext {
     private let reader: any NodeReader
     /// The facts the request's items read: all a lookup reads of each node.
     private let facts: FactSet
-    // Unchecked exclusivity on the three below: a context belongs to one request on one thread, and no access to
+    // Unchecked exclusivity on the four below: a context belongs to one request on one thread, and no access to
     // them spans a call that could reach them again (each is read, or set, and let go), so no two accesses overlap;
-    // the dynamic checks were a runtime call pair, some 60 instructions, on each of five accesses a request.
+    // the dynamic checks were a runtime call pair, some 60 instructions, on each access.
 
     /// Every node loaded so far, by id; but for the members' nodes while `membersIndexed` is false.
     @exclusivity(unchecked) private var loaded: [NodeID: Node] = [:]
@@ -31,8 +31,8 @@ public final class RequestContext {
     @exclusivity(unchecked) private var resolvedMemberNodes: [Node]?
     /// Whether the member nodes are in `loaded`. A request's first load, nearly always its only one, is the members'
     /// nodes, and when the inventory gives them in the members' order they are kept as that list and nothing else:
-    /// they go into `loaded` only when something asks for a node by id that the list cannot answer quickly
-    /// (`indexMembers()`). Hashing each id three times (into the reader's dictionary, for the misses, out of it for
+    /// they go into `loaded` (`indexMembers()`) only before another load, or when an item asks for a node by id in a
+    /// member list longer than `searchedMembers`. Hashing each id three times (into the reader's dictionary, for the misses, out of it for
     /// the list) was some 5k instructions of the reference's 64k.
     @exclusivity(unchecked) private var membersIndexed = true
     /// Member lists this long or shorter are searched for an id one by one rather than indexed.
@@ -71,7 +71,6 @@ public final class RequestContext {
     /// - Throws: `DeadlineExceededError` when the lookup ran past the deadline; `InventoryUnavailableError` when the
     ///   inventory failed otherwise. Nothing of a failed load is remembered.
     public func nodes(withIDs ids: [NodeID]) throws -> [NodeID: Node] {
-        indexMembers()
         try load(ids)
         var found: [NodeID: Node] = [:]
         found.reserveCapacity(ids.count)
@@ -105,7 +104,8 @@ public final class RequestContext {
         guard !membersIndexed else { return }
         membersIndexed = true
         guard let members = resolvedMemberNodes else { return }
-        loaded.reserveCapacity(loaded.count + members.count)
+        // Made with its room: `reserveCapacity` is an unspecialised generic call, which looks the type up at run time.
+        if loaded.isEmpty { loaded = Dictionary(minimumCapacity: members.count) }
         for node in members { loaded[node.id] = node }
     }
 
@@ -125,6 +125,7 @@ public final class RequestContext {
     /// Loads the ids not yet looked up, in one inventory call (none when every id is known).
     /// - Parameter distinct: whether `ids` are known to hold no id twice (the members' distinct ids).
     private func load(_ ids: [NodeID], distinct: Bool = false) throws {
+        indexMembers()  // the members kept as a list count as loaded
         var missing: [NodeID]
         if loaded.isEmpty && absent.isEmpty {
             missing = ids  // the first load, nearly always the only one: every id is missing
@@ -138,13 +139,12 @@ public final class RequestContext {
         keep(try read(missing), lookedUp: missing)
     }
 
-    /// Keeps what a lookup of `ids` found, by id, and remembers the ids it did not find as unknown.
+    /// Keeps what a lookup of `ids` found, by id, and remembers the ids it did not find as unknown: each id asked
+    /// for is looked at, not the count of nodes, so that a reader also giving a node it was not asked for does not
+    /// hide one it did not find.
     private func keep(_ found: [Node], lookedUp ids: [NodeID]) {
-        loaded.reserveCapacity(loaded.count + found.count)
         for node in found where loaded[node.id] == nil { loaded[node.id] = node }
-        if found.count < ids.count {
-            for id in ids where loaded[id] == nil { absent.insert(id) }
-        }
+        for id in ids where loaded[id] == nil { absent.insert(id) }
     }
 
     /// The nodes of the proposal's members, in order of first appearance, each once.

@@ -38,7 +38,8 @@ final class PostgreSQLNodeReader: NodeReader {
         let columns = facts.facts.map { FactColumns.all[$0.index] }
         let sql = Self.lookupSQL(reading: facts)
         let name = "\(Self.lookupName)_\(String(facts.rawValue, radix: 16))"
-        // In the members' order, as the request's context takes them best (the rows come in the server's order).
+        // In the order of `ids`, as the request's context takes them best: the rows come in the server's order, so
+        // they are put in it by id here (a dictionary; the network's round trip dwarfs it).
         let found = try withRetry(ids, deadline: deadline) { array, connection in
             if !self.preparedSets.contains(facts) && self.preparedSets.count < Self.partialLookupLimit {
                 do {
