@@ -93,12 +93,10 @@ public struct ProposalCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) -> Result<ClusterCheck.Run, Refusal> {
-        prepare(body: body, contentType: contentType, options: options).flatMap { request in
-            Result {
-                try clusterCheck.run(
-                    request.proposal, reader: reader, selection: request.selection, language: request.language,
-                    now: now, deadline: deadline)
-            }.mapError { Refusal($0, language: request.language) }
+        checking(body: body, contentType: contentType, options: options) { request in
+            try clusterCheck.run(
+                request.proposal, reader: reader, selection: request.selection, language: request.language, now: now,
+                deadline: deadline)
         }
     }
 
@@ -112,12 +110,20 @@ public struct ProposalCheck: Sendable {
         now: Date = Date(),
         deadline: ContinuousClock.Instant? = nil
     ) -> Result<WrittenBytes, Refusal> {
+        checking(body: body, contentType: contentType, options: options) { request in
+            try clusterCheck.answer(
+                request.proposal, reader: reader, selection: request.selection, language: request.language, now: now,
+                deadline: deadline, fields: policy.fields)
+        }
+    }
+
+    /// The body prepared (`prepare`), then `run` on it; what either refuses, or `run` throws, as a refusal in the
+    /// request's language.
+    private func checking<Checked>(
+        body: [UInt8], contentType: String?, options: Options, _ run: (Request) throws -> Checked
+    ) -> Result<Checked, Refusal> {
         prepare(body: body, contentType: contentType, options: options).flatMap { request in
-            Result {
-                try clusterCheck.answer(
-                    request.proposal, reader: reader, selection: request.selection, language: request.language,
-                    now: now, deadline: deadline, fields: policy.fields)
-            }.mapError { Refusal($0, language: request.language) }
+            Result { try run(request) }.mapError { Refusal($0, language: request.language) }
         }
     }
 
