@@ -51,10 +51,9 @@ public struct AllowedSettings: Sendable, Equatable {
         setting: (NodeFacts) -> String?,
         fix: String
     ) throws {
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let value = setting(node.facts) else {
-                return .unknown(node, unknownFact, expected: expected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: setting, unknown: unknownFact, expected: expected
+        ) { node, value in
             guard let level = level(of: value) else { return nil }
             return NodeFailure(
                 nodeID: node.id,

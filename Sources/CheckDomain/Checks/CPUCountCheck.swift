@@ -27,10 +27,9 @@ public struct CPUCountCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = ">= \(minimum)"
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let count = node.facts.cpuCount else {
-                return .unknown(node, Self.unknownFact, expected: expected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.cpuCount, unknown: Self.unknownFact, expected: expected
+        ) { node, count in
             if count < minimum {
                 return NodeFailure(
                     nodeID: node.id,

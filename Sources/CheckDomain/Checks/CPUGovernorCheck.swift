@@ -33,10 +33,9 @@ public struct CPUGovernorCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = allowed.expected
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let governors = node.facts.cpuGovernors else {
-                return .unknown(node, Self.unknownFact, expected: expected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.cpuGovernors, unknown: Self.unknownFact, expected: expected
+        ) { node, governors in
             guard !governors.isEmpty else {
                 guard withoutCPUFreq == "warn" else { return nil }
                 return NodeFailure(

@@ -35,12 +35,20 @@ public struct ClockOffsetCheck: CheckItem {
         Int((min(max(seconds, -1e12), 1e12) * 1000).rounded())
     }
 
+    /// The node's measured offset and its error bound, when both are known.
+    private static func measurement(_ facts: borrowing NodeFacts) -> (offset: Double, error: Double)? {
+        guard let offset = facts.clockOffsetSeconds, let error = facts.clockOffsetErrorSeconds else { return nil }
+        return (offset, error)
+    }
+
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = "<= \(maximumMs) ms"
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let offset = node.facts.clockOffsetSeconds, let error = node.facts.clockOffsetErrorSeconds,
-                offset.isFinite, error.isFinite, error >= 0
-            else {
+        try context.judgeMemberNodes(
+            into: &failures, reading: Self.measurement, unknown: Self.unknownFact, expected: expected
+        ) { node, measurement in
+            let (offset, error) = measurement
+            // A measurement no clock can give is unknown as well.
+            guard offset.isFinite, error.isFinite, error >= 0 else {
                 return .unknown(node, Self.unknownFact, expected: expected, in: context)
             }
             let worst = Self.milliseconds(abs(offset) + error)

@@ -22,10 +22,9 @@ public struct ClockSyncCheck: CheckItem {
     static let fix = "timedatectl set-ntp true"
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let synchronized = node.facts.clockSynchronized else {
-                return .unknown(node, Self.unknownFact, expected: "synchronized", in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.clockSynchronized, unknown: Self.unknownFact, expected: "synchronized"
+        ) { node, synchronized in
             guard !synchronized else { return nil }
             return NodeFailure(
                 nodeID: node.id,

@@ -89,8 +89,10 @@ public struct DataDirCheck: CheckItem {
         let freeText = texts.freeText
         let failExpected = texts.failExpected
         let unknownFact = texts.unknownFact
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let mounts = node.facts.mounts, let mount = Self.mount(holding: dataDir, in: mounts) else {
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.mounts, unknown: unknownFact, expected: failExpected
+        ) { node, mounts in
+            guard let mount = Self.mount(holding: dataDir, in: mounts) else {
                 return .unknown(node, unknownFact, expected: failExpected, in: context)
             }
             var chinese: [String] = []

@@ -62,49 +62,55 @@ public struct FactsFreshnessCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        try context.judgeMemberNodes(into: &failures) { node in
+        for node in try context.memberNodes() {
             guard let collectedAt = node.facts.collectedAt else {
                 // Never collected (or stored without a time): collecting is the fix here too.
-                return .unknown(
-                    node, Self.unknownFact, expected: limit, fix: Self.fix(node),
-                    fixLocation: .inventory, in: context)
+                failures.appendUnknown(
+                    node, Self.unknownFact, expected: limit, fix: Self.fix(node), fixLocation: .inventory,
+                    language: context.language)
+                continue
             }
-            let age = context.now.timeIntervalSince(collectedAt)
-            // Collected in the future (beyond a few minutes of clock skew), or at no real time at all: the node's
-            // clock or the stored time is wrong, so how old the facts are cannot be known.
-            if !age.isFinite || age < -Self.clockSkewTolerance {
-                let actual =
-                    collectedAt.timeIntervalSince1970.magnitude < 1e11
-                    ? ISO8601DateFormatter().string(from: collectedAt) : "\(collectedAt.timeIntervalSince1970)"
-                return .unknown(
-                    node, Self.unknownFact, expected: limit, actual: actual, in: context)
-            }
-            let level: CheckLevel
-            if age > TimeInterval(maximumAgeHours) * 3600 {
-                level = .fail
-            } else if age > TimeInterval(warnAgeHours) * 3600 {
-                level = .warn
-            } else {
-                return nil
-            }
-            let ageText = Self.ageText(age)
-            return NodeFailure(
-                nodeID: node.id,
-                message: level == .fail
-                    ? context.text(
-                        "\(node.host) 节点信息已过期, 采集于 \(ageText) 前, 上限 \(maximumAgeHours) h",
-                        en: "\(node.host) facts were collected \(ageText) ago, over the \(maximumAgeHours) h limit"
-                    )
-                    : context.text(
-                        "\(node.host) 节点信息即将过期, 采集于 \(ageText) 前, 上限 \(maximumAgeHours) h",
-                        en: "\(node.host) facts were collected \(ageText) ago, near the \(maximumAgeHours) h limit"
-                    ),
-                level: level,
-                expected: level == .fail ? limit : "<= \(warnAgeHours) h",
-                actual: ageText,
-                fix: Self.fix(node),
-                fixLocation: .inventory
-            )
+            if let failure = judge(node, collectedAt: collectedAt, in: context) { failures.append(failure) }
         }
+    }
+
+    /// What is wrong with the age of `node`'s facts, collected at `collectedAt`; nil when nothing is.
+    private func judge(_ node: Node, collectedAt: Date, in context: RequestContext) -> NodeFailure? {
+        let age = context.now.timeIntervalSince(collectedAt)
+        // Collected in the future (beyond a few minutes of clock skew), or at no real time at all: the node's
+        // clock or the stored time is wrong, so how old the facts are cannot be known.
+        if !age.isFinite || age < -Self.clockSkewTolerance {
+            let actual =
+                collectedAt.timeIntervalSince1970.magnitude < 1e11
+                ? ISO8601DateFormatter().string(from: collectedAt) : "\(collectedAt.timeIntervalSince1970)"
+            return .unknown(
+                node, Self.unknownFact, expected: limit, actual: actual, in: context)
+        }
+        let level: CheckLevel
+        if age > TimeInterval(maximumAgeHours) * 3600 {
+            level = .fail
+        } else if age > TimeInterval(warnAgeHours) * 3600 {
+            level = .warn
+        } else {
+            return nil
+        }
+        let ageText = Self.ageText(age)
+        return NodeFailure(
+            nodeID: node.id,
+            message: level == .fail
+                ? context.text(
+                    "\(node.host) 节点信息已过期, 采集于 \(ageText) 前, 上限 \(maximumAgeHours) h",
+                    en: "\(node.host) facts were collected \(ageText) ago, over the \(maximumAgeHours) h limit"
+                )
+                : context.text(
+                    "\(node.host) 节点信息即将过期, 采集于 \(ageText) 前, 上限 \(maximumAgeHours) h",
+                    en: "\(node.host) facts were collected \(ageText) ago, near the \(maximumAgeHours) h limit"
+                ),
+            level: level,
+            expected: level == .fail ? limit : "<= \(warnAgeHours) h",
+            actual: ageText,
+            fix: Self.fix(node),
+            fixLocation: .inventory
+        )
     }
 }

@@ -30,10 +30,9 @@ public struct FirewallCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let firewall = node.facts.firewall else {
-                return .unknown(node, Self.unknownFact, expected: "none", in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.firewall, unknown: Self.unknownFact, expected: "none"
+        ) { node, firewall in
             guard firewall != "none" else { return nil }
             return NodeFailure(
                 nodeID: node.id,

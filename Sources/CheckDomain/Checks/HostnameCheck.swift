@@ -52,10 +52,9 @@ public struct HostnameCheck: CheckItem {
             if holders.isEmpty { holders = Dictionary(minimumCapacity: nodes.count) }
             holders[name.lowercasedIfNeeded, default: []].append(node.host)
         }
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let name = node.facts.hostname else {
-                return .unknown(node, Self.unknownFact, expected: "unique, not localhost", in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.hostname, unknown: Self.unknownFact, expected: "unique, not localhost"
+        ) { node, name in
             // Two node ids on one inventory host are one machine seen twice, not two machines sharing a name.
             let sharing = holders[name.lowercasedIfNeeded] ?? []
             let localhost = Self.isLocalhost(name)

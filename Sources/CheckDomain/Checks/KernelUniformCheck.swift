@@ -21,12 +21,12 @@ public struct KernelUniformCheck: CheckItem {
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
         let majority = ClusterMajority.of(nodes.map(\.facts.kernelRelease))
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let release = node.facts.kernelRelease, let majority else {
-                return .unknown(
-                    node, Self.unknownFact, expected: majority ?? "one kernel release", in: context)
-            }
-            guard release != majority else { return nil }
+        // Without a majority every node's release is unknown as well: there is nothing to compare it with.
+        let known: (borrowing NodeFacts) -> String? = { majority == nil ? nil : $0.kernelRelease }
+        try context.judgeMemberNodes(
+            into: &failures, reading: known, unknown: Self.unknownFact, expected: majority ?? "one kernel release"
+        ) { node, release in
+            guard let majority, release != majority else { return nil }
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(

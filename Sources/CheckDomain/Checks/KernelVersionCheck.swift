@@ -19,9 +19,10 @@ public struct KernelVersionCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = ">= \(minimum)"
-        try context.judgeMemberNodes(into: &failures) { node in
-            let release = node.facts.kernelRelease
-            guard let release, let below = ReleaseVersion.isBelow(release, minimum) else {
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.kernelRelease, unknown: Self.unknownFact, expected: expected
+        ) { node, release in
+            guard let below = ReleaseVersion.isBelow(release, minimum) else {
                 return .unknown(node, Self.unknownFact, expected: expected, actual: release, in: context)
             }
             guard below else { return nil }

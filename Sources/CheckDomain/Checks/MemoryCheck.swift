@@ -34,10 +34,9 @@ public struct MemoryCheck: CheckItem {
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let minimum = ByteSize.text(mebibytes: minimumMiB)
         let expected = ">= \(minimum)"
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let bytes = node.facts.memoryTotalBytes else {
-                return .unknown(node, Self.unknownFact, expected: expected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.memoryTotalBytes, unknown: Self.unknownFact, expected: expected
+        ) { node, bytes in
             let actual = ByteSize.text(bytes)
             if bytes < Int64(minimumMiB) * ByteSize.mebibyte {
                 return NodeFailure(

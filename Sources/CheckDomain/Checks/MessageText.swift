@@ -73,6 +73,7 @@ extension MessageText {
     /// The message an interpolated literal built: a message pieces itself together (it is its own
     /// `StringInterpolation`), so the finished message moves into place where a separate builder's would be copied
     /// out and the builder destroyed.
+    @inline(__always)
     public init(stringInterpolation: MessageText) {
         self = stringInterpolation
     }
@@ -80,14 +81,17 @@ extension MessageText {
 
 extension MessageText: StringInterpolationProtocol {
     /// An empty message, to be pieced together.
+    @inline(__always)
     public init(literalCapacity: Int, interpolationCount: Int) {
         self.init(first: "", second: "", third: "", fourth: "")
     }
 
+    @inline(__always)
     public mutating func appendLiteral(_ literal: String) {
         append(literal)
     }
 
+    @inline(__always)
     public mutating func appendInterpolation(_ value: String) {
         append(value)
     }

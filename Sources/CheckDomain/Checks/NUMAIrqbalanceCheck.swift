@@ -24,10 +24,9 @@ public struct NUMAIrqbalanceCheck: CheckItem {
     static let fix = "systemctl enable --now irqbalance"
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let numaNodes = node.facts.numaNodes else {
-                return .unknown(node, Self.unknownNUMANodes, expected: "irqbalance running", in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.numaNodes, unknown: Self.unknownNUMANodes, expected: "irqbalance running"
+        ) { node, numaNodes in
             guard numaNodes > 1 else { return nil }
             guard let running = node.facts.irqbalanceRunning else {
                 return .unknown(

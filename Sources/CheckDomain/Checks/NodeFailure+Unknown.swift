@@ -14,9 +14,26 @@ extension NodeFailure {
         fixLocation: FixLocation = .node,
         in context: RequestContext
     ) -> NodeFailure {
+        unknown(
+            node, fact, expected: expected, actual: actual, fix: fix, fixLocation: fixLocation,
+            language: context.language)
+    }
+
+    /// A node whose needed fact is unknown, its message in `language` (see `unknown(_:_:expected:actual:fix:in:)`).
+    @inline(__always)
+    static func unknown(
+        _ node: borrowing Node,
+        _ fact: borrowing UnknownFact,
+        expected: String,
+        actual: String? = nil,
+        fix: String? = nil,
+        fixLocation: FixLocation = .node,
+        language: Language
+    ) -> NodeFailure {
         NodeFailure(
             nodeID: node.id,
-            message: context.text("\(node.host)\(fact.chineseEnding)", en: "\(node.host)\(fact.englishEnding)"),
+            message: language == .english
+                ? "\(node.host)\(fact.englishEnding)" : "\(node.host)\(fact.chineseEnding)",
             level: .fail,
             expected: expected,
             actual: actual,

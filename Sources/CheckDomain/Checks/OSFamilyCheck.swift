@@ -33,12 +33,13 @@ public struct OSFamilyCheck: CheckItem {
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
         let majority = ClusterMajority.of(nodes.lazy.map { $0.facts.osID.map(Self.family(of:)) })
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let id = node.facts.osID, let majority else {
-                return .unknown(node, Self.unknownFact, expected: majority ?? "one family", in: context)
-            }
+        // Without a majority every node's family is unknown as well: there is nothing to compare it with.
+        let known: (borrowing NodeFacts) -> String? = { majority == nil ? nil : $0.osID }
+        try context.judgeMemberNodes(
+            into: &failures, reading: known, unknown: Self.unknownFact, expected: majority ?? "one family"
+        ) { node, id in
             let family = Self.family(of: id)
-            guard family != majority else { return nil }
+            guard let majority, family != majority else { return nil }
             return NodeFailure(
                 nodeID: node.id,
                 message: context.text(

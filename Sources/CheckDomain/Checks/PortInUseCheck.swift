@@ -52,20 +52,24 @@ public struct PortInUseCheck: CheckItem {
                 entries[last].next = entry
             }
         }
-        try context.judgeMemberNodes(into: &failures) { node in
+        for node in try context.memberNodes() {
             let first = indexed ? ends[node.id]?.first : entries.firstIndex { $0.node == node.id }
-            guard let first else { return nil }
+            guard let first else { continue }
             // Nearly always one member a node: its text without a list built and joined.
             guard entries[first].next >= 0 else {
                 let single = entries[first]
                 let expected = String(single.port) + " free"
                 guard let listening = node.facts.listeningTCP else {
-                    return .unknown(node, Self.unknownFact, expected: expected, in: context)
+                    failures.appendUnknown(node, Self.unknownFact, expected: expected, language: context.language)
+                    continue
                 }
                 // Nearly always free: known before the lists for a message are made.
-                guard Self.isHeld(single.port, by: listening) else { return nil }
-                return judge(
-                    node, ports: [(single.port, [members[single.member].name])], expected: expected, in: context)
+                guard Self.isHeld(single.port, by: listening) else { continue }
+                let ports = [(single.port, [members[single.member].name])]
+                if let failure = judge(node, ports: ports, expected: expected, in: context) {
+                    failures.append(failure)
+                }
+                continue
             }
             // Each port once, in request order, with the members that want it.
             var ports: [(port: Int, members: [String])] = []
@@ -82,7 +86,7 @@ public struct PortInUseCheck: CheckItem {
             let expected =
                 ports.count == 1
                 ? String(ports[0].port) + " free" : ports.map { "\($0.port) free" }.joined(separator: ", ")
-            return judge(node, ports: ports, expected: expected, in: context)
+            if let failure = judge(node, ports: ports, expected: expected, in: context) { failures.append(failure) }
         }
     }
 

@@ -34,10 +34,9 @@ public struct SELinuxCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = allowed.expected
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let running = node.facts.selinuxMode else {
-                return .unknown(node, Self.unknownMode, expected: expected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.selinuxMode, unknown: Self.unknownMode, expected: expected
+        ) { node, running in
             guard let configured = node.facts.selinuxConfigMode else {
                 return .unknown(
                     node, Self.unknownConfigMode,

@@ -22,10 +22,9 @@ public struct SwapCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let expected = maximumMiB == 0 ? "0" : "<= \(ByteSize.text(mebibytes: maximumMiB))"
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let bytes = node.facts.swapTotalBytes else {
-                return .unknown(node, Self.unknownFact, expected: expected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.swapTotalBytes, unknown: Self.unknownFact, expected: expected
+        ) { node, bytes in
             guard bytes > Int64(maximumMiB) * ByteSize.mebibyte else { return nil }
             let actual = ByteSize.text(bytes)
             return NodeFailure(

@@ -111,10 +111,9 @@ public struct SysctlCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let settings = node.facts.sysctl else {
-                return .unknown(node, Self.unknownFact, expected: allExpected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.sysctl, unknown: Self.unknownFact, expected: allExpected
+        ) { node, settings in
             var breaches: [Breach] = []
             for rule in rules {
                 guard let text = settings[rule.name], let value = SysctlValue(text) else {

@@ -35,10 +35,9 @@ public struct SystemdVersionCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let version = node.facts.systemdVersion else {
-                return .unknown(node, Self.unknownFact, expected: expected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: \.systemdVersion, unknown: Self.unknownFact, expected: expected
+        ) { node, version in
             guard version < minimum || banned.contains(version) else { return nil }
             let actual = String(version)
             return NodeFailure(

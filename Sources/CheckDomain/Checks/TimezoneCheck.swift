@@ -41,11 +41,12 @@ public struct TimezoneCheck: CheckItem {
         // Made for the first node that needs it: nearly always no node does.
         var fix: String?
         var fixMade = false
-        try context.judgeMemberNodes(into: &failures) { node in
-            guard let zone = node.facts.timezone, let majority else {
-                return .unknown(node, Self.unknownFact, expected: majority ?? "one time zone", in: context)
-            }
-            guard zone != majority else { return nil }
+        // Without a majority every node's zone is unknown as well: there is nothing to compare it with.
+        let known: (borrowing NodeFacts) -> String? = { majority == nil ? nil : $0.timezone }
+        try context.judgeMemberNodes(
+            into: &failures, reading: known, unknown: Self.unknownFact, expected: majority ?? "one time zone"
+        ) { node, zone in
+            guard let majority, zone != majority else { return nil }
             if !fixMade {
                 fix = Self.fix(majority)
                 fixMade = true

@@ -58,14 +58,21 @@ public struct UlimitCheck: CheckItem {
         var english: String { "\(soft ? "soft" : "hard") \(item) is \(value)" }
     }
 
+    /// A node's four limits, when every one is known.
+    private static func knownLimits(
+        _ facts: borrowing NodeFacts
+    ) -> (nofileSoft: ResourceLimit, nofileHard: ResourceLimit, nprocSoft: ResourceLimit, nprocHard: ResourceLimit)? {
+        guard let nofileSoft = facts.nofileSoft, let nofileHard = facts.nofileHard, let nprocSoft = facts.nprocSoft,
+            let nprocHard = facts.nprocHard
+        else { return nil }
+        return (nofileSoft, nofileHard, nprocSoft, nprocHard)
+    }
+
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        try context.judgeMemberNodes(into: &failures) { node in
-            let facts = node.facts
-            guard let nofileSoft = facts.nofileSoft, let nofileHard = facts.nofileHard, let nprocSoft = facts.nprocSoft,
-                let nprocHard = facts.nprocHard
-            else {
-                return .unknown(node, Self.unknownFact, expected: failExpected, in: context)
-            }
+        try context.judgeMemberNodes(
+            into: &failures, reading: Self.knownLimits, unknown: Self.unknownFact, expected: failExpected
+        ) { node, known in
+            let (nofileSoft, nofileHard, nprocSoft, nprocHard) = known
             // Nearly every node passes: it costs four comparisons, nothing built.
             if nofileSoft.isAtLeast(Int64(nofileRecommended)) && nprocSoft.isAtLeast(Int64(nprocMinimum))
                 && nofileHard.isAtLeast(Int64(nofileRecommended)) && nprocHard.isAtLeast(Int64(nprocMinimum))

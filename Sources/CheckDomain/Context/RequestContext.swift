@@ -88,6 +88,30 @@ public final class RequestContext {
         }
     }
 
+    /// Adds to `failures` each member node whose needed fact is unknown (`fact` of its facts is nil), and what
+    /// `judge` finds wrong with the others given that fact (nil: nothing), in the members' order: the shape of most
+    /// items.
+    ///
+    /// A node whose fact is unknown fails as `NodeFailure.unknown(node, unknown, expected: expected, in: self)`,
+    /// written into the answer without being made (`NodeFailures.appendUnknown`).
+    /// - Throws: what `memberNodes()` or `judge` throws.
+    @inline(__always)
+    public func judgeMemberNodes<Value>(
+        into failures: inout NodeFailures,
+        reading fact: (borrowing NodeFacts) -> Value?,
+        unknown: borrowing UnknownFact,
+        expected: String,
+        _ judge: (Node, Value) throws -> NodeFailure?
+    ) throws {
+        for node in try memberNodes() {
+            guard let value = fact(node.facts) else {
+                failures.appendUnknown(node, unknown, expected: expected, language: language)
+                continue
+            }
+            if let failure = try judge(node, value) { failures.append(failure) }
+        }
+    }
+
     /// The node with this id if it is loaded already (every member's, once `memberNodes()` has returned), without a
     /// lookup: for items that go through the members one by one.
     public func loadedNode(withID id: NodeID) -> Node? {

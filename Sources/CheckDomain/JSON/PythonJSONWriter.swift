@@ -119,6 +119,27 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
         byte(UInt8(ascii: "\""))
     }
 
+    /// Appends `first` and `second` as one quoted, escaped string.
+    mutating func string(joining first: String, _ second: String) {
+        if escapesNonASCII {
+            string(first + second)
+            return
+        }
+        byte(UInt8(ascii: "\""))
+        stringContents(of: first)
+        stringContents(of: second)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Appends the text of `value` escaped, without quotes.
+    @inline(__always)
+    private mutating func stringContents(of value: String) {
+        if value.utf8.withContiguousStorageIfAvailable({ stringContents($0) }) == nil {
+            var value = value
+            value.withUTF8 { stringContents($0) }
+        }
+    }
+
     /// Appends a failure's message as one quoted, escaped string, written piece by piece.
     mutating func string(_ text: borrowing MessageText) {
         var text = copy text
