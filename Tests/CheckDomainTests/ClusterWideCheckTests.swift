@@ -340,6 +340,24 @@ import Testing
         #expect(try findings("check_kernel_uniform", [(2, "h", 1), (3, "h", 1)], nodes: Self.zones).isEmpty)
     }
 
+    /// A node of a cluster-wide item whose fact is unknown expects what most nodes have; when no node's fact is
+    /// known there is no majority, and every node is unknown, expecting one value across the cluster.
+    @Test func anUnknownNodeExpectsTheMajorityOrWithoutOneASingleValue() throws {
+        for (name, nodes, majority, single) in [
+            ("check_os_family", Self.nodes, "rhel", "one family"),
+            ("check_timezone", Self.zones, "Etc/UTC", "one time zone"),
+            ("check_kernel_uniform", Self.zones, "4.18.0-553.el8_10.x86_64", "one kernel release"),
+        ] {
+            for language in [Language.chinese, .english] {
+                let beside = try findings(name, [(4, "h", 1), (2, "h", 1)], language: language, nodes: nodes)
+                #expect(beside.map(\.nodeID) == [NodeID(4)] && beside.map(\.expected) == [majority], "\(name)")
+                let alone = try findings(name, [(4, "h", 1), (4, "h", 2)], language: language, nodes: nodes)
+                #expect(alone.map(\.nodeID) == [NodeID(4)] && alone.map(\.expected) == [single], "\(name)")
+                #expect(alone.map(\.level) == [.fail] && alone.first?.actual == nil, "\(name)")
+            }
+        }
+    }
+
     // MARK: - check_hostname
 
     static let names = [

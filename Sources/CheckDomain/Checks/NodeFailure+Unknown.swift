@@ -19,7 +19,8 @@ extension NodeFailure {
             language: context.language)
     }
 
-    /// A node whose needed fact is unknown, its message in `language` (see `unknown(_:_:expected:actual:fix:in:)`).
+    /// A node whose needed fact is unknown, its message in `language` (see
+    /// `unknown(_:_:expected:actual:fix:fixLocation:in:)`).
     @inline(__always)
     static func unknown(
         _ node: borrowing Node,

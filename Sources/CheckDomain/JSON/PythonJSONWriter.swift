@@ -110,12 +110,7 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
             return
         }
         byte(UInt8(ascii: "\""))
-        // Native and small strings lend their bytes in place (no copy of the string, so no retain and release);
-        // anything else (bridged) is copied first.
-        if value.utf8.withContiguousStorageIfAvailable({ stringContents($0) }) == nil {
-            var value = value
-            value.withUTF8 { stringContents($0) }
-        }
+        stringContents(of: value)
         byte(UInt8(ascii: "\""))
     }
 
@@ -131,7 +126,8 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
         byte(UInt8(ascii: "\""))
     }
 
-    /// Appends the text of `value` escaped, without quotes.
+    /// Appends the text of `value` escaped, without quotes. Native and small strings lend their bytes in place (no
+    /// copy of the string, so no retain and release); anything else (bridged) is copied first.
     @inline(__always)
     private mutating func stringContents(of value: String) {
         if value.utf8.withContiguousStorageIfAvailable({ stringContents($0) }) == nil {
