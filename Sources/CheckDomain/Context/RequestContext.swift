@@ -32,8 +32,8 @@ public final class RequestContext {
     /// Whether the member nodes are in `loaded`. A request's first load, nearly always its only one, is the members'
     /// nodes, and when the inventory gives them in the members' order they are kept as that list and nothing else:
     /// they go into `loaded` (`indexMembers()`) only before another load, or when an item asks for a node by id in a
-    /// member list longer than `searchedMembers`. Hashing each id three times (into the reader's dictionary, for the misses, out of it for
-    /// the list) was some 5k instructions of the reference's 64k.
+    /// member list longer than `searchedMembers`. Hashing each id three times (into the reader's dictionary, for the
+    /// misses, out of it for the list) was some 5k instructions of the reference's 64k.
     @exclusivity(unchecked) private var membersIndexed = true
     /// Member lists this long or shorter are searched for an id one by one rather than indexed.
     private static let searchedMembers = 8
