@@ -77,7 +77,7 @@ struct SlowCheck: CheckItem {
     }
 
     /// Nodes with every fact of each real system the fixtures hold (so that items pass, warn and fail with values,
-    /// fixes and texts to escape), a node with none, and two whose host needs escaping (one with facts, one without).
+    /// fixes and texts to escape), nodes with none, and two whose host needs escaping (one with facts, one without).
     static let variedInventory: FixedInventory = {
         var nodes = DumpFixture.all.enumerated().map { index, fixture in
             var facts = fixture.facts
@@ -88,6 +88,10 @@ struct SlowCheck: CheckItem {
         nodes.append(Node(id: NodeID(8), name: "odd", host: "h\"\\\n\u{1}主机", facts: DumpFixture.all[0].facts))
         // Every fact unknown at a host to escape: the unknown facts' failures are written without being made.
         nodes.append(Node(id: NodeID(9), name: "odd-bare", host: "h\"\\\n\u{1}主机", facts: NodeFacts()))
+        // More nodes without facts than an answer keeps the written start of (`NodeFailures.headsKept`).
+        for id in 10...30 {
+            nodes.append(Node(id: NodeID(Int64(id)), name: "bare-\(id)", host: "bare-host-\(id)", facts: NodeFacts()))
+        }
         return FixedInventory(nodes: nodes)
     }()
 
@@ -102,6 +106,7 @@ struct SlowCheck: CheckItem {
         // The last one's answer outgrows the room made for it at first.
         var proposals: [ClusterProposal] = [
             .on([]), .on([1, 2, 3]), .on([3, 1, 2, 1, 3]), .on(Array(1...9)), .on(Array(1...9) + Array(1...9)),
+            .on(Array((1...30).reversed()) + [7, 25, 9]),
         ]
         for _ in 0..<40 {
             proposals.append(

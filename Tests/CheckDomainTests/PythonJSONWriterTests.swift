@@ -99,8 +99,8 @@ import Testing
         #expect(interpolated.string == "-5 7 1.5 a true")
     }
 
-    /// Strings read in place (a message's pieces, an optional string, two strings joined) are written as
-    /// `string(_:)` writes them, with Python's `ensure_ascii` as without it, and are left as they were.
+    /// Strings read in place (a message's pieces, an optional string, two strings' contents one after another) are
+    /// written as `string(_:)` writes them, with Python's `ensure_ascii` as without it, and are left as they were.
     @Test func stringsReadInPlaceAreWrittenAsStringsAreWithEitherEscaping() {
         for escapesNonASCII in [false, true] {
             for value in [
@@ -113,7 +113,10 @@ import Testing
                 withUnsafeMutablePointer(to: &message) { inPlace.string(message: $0) }
                 withUnsafeMutablePointer(to: &optional) { inPlace.optionalString(at: $0) }
                 withUnsafeMutablePointer(to: &absent) { inPlace.optionalString(at: $0) }
-                inPlace.string(joining: value, " 未知")
+                inPlace.byte(UInt8(ascii: "\""))
+                inPlace.stringContents(of: value)
+                inPlace.stringContents(of: " 未知")
+                inPlace.byte(UInt8(ascii: "\""))
                 var whole = PythonJSONWriter(escapesNonASCII: escapesNonASCII)
                 whole.string(value + " 未知")
                 whole.string(value)

@@ -22,6 +22,30 @@ public struct NodeFailures: ~Copyable {
     /// Whether the item being run has written a failure yet (a comma comes before each one after the first).
     private var hasWritten = false
 
+    // An unknown-fact failure is written in two pieces, the node's (its id and host) and the item's (the fact's
+    // ending, `expected`, `fix`), and each piece, once written, is copied from the answer's own bytes the next times:
+    // an inventory without collected facts has each of the default catalogue's 18 one-fact items fail each member
+    // node alike, and escaping and formatting the same strings again was most of writing such a failure.
+
+    /// Where the node's piece was written, for the first `headsKept` nodes (found by a search, so a few).
+    private var heads: [WrittenHead] = []
+    private static let headsKept = 16
+    /// Where the item's piece was written last, and what it was written from (`tailLength` 0: nowhere yet). Strings
+    /// are compared by identity (the same value, passed again), never by their bytes: strings of different items
+    /// differ, and comparing their text (Unicode-aware, for non-ASCII) cost more than writing the piece again.
+    private var tailEnding = ""
+    private var tailExpected = ""
+    private var tailFix: String?
+    private var tailOffset = 0
+    private var tailLength = 0
+
+    /// Where a node's piece of an unknown-fact failure is in the answer.
+    private struct WrittenHead {
+        let id: NodeID
+        let offset: Int
+        let length: Int
+    }
+
     /// About how many bytes a failure takes in an answer with `fields`, to make room for them.
     static func bytesPerFailure(_ fields: ResultFields) -> Int {
         fields == .reference ? 96 : 192
@@ -59,8 +83,9 @@ public struct NodeFailures: ~Copyable {
     /// fix: fix, fixLocation: fixLocation, in:)` makes for the language `language`, after those added before it.
     ///
     /// Written into the answer, the failure is never made: its message's two pieces (the host and the fact's ending),
-    /// `expected` and `fix` are written where they are. Made, written and destroyed, such a failure was some 500
-    /// instructions more, and nearly every failure of an inventory without collected facts is of this kind.
+    /// `expected` and `fix` are written where they are, or copied from where they were written before (see `heads`).
+    /// Made, written and destroyed, such a failure was some 500 instructions more, and nearly every failure of an
+    /// inventory without collected facts is of this kind.
     @inline(__always)
     public mutating func appendUnknown(
         _ node: borrowing Node, _ fact: borrowing UnknownFact, expected: String, fix: String? = nil,
@@ -72,9 +97,48 @@ public struct NodeFailures: ~Copyable {
         }
         if hasWritten { writer.raw(",") }
         hasWritten = true
-        writer.unknownFailure(
-            id: node.id, host: node.host, ending: language == .english ? fact.englishEnding : fact.chineseEnding,
-            expected: expected, fix: fix, fields: fields)
+        appendUnknownHead(node.id, host: node.host)
+        let ending = language == .english ? fact.englishEnding : fact.chineseEnding
+        if tailLength > 0, Self.isSame(tailEnding, ending), Self.isSame(tailExpected, expected),
+            Self.isSame(tailFix, fix)
+        {
+            writer.rawWritten(from: tailOffset, length: tailLength)
+            return
+        }
+        let offset = writer.count
+        writer.unknownFailureTail(ending: ending, expected: expected, fix: fix, fields: fields)
+        (tailEnding, tailExpected, tailFix) = (ending, expected, fix)
+        (tailOffset, tailLength) = (offset, writer.count - offset)
+    }
+
+    /// Whether `first` and `second` are the same string value, or both nil (see `tailEnding`).
+    @inline(__always)
+    private static func isSame(_ first: String?, _ second: String?) -> Bool {
+        switch (first, second) {
+        case (nil, nil): true
+        case (let first?, let second?): first._isIdentical(to: second)
+        default: false
+        }
+    }
+
+    /// Writes the node's piece of an unknown-fact failure (`PythonJSONWriter.unknownFailureHead`), copied from where
+    /// it was written first for one of the first `NodeFailures.headsKept` nodes.
+    @inline(__always)
+    private mutating func appendUnknownHead(_ id: NodeID, host: String) {
+        var index = 0
+        while index < heads.count {
+            let head = heads[index]
+            if head.id == id {
+                writer.rawWritten(from: head.offset, length: head.length)
+                return
+            }
+            index += 1
+        }
+        let offset = writer.count
+        writer.unknownFailureHead(id: id, host: host)
+        guard heads.count < Self.headsKept else { return }
+        if heads.isEmpty { heads.reserveCapacity(Self.headsKept) }
+        heads.append(WrittenHead(id: id, offset: offset, length: writer.count - offset))
     }
 
     /// Starts the result of an item labelled `label`, after those before it.
@@ -131,21 +195,28 @@ public struct NodeFailures: ~Copyable {
 }
 
 extension PythonJSONWriter {
-    /// Appends the node object `NodeFailure.unknown` makes, node `id` at `host` whose fact is unknown, with `fields`:
-    /// the message is `host` then `ending`, the level `fail`, nothing is actual, and `fix` brings the fact in.
+    // The node object `NodeFailure.unknown` makes, node `id` at `host` whose fact is unknown, with `fields` (the
+    // message is `host` then `ending`, the level `fail`, nothing is actual, and `fix` brings the fact in), is the
+    // node's piece then the item's (see `NodeFailures.appendUnknown`).
+
+    /// The node's piece of an unknown-fact failure: `{"node_id":…,"message":"` and the host, escaped.
     @inline(__always)
-    mutating func unknownFailure(
-        id: NodeID, host: String, ending: String, expected: String, fix: String?, fields: ResultFields
-    ) {
+    mutating func unknownFailureHead(id: NodeID, host: String) {
         raw("{\"node_id\":")
         integer(id.rawValue)
-        raw(",\"message\":")
-        string(joining: host, ending)
+        raw(",\"message\":\"")
+        stringContents(of: host)
+    }
+
+    /// The item's piece of an unknown-fact failure: the rest of the message (`ending`, escaped, and its quote), then
+    /// with `.extended` fields `level`, `expected`, `actual` and `fix`, and the object's end.
+    mutating func unknownFailureTail(ending: String, expected: String, fix: String?, fields: ResultFields) {
+        stringContents(of: ending)
         guard fields == .extended else {
-            raw("}")
+            raw("\"}")
             return
         }
-        raw(",\"level\":\"fail\",\"expected\":")
+        raw("\",\"level\":\"fail\",\"expected\":")
         string(expected)
         guard let fix else {
             raw(",\"actual\":null,\"fix\":null}")

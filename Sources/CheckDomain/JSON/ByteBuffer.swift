@@ -33,10 +33,22 @@ struct ByteBuffer: ~Copyable, @unchecked Sendable {
         if count + length > capacity { reallocate(toHold: count + length) }
         if length <= 16 {
             Self.copy(upTo16: length, from: source, to: start + count)
+        } else if length <= 32 {
+            Self.copy(upTo32: length, from: source, to: start + count)
         } else {
             (start + count).update(from: source, count: length)
         }
         count += length
+    }
+
+    /// Appends a copy of `length` bytes already written, from `offset`: a piece of the answer written before (see
+    /// `NodeFailures.appendUnknown`).
+    @inline(__always)
+    mutating func appendWritten(from offset: Int, length: Int) {
+        precondition(offset >= 0 && length >= 0 && offset + length <= count, "appendWritten past the bytes written")
+        if count + length > capacity { reallocate(toHold: count + length) }
+        // After the room is made: the bytes may have moved.
+        append(start + offset, length: length)
     }
 
     /// Copies up to 16 bytes with at most two loads and two stores, which may overlap, and no call: most appends are
@@ -62,6 +74,25 @@ struct ByteBuffer: ~Copyable, @unchecked Sendable {
         case 1: target.pointee = source.pointee
         default: break
         }
+    }
+
+    /// Copies 17 to 32 bytes as two 16-byte halves, which may overlap (a literal such as `,"actual":null,"fix":null}`,
+    /// a host and its key): four loads and four stores, no call.
+    @inline(__always)
+    private static func copy(
+        upTo32 length: Int, from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>
+    ) {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        let head = (from.loadUnaligned(as: UInt64.self), from.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let tail = (
+            from.loadUnaligned(fromByteOffset: length - 16, as: UInt64.self),
+            from.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+        )
+        to.storeBytes(of: head.0, as: UInt64.self)
+        to.storeBytes(of: head.1, toByteOffset: 8, as: UInt64.self)
+        to.storeBytes(of: tail.0, toByteOffset: length - 16, as: UInt64.self)
+        to.storeBytes(of: tail.1, toByteOffset: length - 8, as: UInt64.self)
     }
 
     /// Appends one byte.

@@ -56,6 +56,12 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
         append(bytes)
     }
 
+    /// Appends a copy of `length` bytes written before, from `offset` (offsets as `count` gives them).
+    @inline(__always)
+    mutating func rawWritten(from offset: Int, length: Int) {
+        buffer.appendWritten(from: offset, length: length)
+    }
+
     /// Appends bytes as they are.
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
@@ -105,31 +111,26 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
 
     /// Appends a quoted, escaped string.
     public mutating func string(_ value: String) {
-        if escapesNonASCII && !value.utf8.allSatisfy({ $0 < 0x7F }) {
-            asciiString(value)
-            return
-        }
         byte(UInt8(ascii: "\""))
         stringContents(of: value)
         byte(UInt8(ascii: "\""))
     }
 
-    /// Appends `first` and `second` as one quoted, escaped string.
-    mutating func string(joining first: String, _ second: String) {
-        if escapesNonASCII {
-            string(first + second)
+    /// Appends the text of `value` escaped, without quotes: pieces of one string written one after another are
+    /// written as the whole string is (escapes go scalar by scalar, with `escapesNonASCII` as without it).
+    @inline(__always)
+    mutating func stringContents(of value: String) {
+        if escapesNonASCII && !value.utf8.allSatisfy({ $0 < 0x7F }) {
+            asciiContents(of: value)
             return
         }
-        byte(UInt8(ascii: "\""))
-        stringContents(of: first)
-        stringContents(of: second)
-        byte(UInt8(ascii: "\""))
+        utf8Contents(of: value)
     }
 
-    /// Appends the text of `value` escaped, without quotes. Native and small strings lend their bytes in place (no
+    /// Appends the UTF-8 of `value` escaped, without quotes. Native and small strings lend their bytes in place (no
     /// copy of the string, so no retain and release); anything else (bridged) is copied first.
     @inline(__always)
-    private mutating func stringContents(of value: String) {
+    private mutating func utf8Contents(of value: String) {
         if value.utf8.withContiguousStorageIfAvailable({ stringContents($0) }) == nil {
             var value = value
             value.withUTF8 { stringContents($0) }
@@ -224,8 +225,8 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
         return nil
     }
 
-    private mutating func asciiString(_ value: String) {
-        byte(UInt8(ascii: "\""))
+    /// Appends `value` escaped as Python's `ensure_ascii` does, without quotes: non-ASCII as `\\uXXXX`.
+    private mutating func asciiContents(of value: String) {
         for scalar in value.unicodeScalars {
             if scalar.value < 0x7F {
                 let value = UInt8(scalar.value)
@@ -238,7 +239,6 @@ public struct PythonJSONWriter: ~Copyable, Sendable {
                 }
             }
         }
-        byte(UInt8(ascii: "\""))
     }
 
     private mutating func appendEscape(_ byte: UInt8) {
