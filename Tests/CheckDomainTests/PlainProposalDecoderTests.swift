@@ -66,6 +66,31 @@ import Testing
         for body in bodies { #expect(!agree(Array(body.utf8)), "\(body)") }
     }
 
+    /// Any byte outside the plain form (a quote or backslash ends or escapes a string, a control character or a byte
+    /// of 0x80 and up leaves the form), at any offset of a long name or host, sends the body the general way; a long
+    /// plain string is read whole.
+    @Test func aByteOutsideThePlainFormAtAnyOffsetOfALongStringIsFound() {
+        let plain = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        let refused: [UInt8] = [0x00, 0x09, 0x1F, 0x5C, 0x80, 0x9F, 0xA0, 0xC3, 0xFF]
+        func body(name: [UInt8], host: [UInt8]) -> [UInt8] {
+            Array(#"{"name": ""#.utf8) + name + Array(#"", "members": [{"node_id": 1, "name": "m", "host": ""#.utf8)
+                + host + Array(#"", "port": 1}]}"#.utf8)
+        }
+        #expect(agree(body(name: plain, host: plain)))
+        for offset in plain.indices {
+            for byte in refused {
+                var changed = plain
+                changed[offset] = byte
+                #expect(!agree(body(name: changed, host: plain)), "\(byte) at \(offset) of the name")
+                #expect(!agree(body(name: plain, host: changed)), "\(byte) at \(offset) of the host")
+            }
+            // A quote inside ends the string early: what follows is not the plain form's.
+            var quoted = plain
+            quoted[offset] = UInt8(ascii: "\"")
+            #expect(!agree(body(name: quoted, host: plain)), "a quote at \(offset)")
+        }
+    }
+
     /// 3,000 generated bodies: plain ones in every layout, and ones with a single odd part; where the shortcut
     /// answers, the general way agrees, and it answers every plain one.
     @Test func generatedBodiesAgreeWithTheGeneralWay() {
