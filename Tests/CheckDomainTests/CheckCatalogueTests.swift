@@ -169,6 +169,28 @@ import Testing
         #expect(fail?.message == "10.1.1.1 has 1.0 GiB of memory, at least 3.5 GiB needed")
     }
 
+    /// Texts made from a setting when it is set (not once per request) follow the policy's value.
+    @Test func textsMadeFromSettingsFollowThePolicy() throws {
+        let policy = try Policy.parse(
+            """
+            [check_memory]
+            minimum_mib = 2048
+            [check_clock_offset]
+            maximum_ms = 250
+            """, file: "p.toml")
+        let unknownMemory = try findings("check_memory", NodeFacts(), policy: policy)
+        #expect(unknownMemory.first?.expected == ">= 2.0 GiB")
+        let low = try findings("check_memory", NodeFacts(memoryTotalBytes: 1 << 30), language: .english, policy: policy)
+        #expect(low.first?.message == "10.1.1.1 has 1.0 GiB of memory, at least 2.0 GiB needed")
+        #expect(low.first?.expected == ">= 2.0 GiB")
+        #expect(try findings("check_clock_offset", NodeFacts(), policy: policy).first?.expected == "<= 250 ms")
+        var facts = NodeFacts()
+        facts.clockOffsetSeconds = 0.3
+        facts.clockOffsetErrorSeconds = 0.001
+        let off = try findings("check_clock_offset", facts, policy: policy)
+        #expect(off.first?.level == .fail && off.first?.expected == "<= 250 ms")
+    }
+
     @Test func swap() throws {
         #expect(try outcome("check_swap", NodeFacts(swapTotalBytes: 0)) == nil)
         let on = try findings("check_swap", NodeFacts(swapTotalBytes: 2 << 30))

@@ -9,7 +9,9 @@ public struct ClockOffsetCheck: CheckItem {
     private static let unknownFact = UnknownFact("时钟偏差", "clock offset")
     public let facts: [Fact] = [.clockOffsetSeconds, .clockOffsetErrorSeconds]
     /// A larger offset fails, in milliseconds.
-    public var maximumMs = 500
+    public var maximumMs = Self.defaultMaximumMs {
+        didSet { expected = Self.expected(maximumMs) }
+    }
     /// A larger offset (within the maximum) warns, in milliseconds.
     public var warnMs = 100
 
@@ -41,8 +43,15 @@ public struct ClockOffsetCheck: CheckItem {
         return (offset, error)
     }
 
+    /// `<= 500 ms`: made when `maximumMs` is set, not once per request.
+    private var expected = Self.expected(Self.defaultMaximumMs)
+    private static let defaultMaximumMs = 500
+
+    private static func expected(_ maximumMs: Int) -> String {
+        "<= \(maximumMs) ms"
+    }
+
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        let expected = "<= \(maximumMs) ms"
         try context.judgeMemberNodes(
             into: &failures, reading: Self.measurement, unknown: Self.unknownFact, expected: expected
         ) { node, measurement in

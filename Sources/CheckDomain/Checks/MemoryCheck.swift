@@ -7,7 +7,9 @@ public struct MemoryCheck: CheckItem {
     private static let unknownFact = UnknownFact("内存大小", "memory size")
     public let facts: [Fact] = [.memoryTotalBytes]
     /// Less memory fails, in MiB.
-    public var minimumMiB = 3584
+    public var minimumMiB = Self.defaultMinimumMiB {
+        didSet { minimum = ByteSize.text(mebibytes: minimumMiB) }
+    }
     /// Less memory (but at least the minimum) warns, in MiB.
     public var recommendedMiB = 7680
 
@@ -31,9 +33,14 @@ public struct MemoryCheck: CheckItem {
         language == .english ? "Memory size" : "检查内存大小"
     }
 
+    /// `3.5 GiB` and `>= 3.5 GiB`: made when `minimumMiB` is set, not once per request.
+    private var minimum = ByteSize.text(mebibytes: Self.defaultMinimumMiB) {
+        didSet { expected = ">= " + minimum }
+    }
+    private var expected = ">= " + ByteSize.text(mebibytes: Self.defaultMinimumMiB)
+    private static let defaultMinimumMiB = 3584
+
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        let minimum = ByteSize.text(mebibytes: minimumMiB)
-        let expected = ">= \(minimum)"
         try context.judgeMemberNodes(
             into: &failures, reading: \.memoryTotalBytes, unknown: Self.unknownFact, expected: expected
         ) { node, bytes in

@@ -22,10 +22,10 @@ public struct NodeFailures: ~Copyable {
     /// Whether the item being run has written a failure yet (a comma comes before each one after the first).
     private var hasWritten = false
 
-    // An unknown-fact failure is written in two pieces, the node's (its id and host) and the item's (the fact's
-    // ending, `expected`, `fix`), and each piece, once written, is copied from the answer's own bytes the next times:
-    // an inventory without collected facts has each of the default catalogue's 18 one-fact items fail each member
-    // node alike, and escaping and formatting the same strings again was most of writing such a failure.
+    // An unknown-fact failure is written in three pieces, the node's (its id and host), the item's (the fact's ending
+    // and `expected`) and the fix, and the first two, once written, are copied from the answer's own bytes the next
+    // times: an inventory without collected facts has each of the default catalogue's 18 one-fact items fail each
+    // member node alike, and escaping and formatting the same strings again was most of writing such a failure.
 
     /// Where the node's piece was written, for the first `headsKept` nodes (found by a search, so a few).
     private var heads: [WrittenHead] = []
@@ -35,7 +35,6 @@ public struct NodeFailures: ~Copyable {
     /// differ, and comparing their text (Unicode-aware, for non-ASCII) cost more than writing the piece again.
     private var tailEnding = ""
     private var tailExpected = ""
-    private var tailFix: String?
     private var tailOffset = 0
     private var tailLength = 0
 
@@ -99,26 +98,21 @@ public struct NodeFailures: ~Copyable {
         hasWritten = true
         appendUnknownHead(node.id, host: node.host)
         let ending = language == .english ? fact.englishEnding : fact.chineseEnding
-        if tailLength > 0, Self.isSame(tailEnding, ending), Self.isSame(tailExpected, expected),
-            Self.isSame(tailFix, fix)
-        {
+        if tailLength > 0, Self.isSame(tailEnding, ending), Self.isSame(tailExpected, expected) {
             writer.rawWritten(from: tailOffset, length: tailLength)
-            return
+        } else {
+            let offset = writer.count
+            writer.unknownFailureMiddle(ending: ending, expected: expected, fields: fields)
+            (tailEnding, tailExpected) = (ending, expected)
+            (tailOffset, tailLength) = (offset, writer.count - offset)
         }
-        let offset = writer.count
-        writer.unknownFailureTail(ending: ending, expected: expected, fix: fix, fields: fields)
-        (tailEnding, tailExpected, tailFix) = (ending, expected, fix)
-        (tailOffset, tailLength) = (offset, writer.count - offset)
+        writer.unknownFailureEnd(fix: fix, fields: fields)
     }
 
-    /// Whether `first` and `second` are the same string value, or both nil (see `tailEnding`).
+    /// Whether `first` and `second` are the same string value (see `tailEnding`).
     @inline(__always)
-    private static func isSame(_ first: String?, _ second: String?) -> Bool {
-        switch (first, second) {
-        case (nil, nil): true
-        case (let first?, let second?): first._isIdentical(to: second)
-        default: false
-        }
+    private static func isSame(_ first: String, _ second: String) -> Bool {
+        first._isIdentical(to: second)
     }
 
     /// Writes the node's piece of an unknown-fact failure (`PythonJSONWriter.unknownFailureHead`), copied from where
@@ -197,7 +191,7 @@ public struct NodeFailures: ~Copyable {
 extension PythonJSONWriter {
     // The node object `NodeFailure.unknown` makes, node `id` at `host` whose fact is unknown, with `fields` (the
     // message is `host` then `ending`, the level `fail`, nothing is actual, and `fix` brings the fact in), is the
-    // node's piece then the item's (see `NodeFailures.appendUnknown`).
+    // node's piece, the item's, then the end (see `NodeFailures.appendUnknown`).
 
     /// The node's piece of an unknown-fact failure: `{"node_id":…,"message":"` and the host, escaped.
     @inline(__always)
@@ -209,21 +203,24 @@ extension PythonJSONWriter {
     }
 
     /// The item's piece of an unknown-fact failure: the rest of the message (`ending`, escaped, and its quote), then
-    /// with `.extended` fields `level`, `expected`, `actual` and `fix`, and the object's end.
-    mutating func unknownFailureTail(ending: String, expected: String, fix: String?, fields: ResultFields) {
+    /// with `.extended` fields `level`, `expected` and `actual`, up to the fix's value.
+    mutating func unknownFailureMiddle(ending: String, expected: String, fields: ResultFields) {
         stringContents(of: ending)
         guard fields == .extended else {
-            raw("\"}")
+            raw("\"")
             return
         }
         raw("\",\"level\":\"fail\",\"expected\":")
         string(expected)
-        guard let fix else {
-            raw(",\"actual\":null,\"fix\":null}")
-            return
-        }
         raw(",\"actual\":null,\"fix\":")
-        string(fix)
+    }
+
+    /// The end of an unknown-fact failure: with `.extended` fields the fix's value, then the object's end.
+    @inline(__always)
+    mutating func unknownFailureEnd(fix: String?, fields: ResultFields) {
+        if fields == .extended {
+            if let fix { string(fix) } else { raw("null") }
+        }
         raw("}")
     }
 

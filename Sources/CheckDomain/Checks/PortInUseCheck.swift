@@ -52,13 +52,17 @@ public struct PortInUseCheck: CheckItem {
                 entries[last].next = entry
             }
         }
+        // The last single port's text, kept while the next node's port is the same (as in most clusters): one string
+        // for them all, which the answer's writer knows again (see `NodeFailures.appendUnknown`).
+        var singleText: (port: Int, expected: String)?
         for node in try context.memberNodes() {
             let first = indexed ? ends[node.id]?.first : entries.firstIndex { $0.node == node.id }
             guard let first else { continue }
             // Nearly always one member a node: its text without a list built and joined.
             guard entries[first].next >= 0 else {
                 let single = entries[first]
-                let expected = String(single.port) + " free"
+                if singleText?.port != single.port { singleText = (single.port, String(single.port) + " free") }
+                let expected = singleText!.expected
                 guard let listening = node.facts.listeningTCP else {
                     failures.appendUnknown(node, Self.unknownFact, expected: expected, language: context.language)
                     continue
