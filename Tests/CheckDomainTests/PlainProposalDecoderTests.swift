@@ -87,7 +87,8 @@ import Testing
             // A quote inside ends the string early: what follows is not the plain form's.
             var quoted = plain
             quoted[offset] = UInt8(ascii: "\"")
-            #expect(!agree(body(name: quoted, host: plain)), "a quote at \(offset)")
+            #expect(!agree(body(name: quoted, host: plain)), "a quote at \(offset) of the name")
+            #expect(!agree(body(name: plain, host: quoted)), "a quote at \(offset) of the host")
         }
     }
 

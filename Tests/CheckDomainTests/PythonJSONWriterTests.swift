@@ -13,6 +13,25 @@ import Testing
         #expect(PythonJSONWriter.pythonRepr(value) == expected)
     }
 
+    /// Bytes written before are copied as they were, of every length a copy takes its own way for (up to 16, 17 to
+    /// 32, longer), including when the copy makes the buffer grow: the room is made before the bytes are read.
+    @Test func bytesWrittenBeforeAreCopiedAsTheyWereAsTheBufferGrows() {
+        let text = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        var writer = PythonJSONWriter(capacity: 16)
+        var expected: [UInt8] = []
+        text.withUnsafeBufferPointer { writer.raw($0) }
+        expected += text
+        for length in [0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 62] {
+            for offset in [0, 1, text.count - length] {
+                let before = writer.count
+                writer.rawWritten(from: offset, length: length)
+                expected += expected[offset..<(offset + length)]
+                #expect(writer.count == before + length)
+            }
+        }
+        #expect(writer.bytes == expected)
+    }
+
     @Test func stringsAreEscapedAsJSONDumpsWithEnsureASCIIFalse() {
         var writer = PythonJSONWriter()
         writer.string("a\"b\\c\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}é中😀/")

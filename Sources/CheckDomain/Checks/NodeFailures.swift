@@ -27,12 +27,15 @@ public struct NodeFailures: ~Copyable {
     // times: an inventory without collected facts has each of the default catalogue's 18 one-fact items fail each
     // member node alike, and escaping and formatting the same strings again was most of writing such a failure.
 
-    /// Where the node's piece was written, for the first `headsKept` nodes (found by a search, so a few).
+    /// Where the node's piece was written, for the first `headsKept` nodes (found by a search, so a few). Known by the
+    /// node's id alone: within one answer an id is always the same node, with the same host (the items' nodes are the
+    /// context's member nodes, each loaded once a request).
     private var heads: [WrittenHead] = []
     private static let headsKept = 16
     /// Where the item's piece was written last, and what it was written from (`tailLength` 0: nowhere yet). Strings
-    /// are compared by identity (the same value, passed again), never by their bytes: strings of different items
-    /// differ, and comparing their text (Unicode-aware, for non-ASCII) cost more than writing the piece again.
+    /// are compared by identity (the same value passed again, or the same short text, which a string holds in place),
+    /// never by their bytes: an item passes the same strings for every node, and comparing different items' text
+    /// (Unicode-aware, for non-ASCII) cost more than writing the piece again.
     private var tailEnding = ""
     private var tailExpected = ""
     private var tailOffset = 0
@@ -82,7 +85,8 @@ public struct NodeFailures: ~Copyable {
     /// fix: fix, fixLocation: fixLocation, in:)` makes for the language `language`, after those added before it.
     ///
     /// Written into the answer, the failure is never made: its message's two pieces (the host and the fact's ending),
-    /// `expected` and `fix` are written where they are, or copied from where they were written before (see `heads`).
+    /// `expected` and `fix` are written where they are, the first three copied from where they were written before
+    /// when they were (see `heads`).
     /// Made, written and destroyed, such a failure was some 500 instructions more, and nearly every failure of an
     /// inventory without collected facts is of this kind.
     @inline(__always)

@@ -52,8 +52,8 @@ public struct PortInUseCheck: CheckItem {
                 entries[last].next = entry
             }
         }
-        // The last single port's text, kept while the next node's port is the same (as in most clusters): one string
-        // for them all, which the answer's writer knows again (see `NodeFailures.appendUnknown`).
+        // The last single port's text, kept while the next node's port is the same (as in most clusters): made once,
+        // not for each node.
         var singleText: (port: Int, expected: String)?
         for node in try context.memberNodes() {
             let first = indexed ? ends[node.id]?.first : entries.firstIndex { $0.node == node.id }
