@@ -1,3 +1,4 @@
+import CheckDomain
 import Foundation
 import Testing
 

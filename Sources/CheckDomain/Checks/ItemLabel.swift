@@ -1,5 +1,3 @@
-import Synchronization
-
 /// What an answer shows of a registered item in one language: its name, its description and the answer's bytes before
 /// its failures (`{"name":…,"description":…,"not_success_nodes":[`), made once when the item is registered.
 ///
@@ -23,8 +21,9 @@ struct ItemLabel: @unchecked Sendable {
         let head: UnsafeBufferPointer<UInt8>
     }
 
-    /// The labels made so far, by their head (which holds the name and the description).
-    private static let interned = Mutex<[[UInt8]: ItemLabel]>([:])
+    /// The labels made so far, by their head (which holds the name and the description). Behind a lock that
+    /// ThreadSanitizer sees (see `LockedValue`): two tests registering items at once showed up as a race.
+    private static let interned = LockedValue<[[UInt8]: ItemLabel]>([:])
 
     /// The label of an item of this name and description: the one made before, or a new one.
     init(name: String, description: String) {

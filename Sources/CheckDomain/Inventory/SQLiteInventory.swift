@@ -2,7 +2,6 @@ import CSQLiteShims
 import Foundation
 import GRDB
 import GRDBSQLite
-import Synchronization
 
 /// The node inventory in one SQLite file (WAL mode): written through GRDB, read by each thread through a connection
 /// of its own (`SQLiteNodeReader`).
@@ -21,7 +20,7 @@ public final class SQLiteInventory: NodeStore {
     private let onStatement: (@Sendable (String) -> Void)?
     /// The read transaction the process keeps open on the file while nobody writes it (`SQLiteReadAnchor`), started
     /// with the first reader, stopped with the inventory.
-    private let anchor = Mutex<SQLiteReadAnchor?>(nil)
+    private let anchor = LockedValue<SQLiteReadAnchor?>(nil)
     /// How often the anchor looks for commits to step aside for (`SQLiteReadAnchor`).
     private let anchorRenewal: Duration
 

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-import Synchronization
 
 /// A read transaction a reading process keeps open on the inventory while nobody writes it, so that the lock a lookup
 /// takes on the WAL index is, most of the time, already held by the process.
@@ -32,7 +31,7 @@ final class SQLiteReadAnchor: Sendable {
     /// Signalled by the thread once its connection is closed.
     private let stopped = DispatchSemaphore(value: 0)
     /// Whether `stop()` was called: the thread is stopped once.
-    private let isStopped = Mutex(false)
+    private let isStopped = LockedValue(false)
 
     /// Starts the anchor's thread and returns once it has opened its connection and begun its transaction (or failed
     /// to, to try again a period later).

@@ -28,7 +28,7 @@ enum LibPQ {
 final class PostgreSQLConnection: @unchecked Sendable {
     // @unchecked: libpq allows a connection to be used by one thread at a time, and no more is done with one: a
     // reader's connection is used only by the accept thread that owns the reader, and the inventory's writer
-    // connection only inside its Mutex. (A connection may thus be handed from one thread to another, never shared.)
+    // connection only inside its lock. (A connection may thus be handed from one thread to another, never shared.)
     private let connection: OpaquePointer
     private let pq: CLibPQFunctions
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The node inventory in a PostgreSQL database, shared by several service hosts: the same columns and the same
 /// one-query-per-request lookup as `SQLiteInventory`, through libpq (`PostgreSQLConnection`).
@@ -52,7 +51,7 @@ public final class PostgreSQLInventory: NodeStore {
     private let settings: Settings
     private let health = PostgreSQLHealth()
     /// The writer connection, made when first needed; writes are few (commands, one per collected node).
-    private let writer = Mutex<PostgreSQLConnection?>(nil)
+    private let writer = LockedValue<PostgreSQLConnection?>(nil)
     public let displayName: String
 
     /// Whether `text` names a PostgreSQL database (a libpq URI, or a `key=value` connection string) rather than a
