@@ -8,7 +8,7 @@ public struct MemoryCheck: CheckItem {
     public let facts: [Fact] = [.memoryTotalBytes]
     /// Less memory fails, in MiB.
     public var minimumMiB = Self.defaultMinimumMiB {
-        didSet { minimum = ByteSize.text(mebibytes: minimumMiB) }
+        didSet { (minimum, expected) = Self.texts(minimumMiB) }
     }
     /// Less memory (but at least the minimum) warns, in MiB.
     public var recommendedMiB = 7680
@@ -34,11 +34,13 @@ public struct MemoryCheck: CheckItem {
     }
 
     /// `3.5 GiB` and `>= 3.5 GiB`: made when `minimumMiB` is set, not once per request.
-    private var minimum = ByteSize.text(mebibytes: Self.defaultMinimumMiB) {
-        didSet { expected = ">= " + minimum }
-    }
-    private var expected = ">= " + ByteSize.text(mebibytes: Self.defaultMinimumMiB)
+    private var (minimum, expected) = Self.texts(Self.defaultMinimumMiB)
     private static let defaultMinimumMiB = 3584
+
+    private static func texts(_ minimumMiB: Int) -> (minimum: String, expected: String) {
+        let minimum = ByteSize.text(mebibytes: minimumMiB)
+        return (minimum, ">= " + minimum)
+    }
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         try context.judgeMemberNodes(
