@@ -5,9 +5,15 @@ public struct Node: Sendable, Equatable {
     /// The node's id.
     public var id: NodeID
     /// The node's name.
-    public var name: String
+    public var name: String {
+        _read { yield box.details.name }
+        set { update { $0.name = newValue } }
+    }
     /// The node's host address, as the inventory knows it (messages name it; SSH uses it unless `sshHost` is set).
-    public var host: String
+    public var host: String {
+        _read { yield box.details.host }
+        set { update { $0.host = newValue } }
+    }
     /// What is known about the machine.
     public var facts: NodeFacts {
         _read { yield box.details.facts }
@@ -53,11 +59,10 @@ public struct Node: Sendable, Equatable {
         sshPort: Int? = nil, lastCollectAt: Date? = nil, lastCollectError: String? = nil
     ) {
         self.id = id
-        self.name = name
-        self.host = host
         self.box = DetailsBox(
             Details(
-                facts: facts, sshUser: sshUser, sshHost: sshHost, sshPort: sshPort, lastCollectAt: lastCollectAt,
+                name: name, host: host, facts: facts, sshUser: sshUser, sshHost: sshHost, sshPort: sshPort,
+                lastCollectAt: lastCollectAt,
                 lastCollectError: lastCollectError))
     }
 
@@ -71,13 +76,14 @@ public struct Node: Sendable, Equatable {
     }
 
     public static func == (lhs: Node, rhs: Node) -> Bool {
-        lhs.id == rhs.id && lhs.name == rhs.name && lhs.host == rhs.host
-            && (lhs.box === rhs.box || lhs.box.details == rhs.box.details)
+        lhs.id == rhs.id && (lhs.box === rhs.box || lhs.box.details == rhs.box.details)
     }
 }
 
-/// What a node holds beyond its id, name and host.
+/// What a node holds beyond its id.
 private struct Details: Sendable, Equatable {
+    var name: String
+    var host: String
     var facts: NodeFacts
     var sshUser: String?
     var sshHost: String?
