@@ -23,10 +23,19 @@ public struct DottedVersion: Sendable, Hashable, Comparable, CustomStringConvert
     /// version. The parts are compared as they are read, never kept: a check item judging each node's version pays
     /// no array for it.
     public static func isBelow(_ text: String, _ minimum: DottedVersion) -> Bool? {
+        // Read from the text's own UTF-8, which a native or small string holds in one piece (any other is copied
+        // once), not through `String.UTF8View`'s iterator.
+        if let below = text.utf8.withContiguousStorageIfAvailable({ isBelow(utf8: $0, minimum) }) { return below }
+        var contiguous = text
+        return contiguous.withUTF8 { isBelow(utf8: $0, minimum) }
+    }
+
+    /// `isBelow(_:_:)` on a text's UTF-8.
+    private static func isBelow(utf8 text: UnsafeBufferPointer<UInt8>, _ minimum: DottedVersion) -> Bool? {
         var index = 0
         // Settled by the first part that differs from the minimum's, or by a part beyond the minimum's last.
         var below: Bool?
-        let isVersion = readParts(of: text.utf8) { part in
+        let isVersion = readParts(of: text) { part in
             if below == nil {
                 if index == minimum.parts.count {
                     below = false
