@@ -177,6 +177,11 @@ import Testing
             minimum_mib = 2048
             [check_clock_offset]
             maximum_ms = 250
+            [check_cpu_count]
+            minimum = 8
+            recommended = 16
+            [check_kernel_version]
+            minimum = "4.18"
             """, file: "p.toml")
         let unknownMemory = try findings("check_memory", NodeFacts(), policy: policy)
         #expect(unknownMemory.first?.expected == ">= 2.0 GiB")
@@ -189,6 +194,18 @@ import Testing
         facts.clockOffsetErrorSeconds = 0.001
         let off = try findings("check_clock_offset", facts, policy: policy)
         #expect(off.first?.level == .fail && off.first?.expected == "<= 250 ms")
+        #expect(try findings("check_cpu_count", NodeFacts(), policy: policy).first?.expected == ">= 8")
+        #expect(try findings("check_cpu_count", NodeFacts(cpuCount: 4), policy: policy).first?.expected == ">= 8")
+        #expect(try findings("check_kernel_version", NodeFacts(), policy: policy).first?.expected == ">= 4.18")
+        let el7 = NodeFacts(kernelRelease: "3.10.0-1160.el7")
+        #expect(try findings("check_kernel_version", el7, policy: policy).first?.expected == ">= 4.18")
+    }
+
+    /// The freshness fix names the node's id, whatever its digits and sign (made from bytes, not interpolated).
+    @Test(arguments: [Int64(1), 42, 1_234_567_890_123, -7, .max, .min])
+    func freshnessFixNamesTheNode(id: Int64) {
+        let node = Node(id: NodeID(id), name: "n", host: "10.1.1.1", facts: NodeFacts())
+        #expect(FactsFreshnessCheck.fix(node) == "fcgi-check nodes collect \(id)")
     }
 
     @Test func swap() throws {

@@ -4,9 +4,19 @@ public struct CPUCountCheck: CheckItem {
     private static let unknownFact = UnknownFact("CPU 核数", "CPU count")
     public let facts: [Fact] = [.cpuCount]
     /// Fewer CPUs fail.
-    public var minimum = 2
+    public var minimum = Self.defaultMinimum {
+        didSet { expected = Self.expected(minimum) }
+    }
     /// Fewer CPUs (but at least `minimum`) warn.
     public var recommended = 4
+
+    /// What a node is expected to have (`>= 2`): made when the minimum is set, not once per request.
+    private var expected = Self.expected(Self.defaultMinimum)
+    private static let defaultMinimum = 2
+
+    private static func expected(_ minimum: Int) -> String {
+        ">= " + String(minimum)
+    }
 
     /// The defaults.
     public init() {}
@@ -26,7 +36,6 @@ public struct CPUCountCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        let expected = ">= \(minimum)"
         try context.judgeMemberNodes(
             into: &failures, reading: \.cpuCount, unknown: Self.unknownFact, expected: expected
         ) { node, count in

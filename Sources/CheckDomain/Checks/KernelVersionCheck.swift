@@ -4,7 +4,16 @@ public struct KernelVersionCheck: CheckItem {
     private static let unknownFact = UnknownFact("内核版本", "kernel version")
     public let facts: [Fact] = [.kernelRelease]
     /// The lowest kernel version that passes, compared on the release's leading dotted numbers.
-    public var minimum = DottedVersion("3.10")!
+    public var minimum = Self.defaultMinimum {
+        didSet { expected = Self.expected(minimum) }
+    }
+    /// What a node is expected to have (`>= 3.10`): made when the minimum is set, not once per request.
+    private var expected = Self.expected(Self.defaultMinimum)
+    private static let defaultMinimum = DottedVersion("3.10")!
+
+    private static func expected(_ minimum: DottedVersion) -> String {
+        ">= " + minimum.text
+    }
 
     /// The defaults.
     public init() {}
@@ -18,7 +27,6 @@ public struct KernelVersionCheck: CheckItem {
     }
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
-        let expected = ">= \(minimum)"
         try context.judgeMemberNodes(
             into: &failures, reading: \.kernelRelease, unknown: Self.unknownFact, expected: expected
         ) { node, release in
