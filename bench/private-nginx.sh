@@ -3,15 +3,16 @@
 # the same front in place.
 #
 #   private_nginx_location PATH SOCKET [DIRECTIVES]  prints a `location = PATH` passing to unix:SOCKET, one connection
-#                                                    a request (as deploy/nginx/fcgi-check.conf), DIRECTIVES added
+#                                                    a request and a 16 KiB first buffer (as deploy/nginx/
+#                                                    fcgi-check.conf), DIRECTIVES added
 #   private_nginx_write WORK PORT WORKERS LOCATIONS  writes WORK/nginx.conf (WORKERS worker processes, or auto; the
 #                                                    locations printed above) and WORK/fastcgi_params
 #   private_nginx_start WORK PORT                    starts it in the foreground of a background job (its pid in
 #                                                    $private_nginx_pid) and waits until it listens on PORT
 
 private_nginx_location() {
-    printf '\n        location = %s { include fastcgi_params; fastcgi_pass unix:%s; fastcgi_keep_conn off;%s }' \
-        "$1" "$2" "${3:+ $3}"
+    printf '\n        location = %s { include fastcgi_params; fastcgi_pass unix:%s; fastcgi_keep_conn off;%s%s }' \
+        "$1" "$2" " fastcgi_buffer_size 16k; fastcgi_busy_buffers_size 16k;" "${3:+ $3}"
 }
 
 private_nginx_write() {
