@@ -10,9 +10,32 @@ enum ClusterMajority {
     /// (no hashing, no dictionary); only a cluster with more than `linearLimit` distinct values indexes them, so that a
     /// thousand nodes of a thousand values stay linear.
     static func of<Values: Sequence<String?>>(_ values: Values) -> String? {
-        var tally: [(value: String, count: Int)] = []
+        // Until a second value shows, the one value and its count are all there is to keep: a cluster's nodes nearly
+        // always agree, and a tally made for them was an allocation (and its release) a request for each such item.
+        var values = values.makeIterator()
+        var first: String?
+        var firstCount = 0
+        while let next = values.next() {
+            guard let value = next else { continue }
+            guard let seen = first else {
+                first = value
+                firstCount = 1
+                continue
+            }
+            guard value == seen else { return tallied(first: seen, count: firstCount, then: value, rest: &values) }
+            firstCount += 1
+        }
+        return first
+    }
+
+    /// The majority of the values seen so far (`first`, `count` times, then `second`) and of `rest`.
+    private static func tallied<Rest: IteratorProtocol<String?>>(
+        first: String, count: Int, then second: String, rest: inout Rest
+    ) -> String? {
+        var tally: [(value: String, count: Int)] = [(first, count), (second, 1)]
         var index: [String: Int] = [:]
-        for case let value? in values {
+        while let next = rest.next() {
+            guard let value = next else { continue }
             let known: Int?
             if tally.count <= linearLimit {
                 known = tally.firstIndex { $0.value == value }
@@ -25,7 +48,6 @@ enum ClusterMajority {
             if let known {
                 tally[known].count += 1
             } else {
-                if tally.isEmpty { tally.reserveCapacity(2) }
                 if !index.isEmpty { index[value] = tally.count }
                 tally.append((value, 1))
             }

@@ -20,7 +20,7 @@ public struct KernelUniformCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
-        let majority = ClusterMajority.of(nodes.map(\.facts.kernelRelease))
+        let majority = ClusterMajority.of(nodes.lazy.map(\.facts.kernelRelease))
         // Without a majority every node's release is unknown as well: there is nothing to compare it with.
         let known: (borrowing NodeFacts) -> String? = { majority == nil ? nil : $0.kernelRelease }
         try context.judgeMemberNodes(

@@ -37,7 +37,7 @@ public struct TimezoneCheck: CheckItem {
 
     public func failures(in context: RequestContext, into failures: inout NodeFailures) throws {
         let nodes = try context.memberNodes()
-        let majority = ClusterMajority.of(nodes.map(\.facts.timezone))
+        let majority = ClusterMajority.of(nodes.lazy.map(\.facts.timezone))
         // Made for the first node that needs it: nearly always no node does.
         var fix: String?
         var fixMade = false
