@@ -36,8 +36,8 @@ import Testing
     }
 
     /// The quick pass (every port valid, no host given one twice, judged on integers and bytes) never passes what
-    /// the full judgement would list: generated proposals over hosts that differ only in case, non-ASCII hosts, ports
-    /// out of range and many members on one port.
+    /// the full judgement would list: generated proposals of a few members and of more than are compared pair by
+    /// pair, over hosts that differ only in case, non-ASCII hosts, ports out of range and many members on one port.
     @Test func theQuickPassOfMemberPortsNeverPassesWhatTheFullJudgementLists() throws {
         let hosts = ["10.0.0.1", "10.0.0.2", "DB-A", "db-a", "Db-B", "db-@", "db-`", "ÄRGER", "ärger", "İx", "i̇x"]
         let nodes = hosts.enumerated().map { index, host in
@@ -48,7 +48,13 @@ import Testing
         var quickPasses = 0
         var listed = 0
         for round in 0..<3000 {
-            let count = round % 50 == 0 ? 40 : Int.random(in: 1...6, using: &generator)
+            // A few members (compared pair by pair), past `pairedMembers` (sorted by port), many on one port.
+            let count =
+                round % 50 == 0
+                ? 40
+                : round % 5 == 0
+                    ? Int.random(in: MemberPortCheck.pairedMembers...24, using: &generator)
+                    : Int.random(in: 1...6, using: &generator)
             let ports: [Int64] = round % 50 == 0 ? [5432] : [0, 22, 5432, 5433, 65535, 65536]
             let proposal = ClusterProposal(
                 name: "c",

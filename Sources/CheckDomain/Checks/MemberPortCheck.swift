@@ -31,9 +31,26 @@ public struct MemberPortCheck: CheckItem {
     /// Whether every port is in range and no host is given one port twice: nearly every proposal, which passes
     /// without building any text. Otherwise (or when it cannot tell cheaply) `failures(in:into:)` works out what is wrong.
     func portsAreValidAndDistinct(in context: RequestContext) -> Bool {
+        let members = context.proposal.members
+        // A few members: each one is compared with those before it on its port, in place, without a list of ports
+        // made and sorted (an allocation and a generic sort for every request).
+        if members.count <= Self.pairedMembers {
+            for index in members.indices {
+                guard let port = members[index].port.int64Value, port >= Int64(minimum) && port <= Int64(maximum),
+                    let node = members[index].nodeID.flatMap(context.loadedNode(withID:))
+                else { return false }
+                for earlier in 0..<index where members[earlier].port.int64Value == port {
+                    // Its node was found in its own turn.
+                    guard let other = members[earlier].nodeID.flatMap(context.loadedNode(withID:)),
+                        !Self.mayBeOneHost(other.host, node.host)
+                    else { return false }
+                }
+            }
+            return true
+        }
         var uses: [(port: Int64, host: String)] = []
-        uses.reserveCapacity(context.proposal.members.count)
-        for member in context.proposal.members {
+        uses.reserveCapacity(members.count)
+        for member in members {
             guard let port = member.port.int64Value, port >= Int64(minimum) && port <= Int64(maximum),
                 let node = member.nodeID.flatMap(context.loadedNode(withID:))
             else { return false }
@@ -55,6 +72,9 @@ public struct MemberPortCheck: CheckItem {
         }
         return true
     }
+
+    /// Proposals of this many members or fewer are checked pair by pair.
+    static let pairedMembers = 16
 
     /// Whether two host names may name one host as `failures(in:into:)` compares them (ignoring case): certainly not when
     /// they are ASCII and differ other than in case.
