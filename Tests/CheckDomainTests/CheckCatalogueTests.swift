@@ -204,8 +204,7 @@ import Testing
     /// The freshness fix names the node's id, whatever its digits and sign (made from bytes, not interpolated).
     @Test(arguments: [Int64(1), 42, 1_234_567_890_123, -7, .max, .min])
     func freshnessFixNamesTheNode(id: Int64) {
-        let node = Node(id: NodeID(id), name: "n", host: "10.1.1.1", facts: NodeFacts())
-        #expect(FactsFreshnessCheck.fix(node) == "fcgi-check nodes collect \(id)")
+        #expect(FactsFreshnessCheck.fix.text(for: NodeID(id)) == "fcgi-check nodes collect \(id)")
     }
 
     @Test func swap() throws {

@@ -36,24 +36,7 @@ public struct FactsFreshnessCheck: CheckItem {
 
     /// Collects the node's facts again over SSH and stores them: run where the inventory is, not on the node (which
     /// needs nothing of ours installed).
-    static func fix(_ node: Node) -> String {
-        // Made in one piece, the command's bytes then the id's digits: an interpolation grew its buffer and appended
-        // twice (some 1,500 instructions), and joining the command and `String(id)` still cost some 700 a node.
-        let command = collectCommand
-        return String(unsafeUninitializedCapacity: command.utf8CodeUnitCount + 21) { buffer in
-            let base = buffer.baseAddress!
-            base.initialize(from: command.utf8Start, count: command.utf8CodeUnitCount)
-            var count = command.utf8CodeUnitCount
-            withDecimalDigits(of: node.id.rawValue) { digits in
-                (base + count).initialize(from: digits.baseAddress!, count: digits.count)
-                count += digits.count
-            }
-            return count
-        }
-    }
-
-    /// The fix's command, before the node's id.
-    private static let collectCommand: StaticString = "fcgi-check nodes collect "
+    static let fix = NodeIDCommand("fcgi-check nodes collect ")
 
     /// How far in the future a collection time may lie (clocks of different machines differ a little).
     static let clockSkewTolerance: TimeInterval = 300
@@ -80,7 +63,7 @@ public struct FactsFreshnessCheck: CheckItem {
             guard let collectedAt = node.facts.collectedAt else {
                 // Never collected (or stored without a time): collecting is the fix here too.
                 failures.appendUnknown(
-                    node, Self.unknownFact, expected: limit, fix: Self.fix(node), fixLocation: .inventory,
+                    node, Self.unknownFact, expected: limit, fix: Self.fix, fixLocation: .inventory,
                     language: context.language)
                 continue
             }
@@ -123,7 +106,7 @@ public struct FactsFreshnessCheck: CheckItem {
             level: level,
             expected: level == .fail ? limit : "<= \(warnAgeHours) h",
             actual: ageText,
-            fix: Self.fix(node),
+            fix: Self.fix.text(for: node.id),
             fixLocation: .inventory
         )
     }

@@ -98,6 +98,36 @@ public struct NodeFailures: ~Copyable {
             append(.unknown(node, fact, expected: expected, fix: fix, fixLocation: fixLocation, language: language))
             return
         }
+        writeUnknownUpToFix(node, fact, expected: expected, language: language, fields: fields)
+        writer.unknownFailureEnd(fix: fix, fields: fields)
+    }
+
+    /// Adds a node whose needed fact is unknown and whose fix is `fix` run for its id (`fcgi-check nodes collect 7`),
+    /// as `appendUnknown(_:_:expected:fix:fixLocation:language:)` does with `fix.text(for: node.id)`: written into
+    /// the answer, the fix is written as its two parts, the command's bytes and the id's digits, never made.
+    @inline(__always)
+    public mutating func appendUnknown(
+        _ node: borrowing Node, _ fact: borrowing UnknownFact, expected: String, fix: NodeIDCommand,
+        fixLocation: FixLocation, language: Language
+    ) {
+        guard let fields else {
+            append(
+                .unknown(
+                    node, fact, expected: expected, fix: fix.text(for: node.id), fixLocation: fixLocation,
+                    language: language))
+            return
+        }
+        writeUnknownUpToFix(node, fact, expected: expected, language: language, fields: fields)
+        writer.unknownFailureEnd(fix: fix, id: node.id, fields: fields)
+    }
+
+    /// Writes an unknown-fact failure up to its fix's value (see `appendUnknown`): the node's piece and the item's,
+    /// each copied from where it was written before when it was.
+    @inline(__always)
+    private mutating func writeUnknownUpToFix(
+        _ node: borrowing Node, _ fact: borrowing UnknownFact, expected: String, language: Language,
+        fields: ResultFields
+    ) {
         if hasWritten { writer.raw(",") }
         hasWritten = true
         appendUnknownHead(node.id, host: node.host)
@@ -110,7 +140,6 @@ public struct NodeFailures: ~Copyable {
             (tailEnding, tailExpected) = (ending, expected)
             (tailOffset, tailLength) = (offset, writer.count - offset)
         }
-        writer.unknownFailureEnd(fix: fix, fields: fields)
     }
 
     /// Whether `first` and `second` are the same string value (see `tailEnding`).
@@ -120,8 +149,9 @@ public struct NodeFailures: ~Copyable {
     }
 
     /// Writes the node's piece of an unknown-fact failure (`PythonJSONWriter.unknownFailureHead`), copied from where
-    /// it was written first for one of the first `NodeFailures.headsKept` nodes.
-    @inline(__always)
+    /// it was written first for one of the first `NodeFailures.headsKept` nodes. Called, not inlined: inlined into
+    /// every item's loop, it made items so large that the compiler stopped inlining their judgements instead.
+    @inline(never)
     private mutating func appendUnknownHead(_ id: NodeID, host: String) {
         var index = 0
         while index < heads.count {
@@ -224,6 +254,19 @@ extension PythonJSONWriter {
     mutating func unknownFailureEnd(fix: String?, fields: ResultFields) {
         if fields == .extended {
             if let fix { string(fix) } else { raw("null") }
+        }
+        raw("}")
+    }
+
+    /// The end of an unknown-fact failure whose fix is `fix` for the node `id`: with `.extended` fields the fix's
+    /// value, the bytes `string(fix.text(for: id))` writes (the command needs no escape), then the object's end.
+    @inline(__always)
+    mutating func unknownFailureEnd(fix: NodeIDCommand, id: NodeID, fields: ResultFields) {
+        if fields == .extended {
+            byte(UInt8(ascii: "\""))
+            raw(fix.command)
+            integer(id.rawValue)
+            byte(UInt8(ascii: "\""))
         }
         raw("}")
     }
