@@ -130,7 +130,7 @@ public struct NodeFailures: ~Copyable {
     ) {
         if hasWritten { writer.raw(",") }
         hasWritten = true
-        appendUnknownHead(node.id, host: node.host)
+        appendUnknownHead(node)
         let ending = language == .english ? fact.englishEnding : fact.chineseEnding
         if tailLength > 0, Self.isSame(tailEnding, ending), Self.isSame(tailExpected, expected) {
             writer.rawWritten(from: tailOffset, length: tailLength)
@@ -149,19 +149,36 @@ public struct NodeFailures: ~Copyable {
     }
 
     /// Writes the node's piece of an unknown-fact failure (`PythonJSONWriter.unknownFailureHead`), copied from where
-    /// it was written first for one of the first `NodeFailures.headsKept` nodes. Called, not inlined: inlined into
-    /// every item's loop, it made items so large that the compiler stopped inlining their judgements instead.
+    /// it was written first for one of the first `NodeFailures.headsKept` nodes.
+    ///
+    /// The copy and the first writing are calls, not inlined: inlined into every item's loop, they made items so
+    /// large that the compiler stopped inlining their judgements instead. The copy is given the node's id alone, so
+    /// that nothing of the node needs holding across it (the host, and the node's box, were retained and released
+    /// around the call for every unknown fact).
+    @inline(__always)
+    private mutating func appendUnknownHead(_ node: borrowing Node) {
+        if copyWrittenHead(of: node.id) { return }
+        writeUnknownHead(node.id, host: node.host)
+    }
+
+    /// Copies the node's piece written before for the node `id`; false when there is none.
     @inline(never)
-    private mutating func appendUnknownHead(_ id: NodeID, host: String) {
+    private mutating func copyWrittenHead(of id: NodeID) -> Bool {
         var index = 0
         while index < heads.count {
             let head = heads[index]
             if head.id == id {
                 writer.rawWritten(from: head.offset, length: head.length)
-                return
+                return true
             }
             index += 1
         }
+        return false
+    }
+
+    /// Writes the node's piece for the node `id` at `host`, and remembers where for one of the first `headsKept`.
+    @inline(never)
+    private mutating func writeUnknownHead(_ id: NodeID, host: String) {
         let offset = writer.count
         writer.unknownFailureHead(id: id, host: host)
         guard heads.count < Self.headsKept else { return }
