@@ -3,7 +3,7 @@
 # the same front in place.
 #
 #   private_nginx_location PATH SOCKET [DIRECTIVES]  prints a `location = PATH` passing to unix:SOCKET, one connection
-#                                                    a request and a 16 KiB first buffer (as deploy/nginx/
+#                                                    a request and 16 KiB buffers (as deploy/nginx/
 #                                                    fcgi-check.conf), DIRECTIVES added
 #   private_nginx_write WORK PORT WORKERS LOCATIONS  writes WORK/nginx.conf (WORKERS worker processes, or auto; the
 #                                                    locations printed above) and WORK/fastcgi_params
@@ -12,7 +12,7 @@
 
 private_nginx_location() {
     printf '\n        location = %s { include fastcgi_params; fastcgi_pass unix:%s; fastcgi_keep_conn off;%s%s }' \
-        "$1" "$2" " fastcgi_buffer_size 16k; fastcgi_busy_buffers_size 16k;" "${3:+ $3}"
+        "$1" "$2" " fastcgi_buffer_size 16k; fastcgi_buffers 8 16k;" "${3:+ $3}"
 }
 
 private_nginx_write() {

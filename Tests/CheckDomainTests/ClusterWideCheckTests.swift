@@ -36,8 +36,9 @@ import Testing
     }
 
     /// The quick pass (every port valid, no host given one twice, judged on integers and bytes) never passes what
-    /// the full judgement would list: generated proposals of a few members and of more than are compared pair by
-    /// pair, over hosts that differ only in case, non-ASCII hosts, ports out of range and many members on one port.
+    /// the full judgement would list: generated proposals of a few members (compared pair by pair) and of more than
+    /// `pairedMembers` (sorted by port), over hosts that differ only in case, non-ASCII hosts, ports out of range and
+    /// many members on one port.
     @Test func theQuickPassOfMemberPortsNeverPassesWhatTheFullJudgementLists() throws {
         let hosts = ["10.0.0.1", "10.0.0.2", "DB-A", "db-a", "Db-B", "db-@", "db-`", "ÄRGER", "ärger", "İx", "i̇x"]
         let nodes = hosts.enumerated().map { index, host in
@@ -47,15 +48,20 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         var quickPasses = 0
         var listed = 0
+        var largeQuickPasses = 0
+        var largeListed = 0
         for round in 0..<3000 {
-            // A few members (compared pair by pair), past `pairedMembers` (sorted by port), many on one port.
-            let count =
-                round % 50 == 0
-                ? 40
-                : round % 5 == 0
-                    ? Int.random(in: MemberPortCheck.pairedMembers...24, using: &generator)
-                    : Int.random(in: 1...6, using: &generator)
-            let ports: [Int64] = round % 50 == 0 ? [5432] : [0, 22, 5432, 5433, 65535, 65536]
+            let count: Int
+            let ports: [Int64]
+            if round % 50 == 0 {
+                (count, ports) = (40, [5432])  // many members on one port
+            } else if round % 5 == 0 {
+                // Past the pairwise limit, on valid ports spread widely enough that many proposals pass.
+                count = Int.random(in: (MemberPortCheck.pairedMembers + 1)...24, using: &generator)
+                ports = Array(5400...5499)
+            } else {
+                (count, ports) = (Int.random(in: 1...6, using: &generator), [0, 22, 5432, 5433, 65535, 65536])
+            }
             let proposal = ClusterProposal(
                 name: "c",
                 members: (0..<count).map { index in
@@ -67,13 +73,19 @@ import Testing
             let context = RequestContext(proposal: proposal, reader: FixedInventory(nodes: nodes), facts: .all)
             let members = try context.memberNodes()
             let full = item.judged(members, in: context)
+            let large = count > MemberPortCheck.pairedMembers
             if item.portsAreValidAndDistinct(in: context) {
                 quickPasses += 1
+                if large { largeQuickPasses += 1 }
                 #expect(full.isEmpty, "\(proposal.members.map { ($0.nodeIDValue, $0.port) }): \(full)")
             }
-            if !full.isEmpty { listed += 1 }
+            if !full.isEmpty {
+                listed += 1
+                if large { largeListed += 1 }
+            }
             #expect(try item.failures(in: context) == full)
         }
+        #expect(largeQuickPasses > 100 && largeListed > 20, "\(largeQuickPasses) large passes, \(largeListed) listed")
         // Both ways were taken often.
         #expect(quickPasses > 300 && listed > 300, "\(quickPasses) quick passes, \(listed) listed")
     }

@@ -9,10 +9,10 @@ public struct NodeIDCommand: Sendable {
     /// A command run for a node's id. `command` ends with what separates it from the id, and is printable ASCII
     /// without `"` or `\` (written into answers unescaped; checked here).
     public init(_ command: StaticString) {
+        precondition(command.hasPointerRepresentation, "a node command is text, not a single scalar")
         let bytes = UnsafeBufferPointer(start: command.utf8Start, count: command.utf8CodeUnitCount)
         precondition(
-            command.hasPointerRepresentation
-                && bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
+            bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
             "a node command is printable ASCII without quotes or backslashes")
         self.command = command
     }

@@ -48,9 +48,10 @@ public struct Node: Sendable, Equatable {
         set { update { $0.lastCollectError = newValue } }
     }
 
-    /// The facts and the collection settings, held once however often the node is copied: a request passes each
-    /// node through a few collections, and they are a few hundred bytes (copy on write, as the standard library's
-    /// collections do). A copy of a node is its id, two strings and this reference.
+    /// The name, host, facts and collection settings, held once however often the node is copied: a request passes
+    /// each node through a few collections and every check item, and they are a few hundred bytes (copy on write, as
+    /// the standard library's collections do). A copy of a node is its id and this reference: one retain, where the
+    /// name and host kept beside it cost two more (atomic ones for a host name past 15 bytes).
     private var box: DetailsBox
 
     /// Creates a node.
